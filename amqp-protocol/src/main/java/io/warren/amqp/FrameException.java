@@ -1,0 +1,14 @@
+package io.warren.amqp;
+
+import io.warren.amqp.generated.ReplyCode;
+
+/**
+ * 501 FRAME_ERROR: the frame itself is broken (bad frame-end octet, too large, unknown type), so the
+ * byte stream can no longer be trusted. Any thread.
+ */
+public class FrameException extends ConnectionException {
+
+    public FrameException(String text) {
+        super(ReplyCode.FRAME_ERROR, text);
+    }
+}

@@ -1,0 +1,112 @@
+package io.warren.server;
+
+import io.warren.server.auth.AccessControl;
+import io.warren.server.config.BrokerConfig;
+import io.warren.server.net.AmqpServer;
+import io.warren.server.vhost.BrokerVhost;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One running broker: its vhosts, the queue thread pool and the AMQP listener. Any thread. */
+public final class Broker implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+
+  private final BrokerConfig config;
+  private final AccessControl accessControl;
+  private final Map<String, BrokerVhost> vhosts;
+  private final ExecutorService queuePool;
+  private final AmqpServer server;
+
+  private Broker(BrokerConfig config, Clock clock) {
+    this.config = config;
+    this.accessControl = new AccessControl(config.users(), config.permissions());
+    this.queuePool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+        namedThreads("warren-queue-"));
+    Map<String, BrokerVhost> map = new LinkedHashMap<>();
+    for (String name : config.vhosts()) {
+      map.put(name, new BrokerVhost(name, queuePool));
+    }
+    this.vhosts = Map.copyOf(map);
+    this.server = new AmqpServer(this, clock);
+  }
+
+  /** Starts a broker and binds its listener; fails with IllegalStateException if it cannot. */
+  public static Broker start(BrokerConfig config) {
+    return start(config, Clock.systemUTC());
+  }
+
+  public static Broker start(BrokerConfig config, Clock clock) {
+    prepareDataDir(config);
+    Broker broker = new Broker(config, clock);
+    try {
+      broker.server.bind();
+    } catch (RuntimeException e) {
+      broker.close();
+      throw e;
+    }
+    LOG.info("Warren {} listening for AMQP 0-9-1 on {}:{}, data in {}", config.server().version(),
+        config.amqp().bindAddress(), broker.port(), config.dataDir().toAbsolutePath());
+    return broker;
+  }
+
+  private static void prepareDataDir(BrokerConfig config) {
+    try {
+      Files.createDirectories(config.dataDir());
+    } catch (IOException e) {
+      throw new IllegalStateException("data directory " + config.dataDir().toAbsolutePath()
+          + " cannot be created: " + e, e);
+    }
+    if (!Files.isWritable(config.dataDir())) {
+      throw new IllegalStateException("data directory " + config.dataDir().toAbsolutePath() + " is not writable");
+    }
+  }
+
+  public BrokerConfig config() {
+    return config;
+  }
+
+  public AccessControl accessControl() {
+    return accessControl;
+  }
+
+  /** The vhost, or null if there is none of that name. */
+  public BrokerVhost vhost(String name) {
+    return vhosts.get(name);
+  }
+
+  /** The port the AMQP listener is bound to (useful with port 0). */
+  public int port() {
+    return server.port();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    queuePool.shutdown();
+    try {
+      if (!queuePool.awaitTermination(5, TimeUnit.SECONDS)) {
+        queuePool.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static java.util.concurrent.ThreadFactory namedThreads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

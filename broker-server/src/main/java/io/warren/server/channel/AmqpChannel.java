@@ -1,0 +1,424 @@
+package io.warren.server.channel;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.concurrent.EventExecutor;
+import io.warren.amqp.AmqpMethod;
+import io.warren.amqp.AmqpProtocolException;
+import io.warren.amqp.ChannelException;
+import io.warren.amqp.Command;
+import io.warren.amqp.CommandAssembler;
+import io.warren.amqp.ConnectionException;
+import io.warren.amqp.Frame;
+import io.warren.amqp.FrameWriter;
+import io.warren.amqp.MethodFrame;
+import io.warren.amqp.generated.ReplyCode;
+import io.warren.amqp.generated.BasicAck;
+import io.warren.amqp.generated.BasicCancel;
+import io.warren.amqp.generated.BasicConsume;
+import io.warren.amqp.generated.BasicGet;
+import io.warren.amqp.generated.BasicNack;
+import io.warren.amqp.generated.BasicPublish;
+import io.warren.amqp.generated.BasicQos;
+import io.warren.amqp.generated.BasicRecover;
+import io.warren.amqp.generated.BasicRecoverAsync;
+import io.warren.amqp.generated.BasicRecoverOk;
+import io.warren.amqp.generated.BasicReject;
+import io.warren.amqp.generated.BasicReturn;
+import io.warren.amqp.generated.ChannelClose;
+import io.warren.amqp.generated.ChannelCloseOk;
+import io.warren.amqp.generated.ChannelFlow;
+import io.warren.amqp.generated.ChannelFlowOk;
+import io.warren.amqp.generated.ConfirmSelect;
+import io.warren.amqp.generated.ConfirmSelectOk;
+import io.warren.amqp.generated.ExchangeBind;
+import io.warren.amqp.generated.ExchangeDeclare;
+import io.warren.amqp.generated.ExchangeDelete;
+import io.warren.amqp.generated.ExchangeUnbind;
+import io.warren.amqp.generated.QueueBind;
+import io.warren.amqp.generated.QueueDeclare;
+import io.warren.amqp.generated.QueueDelete;
+import io.warren.amqp.generated.QueuePurge;
+import io.warren.amqp.generated.QueueUnbind;
+import io.warren.amqp.generated.TxCommit;
+import io.warren.amqp.generated.TxCommitOk;
+import io.warren.amqp.generated.TxRollback;
+import io.warren.amqp.generated.TxRollbackOk;
+import io.warren.amqp.generated.TxSelect;
+import io.warren.amqp.generated.TxSelectOk;
+import io.warren.server.connection.AmqpConnection;
+import io.warren.store.Message;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * One AMQP channel: assembles its frames into commands and dispatches them; the work is done by
+ * {@link DefinitionMethods}, {@link Publisher}, {@link Deliveries}, {@link ConfirmTracker} and {@link Transaction}.
+ * Commands that wait for a queue (purge, delete, consume, get...) hold back the channel's later commands so that
+ * replies keep their order. Confined to the connection's event loop.
+ */
+public final class AmqpChannel implements ConfirmTracker.Sender {
+  private enum State { OPEN, CLOSING, CLOSED }
+
+  private final AmqpConnection connection;
+  private final int number;
+  private final ChannelHandlerContext ctx;
+  private final CommandAssembler assembler;
+  private final DefinitionMethods definitions;
+  private final Publisher publisher;
+  private final Deliveries deliveries;
+  private final ArrayDeque<Command> held = new ArrayDeque<>();
+  private State state = State.OPEN;
+  private boolean awaiting;
+  private ConfirmTracker confirms;
+  private Transaction tx;
+  private String lastQueue;
+
+  public AmqpChannel(AmqpConnection connection, int number, Clock clock) {
+    this.connection = connection;
+    this.number = number;
+    this.ctx = connection.context();
+    this.assembler = new CommandAssembler(connection.broker().config().limits().maxMessageSize());
+    var vhost = connection.vhost();
+    var guard = new AccessGuard(connection.broker().accessControl(), connection.user().name(), vhost.name());
+    this.definitions = new DefinitionMethods(this, vhost, guard, connection);
+    this.publisher = new Publisher(this, vhost, guard, connection.user().name());
+    this.deliveries = new Deliveries(this, vhost, guard, connection);
+  }
+
+  // ---- input ----------------------------------------------------------------------------------------------------
+
+  /** A frame for this channel. Connection-level errors propagate to the connection. */
+  public void onFrame(Frame frame) {
+    if (state != State.OPEN) {
+      onFrameWhileClosing(frame);
+      return;
+    }
+    Command command;
+    try {
+      command = assembler.accept(frame);
+    } catch (AmqpProtocolException e) {
+      if (e.connectionLevel()) {
+        throw e;
+      }
+      closeWithError(e);
+      return;
+    }
+    if (command == null) {
+      return;
+    }
+    if (awaiting) {
+      held.add(command);
+    } else {
+      execute(command);
+    }
+  }
+
+  private void onFrameWhileClosing(Frame frame) {
+    io.netty.util.ReferenceCountUtil.release(frame);
+    if (frame instanceof MethodFrame mf) {
+      if (mf.method() instanceof ChannelCloseOk) {
+        state = State.CLOSED;
+        connection.channelClosed(number);
+      } else if (mf.method() instanceof ChannelClose) {
+        // both sides closed at once: answer, and treat the channel as closed
+        connection.writeMethod(number, new ChannelCloseOk());
+        state = State.CLOSED;
+        connection.channelClosed(number);
+      }
+    }
+  }
+
+  private void execute(Command command) {
+    try {
+      dispatch(command);
+    } catch (AmqpProtocolException e) {
+      fail(e, command.method());
+    } catch (RuntimeException e) {
+      fail(Errors.of(e, command.method()), command.method());
+    }
+  }
+
+  private void fail(AmqpProtocolException e, AmqpMethod method) {
+    AmqpProtocolException error = Errors.of(e, method);
+    if (error.connectionLevel()) {
+      connection.closeWithError(error);
+    } else {
+      closeWithError(error);
+    }
+  }
+
+  private void dispatch(Command c) {
+    AmqpMethod m = c.method();
+    if (m instanceof BasicPublish) {
+      publish(c);
+    } else if (m instanceof BasicAck a) {
+      settle(a.deliveryTag(), a.multiple(), true, false);
+    } else if (m instanceof BasicNack n) {
+      settle(n.deliveryTag(), n.multiple(), false, n.requeue());
+    } else if (m instanceof BasicReject r) {
+      settle(r.deliveryTag(), false, false, r.requeue());
+    } else if (m instanceof BasicConsume bc) {
+      deliveries.consume(bc);
+    } else if (m instanceof BasicCancel bc) {
+      deliveries.cancel(bc);
+    } else if (m instanceof BasicGet bg) {
+      deliveries.get(bg);
+    } else if (m instanceof BasicQos q) {
+      deliveries.qos(q);
+    } else if (m instanceof BasicRecover r) {
+      deliveries.recover(r.requeue());
+      reply(new BasicRecoverOk());
+    } else if (m instanceof BasicRecoverAsync r) {
+      deliveries.recover(r.requeue());
+    } else if (m instanceof QueueDeclare q) {
+      definitions.queueDeclare(q);
+    } else if (m instanceof QueueBind q) {
+      definitions.queueBind(q);
+    } else if (m instanceof QueueUnbind q) {
+      definitions.queueUnbind(q);
+    } else if (m instanceof QueuePurge q) {
+      definitions.queuePurge(q);
+    } else if (m instanceof QueueDelete q) {
+      definitions.queueDelete(q);
+    } else if (m instanceof ExchangeDeclare e) {
+      definitions.exchangeDeclare(e);
+    } else if (m instanceof ExchangeDelete e) {
+      definitions.exchangeDelete(e);
+    } else if (m instanceof ExchangeBind e) {
+      definitions.exchangeBind(e);
+    } else if (m instanceof ExchangeUnbind e) {
+      definitions.exchangeUnbind(e);
+    } else if (m instanceof ConfirmSelect cs) {
+      confirmSelect(cs);
+    } else if (m instanceof TxSelect) {
+      txSelect();
+    } else if (m instanceof TxCommit) {
+      txCommit();
+    } else if (m instanceof TxRollback) {
+      requireTx().rollback();
+      reply(new TxRollbackOk());
+    } else if (m instanceof ChannelClose) {
+      onClientClose();
+    } else if (m instanceof ChannelCloseOk) {
+      // nothing to do: we never sent channel.close while open
+    } else if (m instanceof ChannelFlow f) {
+      if (!f.active()) {
+        throw new ConnectionException(ReplyCode.NOT_IMPLEMENTED, "active=false", f.classId(), f.methodId());
+      }
+      reply(new ChannelFlowOk(true));
+    } else {
+      throw new ConnectionException(ReplyCode.COMMAND_INVALID, "'" + m.amqpName() + "' is not a method a client "
+          + "may send on a channel", m.classId(), m.methodId());
+    }
+  }
+
+  // ---- publishing, confirms, transactions ---------------------------------------------------------------------
+
+  private void publish(Command c) {
+    try {
+      publisher.check(c);
+    } catch (RuntimeException e) {
+      c.release();
+      throw e;
+    }
+    if (tx != null) {
+      tx.publish(c);
+    } else {
+      publisher.publish(c, confirms);
+    }
+  }
+
+  private void settle(long tag, boolean multiple, boolean ack, boolean requeue) {
+    if (tx != null) {
+      deliveries.checkTag(tag, multiple);
+      tx.settle(new Transaction.Settlement(tag, multiple, ack, requeue));
+    } else {
+      deliveries.settle(tag, multiple, ack, requeue);
+    }
+  }
+
+  private void confirmSelect(ConfirmSelect cs) {
+    if (tx != null) {
+      throw new ChannelException(ReplyCode.PRECONDITION_FAILED, "cannot switch from tx to confirm mode",
+          cs.classId(), cs.methodId());
+    }
+    if (confirms == null) {
+      confirms = new ConfirmTracker(ctx.executor(), this);
+    }
+    if (!cs.noWait()) {
+      reply(new ConfirmSelectOk());
+    }
+  }
+
+  private void txSelect() {
+    if (confirms != null) {
+      throw new ChannelException(ReplyCode.PRECONDITION_FAILED, "cannot switch from confirm to tx mode", 90, 10);
+    }
+    if (tx == null) {
+      tx = new Transaction();
+    }
+    reply(new TxSelectOk());
+  }
+
+  private void txCommit() {
+    Transaction t = requireTx();
+    for (Command c : t.takePublishes()) {
+      publisher.publish(c, null);
+    }
+    for (Transaction.Settlement s : t.takeSettlements()) {
+      deliveries.settle(s.tag(), s.multiple(), s.ack(), s.requeue());
+    }
+    reply(new TxCommitOk());
+  }
+
+  private Transaction requireTx() {
+    if (tx == null) {
+      throw new ChannelException(ReplyCode.PRECONDITION_FAILED, "channel is not transactional", 90, 20);
+    }
+    return tx;
+  }
+
+  @Override
+  public void ack(long tag, boolean multiple) {
+    if (state == State.OPEN) {
+      connection.writeMethod(number, new BasicAck(tag, multiple));
+    }
+  }
+
+  @Override
+  public void nack(long tag, boolean multiple) {
+    if (state == State.OPEN) {
+      connection.writeMethod(number, new BasicNack(tag, multiple, false));
+    }
+  }
+
+  @Override
+  public void flush() {
+    ctx.flush();
+  }
+
+  // ---- helpers for the method classes -----------------------------------------------------------------------------
+
+  /** Sends a reply method unless the channel is closing. */
+  void reply(AmqpMethod method) {
+    if (state == State.OPEN) {
+      connection.writeMethod(number, method);
+    }
+  }
+
+  void writeContent(AmqpMethod method, Message message) {
+    FrameWriter.writeContent(ctx.alloc(), number, method, message.rawProperties(), message.body(),
+        connection.frameMax(), buf -> ctx.write(buf, ctx.voidPromise()));
+  }
+
+  void sendReturn(BasicReturn method, Message message) {
+    if (state == State.OPEN) {
+      writeContent(method, message);
+    }
+  }
+
+  /**
+   * Holds the channel's later commands until {@code future} completes, then runs the callback on the event loop.
+   * A failure closes the channel (or connection) with the matching error.
+   */
+  <T> void await(CompletableFuture<T> future, Consumer<T> onSuccess) {
+    await(future, onSuccess, failure -> { });
+  }
+
+  <T> void await(CompletableFuture<T> future, Consumer<T> onSuccess, Consumer<Throwable> onFailure) {
+    awaiting = true;
+    future.whenCompleteAsync((value, failure) -> {
+      awaiting = false;
+      try {
+        if (failure != null) {
+          onFailure.accept(failure);
+          if (state == State.OPEN) {
+            fail(Errors.of(failure, null), null);
+          }
+        } else {
+          onSuccess.accept(value);
+        }
+      } catch (AmqpProtocolException e) {
+        fail(e, null);
+      }
+      ctx.flush();
+      while (!awaiting && !held.isEmpty() && state == State.OPEN) {
+        execute(held.poll());
+      }
+      ctx.flush();
+    }, ctx.executor());
+  }
+
+  EventExecutor eventLoop() {
+    return ctx.executor();
+  }
+
+  boolean isWritable() {
+    return ctx.channel().isWritable();
+  }
+
+  void rememberQueue(String name) {
+    lastQueue = name;
+  }
+
+  /** An empty queue name means the channel's last declared queue, as the spec says. */
+  String resolveQueue(String name) {
+    if (!name.isEmpty()) {
+      return name;
+    }
+    if (lastQueue == null) {
+      throw new ChannelException(ReplyCode.NOT_FOUND, "no previously declared queue");
+    }
+    return lastQueue;
+  }
+
+  /** queue.bind with an empty queue name and routing key binds with the queue's name as key. */
+  String resolveRoutingKey(String key, String queueName) {
+    return key.isEmpty() && queueName.isEmpty() && lastQueue != null ? lastQueue : key;
+  }
+
+  /** The connection's socket is writable again. */
+  public void resumeDeliveries() {
+    deliveries.resume();
+  }
+
+  // ---- closing ------------------------------------------------------------------------------------------------
+
+  private void onClientClose() {
+    release();
+    connection.writeMethod(number, new ChannelCloseOk());
+    connection.channelClosed(number);
+  }
+
+  /** A soft error: channel.close to the client, and wait for close-ok. */
+  private void closeWithError(AmqpProtocolException e) {
+    if (state != State.OPEN) {
+      return;
+    }
+    connection.writeMethod(number, new ChannelClose(e.replyCode(), e.replyText(), e.classId(), e.methodId()));
+    release();
+    state = State.CLOSING;
+  }
+
+  /** Gives back everything the channel holds: consumers, unacked messages, half-assembled or held commands. */
+  public void release() {
+    if (state == State.CLOSED) {
+      return;
+    }
+    state = State.CLOSED;
+    assembler.reset();
+    deliveries.close();
+    if (confirms != null) {
+      confirms.close();
+    }
+    if (tx != null) {
+      tx.rollback();
+    }
+    Command c;
+    while ((c = held.poll()) != null) {
+      c.release();
+    }
+  }
+}

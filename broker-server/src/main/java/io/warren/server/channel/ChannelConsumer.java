@@ -1,0 +1,120 @@
+package io.warren.server.channel;
+
+import io.warren.store.MessageQueue;
+import io.warren.store.QueueConsumer;
+import io.warren.store.QueueEntry;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One basic.consume subscription. The queue calls it on the queue's executor; it only takes credit and hands
+ * deliveries to the channel's {@link Outbound}. Thread-safe.
+ */
+final class ChannelConsumer implements QueueConsumer {
+  private final String tag;
+  private final MessageQueue queue;
+  private final boolean noAck;
+  private final boolean exclusive;
+  private final int priority;
+  private final Credit own;
+  private final Credit channelWide;
+  private final Outbound outbound;
+  private final Map<String, Object> arguments;
+  /** Set when the queue found no credit; whoever returns credit then wakes the queue. */
+  private final AtomicBoolean starved = new AtomicBoolean();
+
+  ChannelConsumer(String tag, MessageQueue queue, boolean noAck, boolean exclusive, int priority, Credit own,
+      Credit channelWide, Outbound outbound, Map<String, Object> arguments) {
+    this.tag = tag;
+    this.queue = queue;
+    this.noAck = noAck;
+    this.exclusive = exclusive;
+    this.priority = priority;
+    this.own = own;
+    this.channelWide = channelWide;
+    this.outbound = outbound;
+    this.arguments = arguments;
+  }
+
+  @Override
+  public String tag() {
+    return tag;
+  }
+
+  @Override
+  public boolean noAck() {
+    return noAck;
+  }
+
+  @Override
+  public boolean exclusive() {
+    return exclusive;
+  }
+
+  @Override
+  public int priority() {
+    return priority;
+  }
+
+  MessageQueue queue() {
+    return queue;
+  }
+
+  Map<String, Object> arguments() {
+    return arguments;
+  }
+
+  @Override
+  public boolean tryAcquireCredit() {
+    if (take()) {
+      return true;
+    }
+    starved.set(true);
+    // re-check after publishing the flag: credit returned in between would otherwise wake nobody
+    if (take()) {
+      starved.set(false);
+      return true;
+    }
+    return false;
+  }
+
+  private boolean take() {
+    if (!outbound.hasRoom()) {
+      return false;
+    }
+    if (noAck) {
+      return true;
+    }
+    if (!own.tryTake()) {
+      return false;
+    }
+    if (!channelWide.tryTake()) {
+      own.cancelTake();
+      return false;
+    }
+    return true;
+  }
+
+  @Override
+  public void deliver(MessageQueue q, QueueEntry entry) {
+    outbound.add(this, entry, entry.redelivered());
+  }
+
+  @Override
+  public void cancelledByQueue() {
+    outbound.cancelled(this);
+  }
+
+  /** An unacked delivery of this consumer was settled (ack, reject, requeue): return its credit. */
+  void settled() {
+    own.giveBack();
+    channelWide.giveBack();
+  }
+
+  /** Wakes the queue if it stopped delivering here for lack of credit or room. */
+  void wakeIfStarved() {
+    if (starved.getAndSet(false)) {
+      queue.consumerReady();
+    }
+  }
+}

@@ -1,0 +1,199 @@
+package io.warren.server.channel;
+
+import io.warren.amqp.ChannelException;
+import io.warren.amqp.generated.ReplyCode;
+import io.warren.amqp.generated.ExchangeBind;
+import io.warren.amqp.generated.ExchangeBindOk;
+import io.warren.amqp.generated.ExchangeDeclare;
+import io.warren.amqp.generated.ExchangeDeclareOk;
+import io.warren.amqp.generated.ExchangeDelete;
+import io.warren.amqp.generated.ExchangeDeleteOk;
+import io.warren.amqp.generated.ExchangeUnbind;
+import io.warren.amqp.generated.ExchangeUnbindOk;
+import io.warren.amqp.generated.QueueBind;
+import io.warren.amqp.generated.QueueBindOk;
+import io.warren.amqp.generated.QueueDeclare;
+import io.warren.amqp.generated.QueueDeclareOk;
+import io.warren.amqp.generated.QueueDelete;
+import io.warren.amqp.generated.QueueDeleteOk;
+import io.warren.amqp.generated.QueuePurge;
+import io.warren.amqp.generated.QueuePurgeOk;
+import io.warren.amqp.generated.QueueUnbind;
+import io.warren.amqp.generated.QueueUnbindOk;
+import io.warren.routing.Binding;
+import io.warren.routing.Destination;
+import io.warren.routing.Exchange;
+import io.warren.routing.ExchangeType;
+import io.warren.routing.VirtualHost;
+import io.warren.server.auth.Permission.Operation;
+import io.warren.server.vhost.BrokerVhost;
+import io.warren.server.vhost.DeclaredQueue;
+import io.warren.server.vhost.QueueDeclaration;
+import io.warren.store.QueueSettings;
+
+/** exchange.* and queue.* methods of one channel. Confined to the connection's event loop. */
+final class DefinitionMethods {
+  private final AmqpChannel channel;
+  private final BrokerVhost vhost;
+  private final VirtualHost routing;
+  private final AccessGuard guard;
+  private final Object connection;
+
+  DefinitionMethods(AmqpChannel channel, BrokerVhost vhost, AccessGuard guard, Object connection) {
+    this.channel = channel;
+    this.vhost = vhost;
+    this.routing = vhost.routing();
+    this.guard = guard;
+    this.connection = connection;
+  }
+
+  void exchangeDeclare(ExchangeDeclare m) {
+    String name = m.exchange();
+    if (m.passive()) {
+      routing.requireExchange(name);
+    } else {
+      checkName("exchange", name);
+      if (name.isEmpty() || name.startsWith("amq.")) {
+        throw new ChannelException(ReplyCode.ACCESS_REFUSED, "exchange name '" + name
+            + "' contains reserved prefix 'amq.*'");
+      }
+      guard.exchange(Operation.CONFIGURE, name);
+      ExchangeType type = ExchangeType.of(m.type());
+      Object ae = m.arguments().get("alternate-exchange");
+      if (ae != null) {
+        // RabbitMQ checks that the declarer may use the alternate exchange
+        guard.exchange(Operation.READ, name);
+        guard.exchange(Operation.WRITE, ae.toString());
+      }
+      routing.declareExchange(new Exchange(name, type, m.durable(), m.autoDelete(), m.internal(), m.arguments()));
+    }
+    if (!m.noWait()) {
+      channel.reply(new ExchangeDeclareOk());
+    }
+  }
+
+  void exchangeDelete(ExchangeDelete m) {
+    String name = m.exchange();
+    if (name.isEmpty() || name.startsWith("amq.")) {
+      throw new ChannelException(ReplyCode.ACCESS_REFUSED, "exchange name '" + name
+          + "' contains reserved prefix 'amq.*'");
+    }
+    guard.exchange(Operation.CONFIGURE, name);
+    if (routing.exchange(name).isPresent()) {
+      routing.deleteExchange(name, m.ifUnused());
+    }
+    if (!m.noWait()) {
+      channel.reply(new ExchangeDeleteOk());
+    }
+  }
+
+  void exchangeBind(ExchangeBind m) {
+    Binding b = exchangeBinding(m.source(), m.destination(), m.routingKey(), m.arguments());
+    routing.bind(b);
+    if (!m.noWait()) {
+      channel.reply(new ExchangeBindOk());
+    }
+  }
+
+  void exchangeUnbind(ExchangeUnbind m) {
+    Binding b = exchangeBinding(m.source(), m.destination(), m.routingKey(), m.arguments());
+    routing.unbind(b);
+    if (!m.noWait()) {
+      channel.reply(new ExchangeUnbindOk());
+    }
+  }
+
+  private Binding exchangeBinding(String source, String destination, String key, java.util.Map<String, Object> args) {
+    guard.exchange(Operation.WRITE, destination);
+    guard.exchange(Operation.READ, source);
+    routing.requireExchange(destination);
+    routing.requireExchange(source);
+    return new Binding(source, Destination.exchange(destination), key, args);
+  }
+
+  void queueDeclare(QueueDeclare m) {
+    String name = m.queue();
+    QueueDeclaration d;
+    if (m.passive()) {
+      d = vhost.declarePassive(name, connection);
+    } else {
+      if (name.isEmpty()) {
+        name = BrokerVhost.serverNamedQueue();
+      } else {
+        checkName("queue", name);
+        if (name.startsWith("amq.")) {
+          throw new ChannelException(ReplyCode.ACCESS_REFUSED, "queue name '" + name
+              + "' contains reserved prefix 'amq.*'");
+        }
+      }
+      guard.queue(Operation.CONFIGURE, name);
+      d = vhost.declare(new QueueSettings(name, m.durable(), m.exclusive(), m.autoDelete(), m.arguments()),
+          connection);
+    }
+    channel.rememberQueue(d.queue().name());
+    if (!m.noWait()) {
+      channel.reply(new QueueDeclareOk(d.queue().name(), d.messageCount(), d.consumerCount()));
+    }
+  }
+
+  void queueBind(QueueBind m) {
+    Binding b = queueBinding(m.queue(), m.exchange(), m.routingKey(), m.arguments());
+    routing.bind(b);
+    if (!m.noWait()) {
+      channel.reply(new QueueBindOk());
+    }
+  }
+
+  void queueUnbind(QueueUnbind m) {
+    Binding b = queueBinding(m.queue(), m.exchange(), m.routingKey(), m.arguments());
+    routing.unbind(b);
+    channel.reply(new QueueUnbindOk());
+  }
+
+  private Binding queueBinding(String queueName, String exchange, String key, java.util.Map<String, Object> args) {
+    String queue = channel.resolveQueue(queueName);
+    guard.queue(Operation.WRITE, queue);
+    guard.exchange(Operation.READ, exchange);
+    vhost.requireQueue(queue, connection);
+    routing.requireExchange(exchange);
+    return new Binding(exchange, Destination.queue(queue), channel.resolveRoutingKey(key, queueName), args);
+  }
+
+  void queuePurge(QueuePurge m) {
+    String name = channel.resolveQueue(m.queue());
+    guard.queue(Operation.READ, name);
+    DeclaredQueue q = vhost.requireQueue(name, connection);
+    channel.await(q.queue().purge(), count -> {
+      if (!m.noWait()) {
+        channel.reply(new QueuePurgeOk(count));
+      }
+    });
+  }
+
+  void queueDelete(QueueDelete m) {
+    String name = channel.resolveQueue(m.queue());
+    guard.queue(Operation.CONFIGURE, name);
+    DeclaredQueue q = vhost.queue(name);
+    if (q == null) {
+      // deleting a queue that does not exist succeeds, as in RabbitMQ
+      if (!m.noWait()) {
+        channel.reply(new QueueDeleteOk(0));
+      }
+      return;
+    }
+    vhost.requireQueue(name, connection);
+    channel.await(vhost.delete(q, m.ifUnused(), m.ifEmpty()), count -> {
+      if (!m.noWait()) {
+        channel.reply(new QueueDeleteOk(count));
+      }
+    });
+  }
+
+  private static void checkName(String kind, String name) {
+    for (int i = 0; i < name.length(); i++) {
+      if (Character.isISOControl(name.charAt(i))) {
+        throw new ChannelException(ReplyCode.PRECONDITION_FAILED, kind + " name contains a control character");
+      }
+    }
+  }
+}

@@ -1,0 +1,303 @@
+package io.warren.server.channel;
+
+import io.warren.amqp.ChannelException;
+import io.warren.amqp.ConnectionException;
+import io.warren.amqp.generated.ReplyCode;
+import io.warren.amqp.generated.BasicCancel;
+import io.warren.amqp.generated.BasicCancelOk;
+import io.warren.amqp.generated.BasicConsume;
+import io.warren.amqp.generated.BasicConsumeOk;
+import io.warren.amqp.generated.BasicDeliver;
+import io.warren.amqp.generated.BasicGet;
+import io.warren.amqp.generated.BasicGetEmpty;
+import io.warren.amqp.generated.BasicGetOk;
+import io.warren.amqp.generated.BasicQos;
+import io.warren.amqp.generated.BasicQosOk;
+import io.warren.server.auth.Permission.Operation;
+import io.warren.server.vhost.BrokerVhost;
+import io.warren.server.vhost.DeclaredQueue;
+import io.warren.store.GetCallback;
+import io.warren.store.GetResult;
+import io.warren.store.Message;
+import io.warren.store.MessageQueue;
+import io.warren.store.QueueEntry;
+import io.warren.store.QueueException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+
+/**
+ * The consuming side of a channel: basic.qos, consume, cancel, get, ack, nack, reject, recover, and the writing of
+ * deliveries handed over by queues. Owns the channel's consumers and unacked deliveries. Confined to the
+ * connection's event loop (except {@link ChannelConsumer}'s calls from queue threads into {@link Outbound}).
+ */
+final class Deliveries implements Outbound.Sink {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final AmqpChannel channel;
+  private final BrokerVhost vhost;
+  private final AccessGuard guard;
+  private final Object connection;
+  private final Map<String, ChannelConsumer> consumers = new LinkedHashMap<>();
+  private final UnackedDeliveries unacked = new UnackedDeliveries();
+  private final Credit channelCredit = new Credit(0);
+  private final Outbound outbound;
+  private int consumerPrefetch;
+  private long nextTag = 1;
+  private boolean closed;
+
+  Deliveries(AmqpChannel channel, BrokerVhost vhost, AccessGuard guard, Object connection) {
+    this.channel = channel;
+    this.vhost = vhost;
+    this.guard = guard;
+    this.connection = connection;
+    this.outbound = new Outbound(channel.eventLoop(), channel::isWritable, this);
+  }
+
+  void qos(BasicQos m) {
+    if (m.prefetchSize() != 0) {
+      throw new ConnectionException(ReplyCode.NOT_IMPLEMENTED, "prefetch_size!=0 (" + m.prefetchSize() + ")",
+          m.classId(), m.methodId());
+    }
+    if (m.global()) {
+      channelCredit.limit(m.prefetchCount());
+      consumers.values().forEach(ChannelConsumer::wakeIfStarved);
+    } else {
+      consumerPrefetch = m.prefetchCount();
+    }
+    channel.reply(new BasicQosOk());
+  }
+
+  void consume(BasicConsume m) {
+    String queueName = channel.resolveQueue(m.queue());
+    guard.queue(Operation.READ, queueName);
+    DeclaredQueue q = vhost.requireQueue(queueName, connection);
+    String tag = m.consumerTag().isEmpty() ? newTag() : m.consumerTag();
+    if (consumers.containsKey(tag)) {
+      throw new ConnectionException(ReplyCode.NOT_ALLOWED, "attempt to reuse consumer tag '" + tag + "'",
+          m.classId(), m.methodId());
+    }
+    int priority = priorityArgument(m.arguments());
+    ChannelConsumer c = new ChannelConsumer(tag, q.queue(), m.noAck(), m.exclusive(), priority,
+        new Credit(consumerPrefetch), channelCredit, outbound, m.arguments());
+    consumers.put(tag, c);
+    channel.await(q.queue().addConsumer(c), ignored -> {
+      if (!m.noWait()) {
+        channel.reply(new BasicConsumeOk(tag));
+      }
+    }, failure -> consumers.remove(tag));
+  }
+
+  private static int priorityArgument(Map<String, Object> args) {
+    Object p = args.get("x-priority");
+    if (p == null) {
+      return 0;
+    }
+    if (p instanceof Number n && !(p instanceof Float) && !(p instanceof Double)) {
+      return n.intValue();
+    }
+    throw new ChannelException(ReplyCode.PRECONDITION_FAILED, "invalid arg 'x-priority' for consumer: " + p
+        + " is not an integer", 60, 20);
+  }
+
+  private static String newTag() {
+    byte[] b = new byte[16];
+    RANDOM.nextBytes(b);
+    return "amq.ctag-" + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+
+  void cancel(BasicCancel m) {
+    ChannelConsumer c = consumers.remove(m.consumerTag());
+    if (c == null) {
+      if (!m.noWait()) {
+        channel.reply(new BasicCancelOk(m.consumerTag()));
+      }
+      return;
+    }
+    channel.await(c.queue().removeConsumer(c), ignored -> {
+      if (!m.noWait()) {
+        channel.reply(new BasicCancelOk(m.consumerTag()));
+      }
+    }, failure -> { });
+  }
+
+  void get(BasicGet m) {
+    String queueName = channel.resolveQueue(m.queue());
+    guard.queue(Operation.READ, queueName);
+    DeclaredQueue q = vhost.requireQueue(queueName, connection);
+    CompletableFuture<GetResult> result = new CompletableFuture<>();
+    q.queue().get(m.noAck(), new GetCallback() {
+      @Override
+      public void onResult(GetResult r) {
+        result.complete(r);
+      }
+
+      @Override
+      public void onFailure(QueueException failure) {
+        result.completeExceptionally(failure);
+      }
+    });
+    channel.await(result, r -> {
+      if (r.isEmpty()) {
+        channel.reply(new BasicGetEmpty());
+        return;
+      }
+      QueueEntry e = r.entry();
+      if (closed) {
+        giveBack(e, m.noAck());
+        return;
+      }
+      long tag = nextTag++;
+      if (!m.noAck()) {
+        unacked.add(new Unacked(tag, e, null));
+      }
+      Message msg = e.message();
+      channel.writeContent(new BasicGetOk(tag, e.redelivered(), msg.exchange(), msg.routingKey(), r.messageCount()),
+          msg);
+      if (m.noAck()) {
+        msg.release();
+      }
+    }, failure -> { });
+  }
+
+  // ---- deliveries from queues (event loop) ----------------------------------------------------------------------
+
+  @Override
+  public void deliver(Outbound.Item item) {
+    QueueEntry e = item.entry();
+    ChannelConsumer c = item.consumer();
+    if (closed) {
+      giveBack(e, c.noAck());
+      return;
+    }
+    long tag = nextTag++;
+    if (!c.noAck()) {
+      unacked.add(new Unacked(tag, e, c));
+    }
+    Message msg = e.message();
+    channel.writeContent(new BasicDeliver(c.tag(), tag, item.redelivered(), msg.exchange(), msg.routingKey()), msg);
+    if (c.noAck()) {
+      msg.release();
+    }
+  }
+
+  private static void giveBack(QueueEntry e, boolean noAck) {
+    if (noAck) {
+      e.message().release();
+    } else {
+      e.queue().requeue(e);
+    }
+  }
+
+  @Override
+  public void consumerCancelled(ChannelConsumer c) {
+    if (consumers.remove(c.tag()) == c && !closed) {
+      channel.reply(new BasicCancel(c.tag(), true));
+      channel.flush();
+    }
+  }
+
+  @Override
+  public void drained() {
+    channel.flush();
+  }
+
+  // ---- acknowledgements -----------------------------------------------------------------------------------------
+
+  /** basic.ack / nack / reject; {@code ack} false means nack or reject with the given requeue flag. */
+  void settle(long tag, boolean multiple, boolean ack, boolean requeue) {
+    List<Unacked> done;
+    if (multiple) {
+      if (tag != 0 && !unacked.contains(tag)) {
+        throw unknownTag(tag);
+      }
+      done = tag == 0 ? unacked.removeAll() : unacked.removeUpTo(tag);
+    } else {
+      Unacked u = unacked.remove(tag);
+      if (u == null) {
+        throw unknownTag(tag);
+      }
+      done = List.of(u);
+    }
+    apply(done, ack, requeue);
+  }
+
+  /** Checks that a tag could be settled now, for acknowledgements held by a transaction. */
+  void checkTag(long tag, boolean multiple) {
+    if ((tag != 0 || !multiple) && !unacked.contains(tag)) {
+      throw unknownTag(tag);
+    }
+  }
+
+  private static ChannelException unknownTag(long tag) {
+    return new ChannelException(ReplyCode.PRECONDITION_FAILED, "unknown delivery tag " + tag, 60, 80);
+  }
+
+  /** basic.recover: requeue every unacked delivery (RabbitMQ supports only requeue=true). */
+  void recover(boolean requeue) {
+    if (!requeue) {
+      throw new ConnectionException(ReplyCode.NOT_IMPLEMENTED, "requeue=false", 60, 110);
+    }
+    apply(unacked.removeAll(), false, true);
+  }
+
+  private void apply(List<Unacked> done, boolean ack, boolean requeue) {
+    if (done.isEmpty()) {
+      return;
+    }
+    forEachQueue(done, (queue, entries) -> {
+      if (ack) {
+        queue.ack(entries);
+      } else if (requeue) {
+        queue.requeue(entries);
+      } else {
+        queue.discard(entries);
+      }
+    });
+    for (Unacked u : done) {
+      if (u.consumer() != null) {
+        u.consumer().settled();
+      }
+    }
+    for (ChannelConsumer c : consumers.values()) {
+      c.wakeIfStarved();
+    }
+  }
+
+  private static void forEachQueue(List<Unacked> done, BiConsumer<MessageQueue, List<QueueEntry>> op) {
+    if (done.size() == 1) {
+      QueueEntry e = done.get(0).entry();
+      op.accept(e.queue(), List.of(e));
+      return;
+    }
+    Map<MessageQueue, List<QueueEntry>> byQueue = new LinkedHashMap<>();
+    for (Unacked u : done) {
+      byQueue.computeIfAbsent(u.entry().queue(), k -> new ArrayList<>()).add(u.entry());
+    }
+    byQueue.forEach(op);
+  }
+
+  /** The socket became writable again: wake queues that stopped for lack of room. */
+  void resume() {
+    consumers.values().forEach(ChannelConsumer::wakeIfStarved);
+  }
+
+  /** The channel is closing: stop consumers and requeue everything unacked, in order. */
+  void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (ChannelConsumer c : consumers.values()) {
+      c.queue().removeConsumer(c);
+    }
+    consumers.clear();
+    List<Unacked> all = unacked.removeAll();
+    forEachQueue(all, MessageQueue::requeue);
+  }
+}

@@ -1,0 +1,88 @@
+package io.warren.server.channel;
+
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.internal.PlatformDependent;
+import io.warren.store.QueueEntry;
+import java.util.Queue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The hand-off of deliveries from queue threads to the channel's event loop: a multi-producer queue drained by one
+ * task, so that many deliveries cost one task and one flush. Bounded in count and bytes so that a slow consumer
+ * stops the queue instead of filling the heap. Producers: any thread; draining: the event loop.
+ */
+final class Outbound {
+  private static final int MAX_PENDING = 2048;
+  private static final long MAX_PENDING_BYTES = 16L * 1024 * 1024;
+
+  /** One item for the event loop: a delivery, or a consumer cancelled by its queue (entry null). */
+  record Item(ChannelConsumer consumer, QueueEntry entry, boolean redelivered) {}
+
+  /** Receives items on the event loop. */
+  interface Sink {
+    void deliver(Item item);
+
+    void consumerCancelled(ChannelConsumer consumer);
+
+    void drained();
+  }
+
+  private final Queue<Item> items = PlatformDependent.newMpscQueue();
+  private final AtomicInteger count = new AtomicInteger();
+  private final AtomicLong bytes = new AtomicLong();
+  private final AtomicBoolean scheduled = new AtomicBoolean();
+  private final EventExecutor loop;
+  private final BooleanSupplier writable;
+  private final Sink sink;
+  private final Runnable drainTask = this::drain;
+
+  Outbound(EventExecutor loop, BooleanSupplier writable, Sink sink) {
+    this.loop = loop;
+    this.writable = writable;
+    this.sink = sink;
+  }
+
+  boolean hasRoom() {
+    return count.get() < MAX_PENDING && bytes.get() < MAX_PENDING_BYTES && writable.getAsBoolean();
+  }
+
+  void add(ChannelConsumer consumer, QueueEntry entry, boolean redelivered) {
+    count.incrementAndGet();
+    bytes.addAndGet(entry.message().bodySize());
+    items.offer(new Item(consumer, entry, redelivered));
+    schedule();
+  }
+
+  void cancelled(ChannelConsumer consumer) {
+    items.offer(new Item(consumer, null, false));
+    schedule();
+  }
+
+  private void schedule() {
+    if (scheduled.compareAndSet(false, true)) {
+      loop.execute(drainTask);
+    }
+  }
+
+  private void drain() {
+    scheduled.set(false);
+    Item item;
+    boolean any = false;
+    while ((item = items.poll()) != null) {
+      any = true;
+      if (item.entry() == null) {
+        sink.consumerCancelled(item.consumer());
+        continue;
+      }
+      count.decrementAndGet();
+      bytes.addAndGet(-item.entry().message().bodySize());
+      sink.deliver(item);
+    }
+    if (any) {
+      sink.drained();
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package io.warren.server.config;
+
+import io.warren.server.auth.Permission;
+import io.warren.server.auth.User;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The whole broker configuration, parsed once at start and passed down through constructors. Immutable; any thread.
+ */
+public record BrokerConfig(
+    AmqpListener amqp,
+    Path dataDir,
+    ServerIdentity server,
+    Limits limits,
+    List<User> users,
+    List<String> vhosts,
+    List<Permission> permissions) {
+
+  public BrokerConfig {
+    Objects.requireNonNull(amqp, "amqp");
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(server, "server");
+    Objects.requireNonNull(limits, "limits");
+    users = List.copyOf(users);
+    vhosts = List.copyOf(vhosts);
+    permissions = List.copyOf(permissions);
+    for (Permission p : permissions) {
+      if (users.stream().noneMatch(u -> u.name().equals(p.user()))) {
+        throw new IllegalArgumentException("permission for unknown user '" + p.user() + "'");
+      }
+      if (!vhosts.contains(p.vhost())) {
+        throw new IllegalArgumentException("permission for unknown vhost '" + p.vhost() + "'");
+      }
+    }
+  }
+
+  /** A copy listening on another port (tests use port 0). */
+  public BrokerConfig withPort(int port) {
+    return new BrokerConfig(
+        new AmqpListener(amqp.bindAddress(), port, amqp.nativeTransport(), amqp.ioThreads()),
+        dataDir, server, limits, users, vhosts, permissions);
+  }
+
+  public BrokerConfig withDataDir(Path dir) {
+    return new BrokerConfig(amqp, dir, server, limits, users, vhosts, permissions);
+  }
+
+  public BrokerConfig withLimits(Limits newLimits) {
+    return new BrokerConfig(amqp, dataDir, server, newLimits, users, vhosts, permissions);
+  }
+
+  public BrokerConfig withAccess(List<User> newUsers, List<String> newVhosts, List<Permission> newPermissions) {
+    return new BrokerConfig(amqp, dataDir, server, limits, newUsers, newVhosts, newPermissions);
+  }
+
+  /** The AMQP listener. */
+  public record AmqpListener(String bindAddress, int port, boolean nativeTransport, int ioThreads) {
+    public AmqpListener {
+      Objects.requireNonNull(bindAddress, "bindAddress");
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("warren.amqp.port must be 0..65535, got " + port);
+      }
+      if (ioThreads < 0) {
+        throw new IllegalArgumentException("warren.amqp.io-threads must be >= 0");
+      }
+    }
+  }
+
+  /** What connection.start advertises. */
+  public record ServerIdentity(String product, String version, String clusterName) {
+    public ServerIdentity {
+      Objects.requireNonNull(product, "product");
+      Objects.requireNonNull(version, "version");
+      Objects.requireNonNull(clusterName, "clusterName");
+    }
+  }
+
+  /** Protocol limits negotiated or enforced per connection. */
+  public record Limits(int frameMax, int channelMax, int heartbeatSeconds, long maxMessageSize,
+      long handshakeTimeoutMillis) {
+    public Limits {
+      if (frameMax < 4096) {
+        throw new IllegalArgumentException("warren.limits.frame-max must be at least 4096, got " + frameMax);
+      }
+      if (channelMax < 1 || channelMax > 65535) {
+        throw new IllegalArgumentException("warren.limits.channel-max must be 1..65535, got " + channelMax);
+      }
+      if (heartbeatSeconds < 0 || heartbeatSeconds > 65535) {
+        throw new IllegalArgumentException("warren.limits.heartbeat must be 0..65535 s, got " + heartbeatSeconds);
+      }
+      if (maxMessageSize < 0 || maxMessageSize > 512L * 1024 * 1024) {
+        throw new IllegalArgumentException("warren.limits.max-message-size must be 0..536870912");
+      }
+    }
+  }
+}

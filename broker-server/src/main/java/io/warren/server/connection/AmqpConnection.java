@@ -1,0 +1,381 @@
+package io.warren.server.connection;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.warren.amqp.AmqpMethod;
+import io.warren.amqp.AmqpProtocolException;
+import io.warren.amqp.ConnectionException;
+import io.warren.amqp.Frame;
+import io.warren.amqp.FrameDecoder;
+import io.warren.amqp.FrameWriter;
+import io.warren.amqp.HeartbeatFrame;
+import io.warren.amqp.MethodFrame;
+import io.warren.amqp.generated.ReplyCode;
+import io.warren.amqp.generated.ChannelOpen;
+import io.warren.amqp.generated.ConnectionClose;
+import io.warren.amqp.generated.ConnectionCloseOk;
+import io.warren.amqp.generated.ConnectionUpdateSecret;
+import io.warren.amqp.generated.ConnectionUpdateSecretOk;
+import io.warren.server.Broker;
+import io.warren.server.auth.User;
+import io.warren.server.channel.AmqpChannel;
+import io.warren.server.net.ProtocolHeaderHandler;
+import io.warren.server.vhost.BrokerVhost;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: the handshake, heartbeats, the channel table, connection-level errors and the close
+ * handshake. Channels only dispatch methods. Confined to the connection's event loop.
+ */
+public final class AmqpConnection extends ChannelInboundHandlerAdapter {
+  public static final String NAME = "amqp-connection";
+  private static final Logger LOG = LoggerFactory.getLogger(AmqpConnection.class);
+  private static final long CLOSE_OK_TIMEOUT_MS = 3000;
+
+  private enum State { AWAIT_HEADER, HANDSHAKE, OPEN, CLOSING, CLOSED }
+
+  private final Broker broker;
+  private final Clock clock;
+  private final IntObjectHashMap<AmqpChannel> channels = new IntObjectHashMap<>();
+  private ChannelHandlerContext ctx;
+  private Handshake handshake;
+  private State state = State.AWAIT_HEADER;
+  private String name = "?";
+  private ScheduledFuture<?> handshakeTimeout;
+  private boolean flushScheduled;
+  private final Runnable flushTask = this::flushNow;
+
+  public AmqpConnection(Broker broker, Clock clock) {
+    this.broker = broker;
+    this.clock = clock;
+  }
+
+  // ---- Netty events -------------------------------------------------------------------------------------------
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+    InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+    InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
+    name = remote.getAddress().getHostAddress() + ":" + remote.getPort() + " -> "
+        + local.getAddress().getHostAddress() + ":" + local.getPort();
+    long timeout = broker.config().limits().handshakeTimeoutMillis();
+    handshakeTimeout = ctx.executor().schedule(() -> {
+      if (state == State.AWAIT_HEADER || state == State.HANDSHAKE) {
+        LOG.warn("Closing connection {}: handshake not completed within {} ms", name, timeout);
+        ctx.close();
+      }
+    }, timeout, TimeUnit.MILLISECONDS);
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt == ProtocolHeaderHandler.ProtocolHeaderAccepted.INSTANCE) {
+      InetAddress peer = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+      handshake = new Handshake(broker, peer);
+      state = State.HANDSHAKE;
+      writeMethod(0, handshake.start());
+      flushNow();
+    } else if (evt instanceof IdleStateEvent idle) {
+      if (idle.state() == IdleState.READER_IDLE) {
+        LOG.warn("Closing connection {}: missed heartbeats from client, timeout: {}s", name, handshake.heartbeat());
+        ctx.close();
+      } else if (idle.state() == IdleState.WRITER_IDLE) {
+        ByteBuf hb = ctx.alloc().ioBuffer(8);
+        FrameWriter.writeHeartbeat(hb);
+        ctx.writeAndFlush(hb, ctx.voidPromise());
+      }
+    } else {
+      ctx.fireUserEventTriggered(evt);
+    }
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof Frame frame)) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    try {
+      onFrame(frame);
+    } catch (AmqpProtocolException e) {
+      ReferenceCountUtil.release(frame);
+      if (e.connectionLevel()) {
+        closeWithError(e);
+      } else {
+        // a channel error raised outside a channel (should not happen); treat as a connection error
+        closeWithError(new ConnectionException(e.code(), e.getMessage(), e.classId(), e.methodId()));
+      }
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    flushNow();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable()) {
+      channels.values().forEach(AmqpChannel::resumeDeliveries);
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+    if (c instanceof AmqpProtocolException e && state != State.CLOSED) {
+      closeWithError(e.connectionLevel() ? e : new ConnectionException(e.code(), e.getMessage()));
+      return;
+    }
+    if (c instanceof java.io.IOException) {
+      LOG.info("Connection {} I/O error: {}", name, c.getMessage());
+    } else {
+      LOG.error("Connection {} failed", name, c);
+    }
+    ctx.close();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (handshakeTimeout != null) {
+      handshakeTimeout.cancel(false);
+    }
+    boolean wasOpen = handshake != null && handshake.step() == Handshake.Step.DONE;
+    state = State.CLOSED;
+    for (AmqpChannel ch : new ArrayList<>(channels.values())) {
+      ch.release();
+    }
+    channels.clear();
+    if (wasOpen) {
+      handshake.vhost().deleteOwnedBy(this);
+      LOG.info("Connection {} closed (user '{}', vhost '{}')", name, handshake.user().name(),
+          handshake.vhost().name());
+    }
+    ctx.fireChannelInactive();
+  }
+
+  // ---- frames -------------------------------------------------------------------------------------------------
+
+  private void onFrame(Frame frame) {
+    switch (state) {
+      case HANDSHAKE -> onHandshakeFrame(frame);
+      case OPEN -> onOpenFrame(frame);
+      case CLOSING -> onClosingFrame(frame);
+      default -> ReferenceCountUtil.release(frame);
+    }
+  }
+
+  private void onHandshakeFrame(Frame frame) {
+    if (frame instanceof HeartbeatFrame) {
+      return;
+    }
+    if (!(frame instanceof MethodFrame mf) || mf.channel() != 0) {
+      ReferenceCountUtil.release(frame);
+      throw new ConnectionException(ReplyCode.COMMAND_INVALID, "only connection methods on channel 0 are allowed "
+          + "during the handshake");
+    }
+    if (mf.method() instanceof ConnectionClose) {
+      onClientClose();
+      return;
+    }
+    AmqpMethod reply = handshake.handle(mf.method());
+    if (reply != null) {
+      writeMethod(0, reply);
+    }
+    if (handshake.step() == Handshake.Step.AWAIT_OPEN) {
+      applyTuning();
+    }
+    if (handshake.step() == Handshake.Step.DONE) {
+      state = State.OPEN;
+      handshakeTimeout.cancel(false);
+      LOG.info("Connection {} opened (user '{}', vhost '{}')", name, handshake.user().name(),
+          handshake.vhost().name());
+    }
+  }
+
+  private void applyTuning() {
+    FrameDecoder decoder = (FrameDecoder) ctx.pipeline().get(ProtocolHeaderHandler.FRAME_DECODER);
+    decoder.setFrameMax(handshake.frameMax());
+    int hb = handshake.heartbeat();
+    if (hb > 0 && ctx.pipeline().get("heartbeat") == null) {
+      ctx.pipeline().addBefore(ProtocolHeaderHandler.FRAME_DECODER, "heartbeat",
+          new IdleStateHandler(hb * 2L, hb, 0, TimeUnit.SECONDS));
+    }
+  }
+
+  private void onOpenFrame(Frame frame) {
+    int channel = frame.channel();
+    if (channel == 0) {
+      onChannelZero(frame);
+      return;
+    }
+    AmqpChannel ch = channels.get(channel);
+    if (ch == null) {
+      if (frame instanceof MethodFrame mf && mf.method() instanceof ChannelOpen) {
+        openChannel(channel);
+        return;
+      }
+      ReferenceCountUtil.release(frame);
+      throw new ConnectionException(ReplyCode.CHANNEL_ERROR, "expected 'channel.open' on channel " + channel);
+    }
+    if (frame instanceof MethodFrame mf && mf.method() instanceof ChannelOpen) {
+      throw new ConnectionException(ReplyCode.CHANNEL_ERROR, "second 'channel.open' seen on channel " + channel,
+          20, 10);
+    }
+    ch.onFrame(frame);
+  }
+
+  private void onChannelZero(Frame frame) {
+    if (frame instanceof HeartbeatFrame) {
+      return;
+    }
+    if (!(frame instanceof MethodFrame mf)) {
+      ReferenceCountUtil.release(frame);
+      throw new ConnectionException(ReplyCode.UNEXPECTED_FRAME, "content frame on channel 0");
+    }
+    AmqpMethod m = mf.method();
+    if (m instanceof ConnectionClose) {
+      onClientClose();
+    } else if (m instanceof ConnectionUpdateSecret) {
+      writeMethod(0, new ConnectionUpdateSecretOk());
+    } else if (m.classId() == 10) {
+      throw new ConnectionException(ReplyCode.COMMAND_INVALID, "unexpected '" + m.amqpName() + "' on an open "
+          + "connection", m.classId(), m.methodId());
+    } else {
+      throw new ConnectionException(ReplyCode.COMMAND_INVALID, "'" + m.amqpName() + "' is not allowed on "
+          + "channel 0", m.classId(), m.methodId());
+    }
+  }
+
+  private void onClosingFrame(Frame frame) {
+    if (frame instanceof MethodFrame mf && mf.channel() == 0) {
+      if (mf.method() instanceof ConnectionCloseOk) {
+        ctx.close();
+      } else if (mf.method() instanceof ConnectionClose) {
+        writeMethod(0, new ConnectionCloseOk());
+        ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+      }
+      return;
+    }
+    ReferenceCountUtil.release(frame);
+  }
+
+  private void openChannel(int channel) {
+    if (channel > handshake.channelMax()) {
+      throw new ConnectionException(ReplyCode.CHANNEL_ERROR, "channel number " + channel + " is above the "
+          + "negotiated channel-max " + handshake.channelMax(), 20, 10);
+    }
+    AmqpChannel ch = new AmqpChannel(this, channel, clock);
+    channels.put(channel, ch);
+    writeMethod(channel, new io.warren.amqp.generated.ChannelOpenOk());
+  }
+
+  private void onClientClose() {
+    state = State.CLOSING;
+    for (AmqpChannel ch : new ArrayList<>(channels.values())) {
+      ch.release();
+    }
+    channels.clear();
+    writeMethod(0, new ConnectionCloseOk());
+    ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /** Sends connection.close for a hard error and waits (bounded) for close-ok. */
+  public void closeWithError(AmqpProtocolException e) {
+    if (state == State.CLOSING || state == State.CLOSED) {
+      return;
+    }
+    LOG.warn("Closing connection {} with error: {} {}", name, e.replyCode(), e.replyText());
+    state = State.CLOSING;
+    for (AmqpChannel ch : new ArrayList<>(channels.values())) {
+      ch.release();
+    }
+    channels.clear();
+    writeMethod(0, new ConnectionClose(e.replyCode(), e.replyText(), e.classId(), e.methodId()));
+    flushNow();
+    ctx.executor().schedule(() -> {
+      ctx.close();
+    }, CLOSE_OK_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+  }
+
+  /** A channel finished its close handshake (close-ok received or sent). */
+  public void channelClosed(int channel) {
+    channels.remove(channel);
+  }
+
+  // ---- writing ------------------------------------------------------------------------------------------------
+
+  public void writeMethod(int channel, AmqpMethod method) {
+    ctx.write(FrameWriter.encodeMethod(ctx.alloc(), channel, method), ctx.voidPromise());
+  }
+
+  /** Flushes soon, once, on the event loop: callers writing from tasks rather than reads use this. */
+  public void scheduleFlush() {
+    if (!flushScheduled) {
+      flushScheduled = true;
+      ctx.executor().execute(flushTask);
+    }
+  }
+
+  private void flushNow() {
+    flushScheduled = false;
+    ctx.flush();
+  }
+
+  // ---- accessors for channels ---------------------------------------------------------------------------------
+
+  public ChannelHandlerContext context() {
+    return ctx;
+  }
+
+  public Broker broker() {
+    return broker;
+  }
+
+  public User user() {
+    return handshake.user();
+  }
+
+  public BrokerVhost vhost() {
+    return handshake.vhost();
+  }
+
+  public int frameMax() {
+    return handshake.frameMax();
+  }
+
+  public boolean isWritable() {
+    return ctx.channel().isWritable();
+  }
+
+  public boolean isOpen() {
+    return state == State.OPEN;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public String toString() {
+    return "AmqpConnection[" + name + "]";
+  }
+}

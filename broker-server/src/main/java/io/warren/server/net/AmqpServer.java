@@ -1,0 +1,81 @@
+package io.warren.server.net;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.warren.server.Broker;
+import io.warren.server.connection.AmqpConnection;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+
+/** The Netty listener for AMQP 0-9-1 clients. bind() and close() from any thread. */
+public final class AmqpServer {
+  private final Broker broker;
+  private final Clock clock;
+  private final EventLoopGroup bossGroup;
+  private final EventLoopGroup workerGroup;
+  private final Class<? extends ServerChannel> channelClass;
+  private Channel serverChannel;
+
+  public AmqpServer(Broker broker, Clock clock) {
+    this.broker = broker;
+    this.clock = clock;
+    var amqp = broker.config().amqp();
+    boolean epoll = amqp.nativeTransport() && Epoll.isAvailable();
+    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    this.channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    this.bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("warren-accept", true), io);
+    int threads = amqp.ioThreads() == 0 ? Runtime.getRuntime().availableProcessors() : amqp.ioThreads();
+    this.workerGroup = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("warren-io", true), io);
+  }
+
+  public void bind() {
+    var amqp = broker.config().amqp();
+    ServerBootstrap b = new ServerBootstrap()
+        .group(bossGroup, workerGroup)
+        .channel(channelClass)
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.SO_KEEPALIVE, true)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            ch.pipeline().addLast(ProtocolHeaderHandler.NAME, new ProtocolHeaderHandler(broker.config().limits().frameMax()));
+            ch.pipeline().addLast(AmqpConnection.NAME, new AmqpConnection(broker, clock));
+          }
+        });
+    try {
+      serverChannel = b.bind(new InetSocketAddress(amqp.bindAddress(), amqp.port())).syncUninterruptibly().channel();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot listen on " + amqp.bindAddress() + ":" + amqp.port() + ": " + e, e);
+    }
+  }
+
+  public int port() {
+    return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+  }
+
+  public void close() {
+    if (serverChannel != null) {
+      serverChannel.close().syncUninterruptibly();
+    }
+    bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+}

@@ -1,0 +1,59 @@
+package io.warren.server.net;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.warren.amqp.FrameDecoder;
+import java.util.List;
+
+/**
+ * Reads the 8-byte protocol header a client sends first. On "AMQP 0 0 9 1" it fires {@link ProtocolHeaderAccepted}
+ * and leaves the pipeline to the frame decoder; on anything else it answers with the header it supports and closes
+ * the socket, as the spec asks. Confined to the connection's event loop.
+ */
+public final class ProtocolHeaderHandler extends ByteToMessageDecoder {
+  public static final String NAME = "protocol-header";
+  public static final String FRAME_DECODER = "frame-decoder";
+  private static final byte[] SUPPORTED = {'A', 'M', 'Q', 'P', 0, 0, 9, 1};
+  private final int frameMax;
+
+  public ProtocolHeaderHandler(int frameMax) {
+    this.frameMax = frameMax;
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    if (in.readableBytes() < SUPPORTED.length) {
+      // a client that sends something else entirely, shorter than a header, still gets an answer once it pauses
+      for (int i = 0; i < in.readableBytes(); i++) {
+        if (in.getByte(in.readerIndex() + i) != SUPPORTED[i]) {
+          reject(ctx, in);
+          return;
+        }
+      }
+      return;
+    }
+    for (int i = 0; i < SUPPORTED.length; i++) {
+      if (in.getByte(in.readerIndex() + i) != SUPPORTED[i]) {
+        reject(ctx, in);
+        return;
+      }
+    }
+    in.skipBytes(SUPPORTED.length);
+    ctx.pipeline().addAfter(NAME, FRAME_DECODER, new FrameDecoder(frameMax));
+    ctx.fireUserEventTriggered(ProtocolHeaderAccepted.INSTANCE);
+    ctx.pipeline().remove(this); // hands any bytes read beyond the header on to the frame decoder
+  }
+
+  private static void reject(ChannelHandlerContext ctx, ByteBuf in) {
+    in.skipBytes(in.readableBytes());
+    ctx.writeAndFlush(Unpooled.wrappedBuffer(SUPPORTED)).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /** Event fired once the client's protocol header is accepted. */
+  public enum ProtocolHeaderAccepted {
+    INSTANCE
+  }
+}

@@ -1,0 +1,125 @@
+package io.warren.store;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The consumers of one queue, grouped by priority (highest first), each group served round-robin.
+ * Confined to the queue's executor.
+ */
+final class ConsumerRing {
+
+    /** Consumers of one priority, and where the round-robin resumes. */
+    private static final class Level {
+        final int priority;
+        final ArrayList<QueueConsumer> members = new ArrayList<>();
+        int cursor;
+
+        Level(int priority) {
+            this.priority = priority;
+        }
+    }
+
+    private final ArrayList<Level> levels = new ArrayList<>();
+    private int size;
+    private QueueConsumer exclusive;
+
+    int size() {
+        return size;
+    }
+
+    boolean isEmpty() {
+        return size == 0;
+    }
+
+    boolean contains(QueueConsumer consumer) {
+        for (int i = 0; i < levels.size(); i++) {
+            if (levels.get(i).members.contains(consumer)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** False when an exclusive consumer holds the queue, or an exclusive one would have to share it. */
+    boolean admits(QueueConsumer consumer) {
+        return exclusive == null && (size == 0 || !consumer.exclusive());
+    }
+
+    /** Adds at the end of its priority's round. The caller ensures it is not present and is admitted. */
+    void add(QueueConsumer consumer) {
+        if (consumer.exclusive()) {
+            exclusive = consumer;
+        }
+        int priority = consumer.priority();
+        int i = 0;
+        while (i < levels.size() && levels.get(i).priority > priority) {
+            i++;
+        }
+        if (i == levels.size() || levels.get(i).priority != priority) {
+            levels.add(i, new Level(priority));
+        }
+        levels.get(i).members.add(consumer);
+        size++;
+    }
+
+    boolean remove(QueueConsumer consumer) {
+        for (int i = 0; i < levels.size(); i++) {
+            Level level = levels.get(i);
+            int index = level.members.indexOf(consumer);
+            if (index < 0) {
+                continue;
+            }
+            level.members.remove(index);
+            size--;
+            if (consumer == exclusive) {
+                exclusive = null;
+            }
+            if (level.members.isEmpty()) {
+                levels.remove(i);
+            } else {
+                // Keep the round where it was: whoever followed the removed consumer is next.
+                if (index < level.cursor) {
+                    level.cursor--;
+                }
+                if (level.cursor >= level.members.size()) {
+                    level.cursor = 0;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * The next consumer in round-robin order of the highest priority that has credit, having taken one
+     * credit from it; null when nobody has credit. Consumers without credit are skipped, not dropped.
+     */
+    QueueConsumer nextWithCredit() {
+        for (int l = 0; l < levels.size(); l++) {
+            Level level = levels.get(l);
+            int n = level.members.size();
+            for (int k = 0; k < n; k++) {
+                int index = (level.cursor + k) % n;
+                QueueConsumer consumer = level.members.get(index);
+                if (consumer.tryAcquireCredit()) {
+                    level.cursor = (index + 1) % n;
+                    return consumer;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Empties the ring, returning every consumer (for queue deletion). */
+    List<QueueConsumer> removeAll() {
+        List<QueueConsumer> all = new ArrayList<>(size);
+        for (int i = 0; i < levels.size(); i++) {
+            all.addAll(levels.get(i).members);
+        }
+        levels.clear();
+        size = 0;
+        exclusive = null;
+        return all;
+    }
+}

@@ -1,0 +1,397 @@
+package io.warren.store;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An in-memory classic queue: FIFO ready messages, competing consumers with credit and priorities, and
+ * unacked bookkeeping. Thread-safe by confinement: public methods only post work to the queue's
+ * {@link SerialExecutor}, where all state lives; the counters are published for other threads.
+ *
+ * <p>Unacked entries are not collected here: the channel holds them and hands them back, so the queue
+ * keeps only their count and each entry's state (see {@link QueueContents}). Enqueues, acks,
+ * requeues and discards travel through a {@link Mailbox} linked through the entries themselves, so
+ * that the hot path allocates nothing but the {@link QueueEntry}. Every other task first drains the
+ * mailbox: an operation then sees everything its caller enqueued before it.
+ */
+public final class MessageQueue {
+
+    /** Deliveries per executor turn: bounds how long one busy queue holds a pool thread. */
+    static final int DELIVERY_BATCH = 256;
+
+    private static final Logger LOG = LoggerFactory.getLogger(MessageQueue.class);
+
+    private final String vhost;
+    private final QueueSettings settings;
+    private final SerialExecutor executor;
+    private final QueueListener listener;
+    private final Mailbox mailbox = new Mailbox();
+    private final AtomicBoolean turnScheduled = new AtomicBoolean();
+    private final Runnable turn = this::runTurn;
+
+    // Confined to the executor.
+    private final QueueContents contents = new QueueContents();
+    private final ConsumerRing consumers = new ConsumerRing();
+
+    // Written on the executor, readable anywhere.
+    private volatile boolean deleted;
+    private volatile int messageCount;
+    private volatile int consumerCount;
+    private volatile int unackedCount;
+
+    /**
+     * @param executor runs this queue's tasks; normally one per queue, named after it
+     * @param listener told once when the queue is deleted
+     */
+    public MessageQueue(String vhost, QueueSettings settings, SerialExecutor executor, QueueListener listener) {
+        this.vhost = Objects.requireNonNull(vhost, "vhost");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.executor = Objects.requireNonNull(executor, "executor");
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    public String name() {
+        return settings.name();
+    }
+
+    public String vhost() {
+        return vhost;
+    }
+
+    public QueueSettings settings() {
+        return settings;
+    }
+
+    /** Ready messages (not counting unacked), as of the queue's last task. */
+    public int messageCount() {
+        return messageCount;
+    }
+
+    public int consumerCount() {
+        return consumerCount;
+    }
+
+    public int unackedCount() {
+        return unackedCount;
+    }
+
+    public boolean isDeleted() {
+        return deleted;
+    }
+
+    /**
+     * Takes over one reference of {@code message} (released if the queue was deleted).
+     *
+     * @param outcome told whether the queue took it; null when the publisher does not need to know
+     */
+    public void enqueue(Message message, EnqueueOutcome outcome) {
+        mailbox.post(new QueueEntry(this, message, outcome), QueueEntry.OP_ENQUEUE);
+        requestTurn();
+    }
+
+    /**
+     * Completes (on the queue's executor, before any delivery to this consumer) once the consumer is
+     * added; fails with NOT_FOUND if the queue is deleted, ACCESS_REFUSED if exclusivity forbids it.
+     */
+    public CompletableFuture<Void> addConsumer(QueueConsumer consumer) {
+        Objects.requireNonNull(consumer, "consumer");
+        return call(() -> {
+            failIfDeleted();
+            if (!consumers.contains(consumer)) {
+                if (!consumers.admits(consumer)) {
+                    throw QueueException.exclusiveUse(vhost, name());
+                }
+                consumers.add(consumer);
+            }
+            return null;
+        }, true);
+    }
+
+    /**
+     * Stops deliveries to the consumer; its unacked entries stay with the channel. Completes once no more
+     * deliveries can reach it (the moment for basic.cancel-ok). May auto-delete the queue.
+     */
+    public CompletableFuture<Void> removeConsumer(QueueConsumer consumer) {
+        Objects.requireNonNull(consumer, "consumer");
+        return call(() -> {
+            removeAndMaybeAutoDelete(consumer);
+            return null;
+        }, false);
+    }
+
+    /** A consumer has credit again or its socket became writable: try delivering. */
+    public void consumerReady() {
+        requestTurn();
+    }
+
+    public void ack(QueueEntry entry) {
+        settle(entry, QueueEntry.OP_ACK);
+    }
+
+    public void ack(List<QueueEntry> entries) {
+        settle(entries, QueueEntry.OP_ACK);
+    }
+
+    /** Back to its original place, ahead of newer messages, marked redelivered. */
+    public void requeue(QueueEntry entry) {
+        settle(entry, QueueEntry.OP_REQUEUE);
+    }
+
+    /** All back in place before any of them is delivered again. */
+    public void requeue(List<QueueEntry> entries) {
+        settle(entries, QueueEntry.OP_REQUEUE);
+    }
+
+    /** Rejected without requeue: the message leaves the queue (dead-lettering will hook in here). */
+    public void discard(QueueEntry entry) {
+        settle(entry, QueueEntry.OP_DISCARD);
+    }
+
+    public void discard(List<QueueEntry> entries) {
+        settle(entries, QueueEntry.OP_DISCARD);
+    }
+
+    /** basic.get: takes the oldest ready message, if any. */
+    public void get(boolean noAck, GetCallback callback) {
+        Objects.requireNonNull(callback, "callback");
+        executor.execute(() -> {
+            processMailbox();
+            QueueEntry entry = deleted ? null : contents.take(noAck);
+            publishCounters();
+            if (deleted) {
+                callback.onFailure(QueueException.notFound(vhost, name()));
+            } else {
+                callback.onResult(entry == null ? GetResult.EMPTY : new GetResult(entry, contents.readyCount()));
+            }
+        });
+    }
+
+    /** Drops the ready messages (unacked ones stay) and completes with how many; NOT_FOUND if deleted. */
+    public CompletableFuture<Integer> purge() {
+        return call(() -> {
+            failIfDeleted();
+            return contents.dropReady();
+        }, false);
+    }
+
+    /**
+     * Deletes the queue and completes with the number of ready messages dropped (0 if it was already
+     * deleted). Consumers get {@code cancelledByQueue()}; unacked messages are released as the channels
+     * ack or requeue them. Fails with PRECONDITION_FAILED when {@code ifEmpty} and messages are ready, or
+     * {@code ifUnused} and it has consumers.
+     */
+    public CompletableFuture<Integer> delete(boolean ifUnused, boolean ifEmpty) {
+        return call(() -> {
+            if (deleted) {
+                return 0;
+            }
+            // RabbitMQ checks emptiness first.
+            if (ifEmpty && contents.hasReady()) {
+                throw QueueException.notEmpty(vhost, name());
+            }
+            if (ifUnused && !consumers.isEmpty()) {
+                throw QueueException.inUse(vhost, name());
+            }
+            return deleteNow();
+        }, false);
+    }
+
+    /** Exact counts, ordered after the caller's earlier enqueues; NOT_FOUND if deleted. */
+    public CompletableFuture<QueueStats> stats() {
+        return call(() -> {
+            failIfDeleted();
+            return new QueueStats(contents.readyCount(), consumers.size(), contents.unackedCount());
+        }, false);
+    }
+
+    private void settle(QueueEntry entry, int op) {
+        checkOwner(entry);
+        if (mailbox.post(entry, op)) {
+            requestTurn();
+        } else {
+            LOG.warn("Ignoring a second settlement of {} while one is pending", entry);
+        }
+    }
+
+    private void settle(List<QueueEntry> entries, int op) {
+        entries.forEach(this::checkOwner);
+        int posted = mailbox.postAll(entries, op);
+        if (posted < entries.size()) {
+            LOG.warn("Ignoring {} settlement(s) on {} repeated while pending", entries.size() - posted, this);
+        }
+        requestTurn();
+    }
+
+    private void checkOwner(QueueEntry entry) {
+        if (entry.queue() != this) {
+            throw new IllegalArgumentException(entry + " does not belong to " + this);
+        }
+    }
+
+    // ---- on the executor -----------------------------------------------------------------------------
+
+    private void requestTurn() {
+        if (!turnScheduled.get() && turnScheduled.compareAndSet(false, true)) {
+            executor.execute(turn);
+        }
+    }
+
+    private void runTurn() {
+        // Reset first: a request arriving while this turn runs must get a turn of its own.
+        turnScheduled.set(false);
+        processMailbox();
+        deliverAndPublish();
+    }
+
+    /** Runs {@code body} on the executor and completes the future with its result or QueueException. */
+    private <T> CompletableFuture<T> call(Supplier<T> body, boolean deliverAfter) {
+        CompletableFuture<T> done = new CompletableFuture<>();
+        executor.execute(() -> {
+            processMailbox();
+            T result;
+            try {
+                result = body.get();
+            } catch (RuntimeException e) {
+                publishCounters();
+                done.completeExceptionally(e);
+                return;
+            }
+            publishCounters();
+            done.complete(result);
+            if (deliverAfter) {
+                deliverAndPublish();
+            }
+        });
+        return done;
+    }
+
+    private void processMailbox() {
+        QueueEntry entry = mailbox.takeAll();
+        while (entry != null) {
+            QueueEntry next = entry.next;
+            entry.next = null;
+            int op = entry.op;
+            entry.op = QueueEntry.OP_NONE;
+            try {
+                apply(entry, op);
+            } catch (RuntimeException e) {
+                // Keep going: the rest of the batch is already off the mailbox.
+                executor.reportFailure(e);
+            }
+            entry = next;
+        }
+    }
+
+    private void apply(QueueEntry entry, int op) {
+        switch (op) {
+            case QueueEntry.OP_ENQUEUE -> accept(entry);
+            case QueueEntry.OP_ACK, QueueEntry.OP_DISCARD -> contents.settle(entry);
+            case QueueEntry.OP_REQUEUE -> contents.requeue(entry, deleted);
+            default -> throw new IllegalStateException("unknown mailbox operation " + op);
+        }
+    }
+
+    private void accept(QueueEntry entry) {
+        EnqueueOutcome outcome = entry.outcome;
+        entry.outcome = null;
+        if (deleted) {
+            contents.release(entry);
+            if (outcome != null) {
+                outcome.rejected(this);
+            }
+            return;
+        }
+        contents.accept(entry);
+        if (outcome != null) {
+            outcome.accepted(this);
+        }
+    }
+
+    private void deliverAndPublish() {
+        try {
+            deliver();
+        } finally {
+            publishCounters();
+        }
+    }
+
+    private void deliver() {
+        int budget = DELIVERY_BATCH;
+        while (contents.hasReady()) {
+            if (budget-- == 0) {
+                requestTurn();
+                return;
+            }
+            QueueConsumer consumer = consumers.nextWithCredit();
+            if (consumer == null) {
+                return; // until consumerReady()
+            }
+            boolean noAck = consumer.noAck();
+            QueueEntry entry = contents.take(noAck);
+            try {
+                consumer.deliver(this, entry);
+            } catch (RuntimeException e) {
+                // A consumer that cannot take deliveries would otherwise lose or strand every message.
+                executor.reportFailure(e);
+                contents.untake(entry, noAck);
+                cancel(consumer);
+                removeAndMaybeAutoDelete(consumer);
+            }
+        }
+    }
+
+    private void removeAndMaybeAutoDelete(QueueConsumer consumer) {
+        if (!consumers.remove(consumer)) {
+            return;
+        }
+        // Only a removal can get here, so the queue did have a consumer, as auto-delete requires.
+        if (settings.autoDelete() && consumers.isEmpty() && !deleted) {
+            deleteNow();
+        }
+    }
+
+    private int deleteNow() {
+        deleted = true;
+        int dropped = contents.dropReady();
+        for (QueueConsumer consumer : consumers.removeAll()) {
+            cancel(consumer);
+        }
+        publishCounters();
+        try {
+            listener.onDeleted(this);
+        } catch (RuntimeException e) {
+            executor.reportFailure(e);
+        }
+        return dropped;
+    }
+
+    private void cancel(QueueConsumer consumer) {
+        try {
+            consumer.cancelledByQueue();
+        } catch (RuntimeException e) {
+            executor.reportFailure(e);
+        }
+    }
+
+    private void failIfDeleted() {
+        if (deleted) {
+            throw QueueException.notFound(vhost, name());
+        }
+    }
+
+    private void publishCounters() {
+        messageCount = contents.readyCount();
+        consumerCount = consumers.size();
+        unackedCount = contents.unackedCount();
+    }
+
+    @Override
+    public String toString() {
+        return "MessageQueue[" + QueueException.describe(vhost, name()) + "]";
+    }
+}
