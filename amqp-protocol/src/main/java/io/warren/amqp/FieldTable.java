@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -12,6 +13,7 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * AMQP field tables and arrays, with the value types RabbitMQ uses (not the original 0-9-1 list).
@@ -25,8 +27,6 @@ public final class FieldTable {
 
     /** Deeper nesting is refused rather than risking a StackOverflowError on hostile input. */
     static final int MAX_DEPTH = 64;
-
-    private static final Class<?> UNMODIFIABLE_MAP = Collections.unmodifiableMap(new LinkedHashMap<>()).getClass();
 
     private FieldTable() {
     }
@@ -53,16 +53,15 @@ public final class FieldTable {
         out.setInt(lengthIndex, out.writerIndex() - lengthIndex - 4);
     }
 
-    /** An unmodifiable, order-preserving view; tables from {@link #decode} pass through uncopied. */
+    /**
+     * An unmodifiable, order-preserving copy (shallow: nested values are taken as they are); null
+     * gives an empty table. Tables from {@link #decode} are immutable already and pass uncopied.
+     */
     public static Map<String, Object> immutable(Map<String, ?> table) {
         if (table == null || table.isEmpty()) {
             return Map.of();
         }
-        if (table.getClass() == UNMODIFIABLE_MAP) {
-            @SuppressWarnings("unchecked") Map<String, Object> same = (Map<String, Object>) table;
-            return same;
-        }
-        return Collections.unmodifiableMap(new LinkedHashMap<>(table));
+        return table instanceof Table t ? t : new Table(new LinkedHashMap<>(table));
     }
 
     private static Map<String, Object> readTable(ByteBuf in, int depth) {
@@ -74,12 +73,12 @@ public final class FieldTable {
             return Map.of();
         }
         ByteBuf entries = in.readSlice(length);
-        Map<String, Object> table = new LinkedHashMap<>();
+        LinkedHashMap<String, Object> table = new LinkedHashMap<>();
         while (entries.isReadable()) {
             String key = WireFormat.readShortstr(entries);
             table.put(key, readValue(entries, depth));
         }
-        return Collections.unmodifiableMap(table);
+        return new Table(table);
     }
 
     private static List<Object> readArray(ByteBuf in, int depth) {
@@ -215,5 +214,34 @@ public final class FieldTable {
             }
         }
         return (Map<String, ?>) m;
+    }
+
+    /** The immutable table type of this class; being ours, it never needs a defensive copy. */
+    private static final class Table extends AbstractMap<String, Object> {
+        private final Map<String, Object> view;
+
+        Table(LinkedHashMap<String, Object> entries) {
+            this.view = Collections.unmodifiableMap(entries);
+        }
+
+        @Override
+        public Set<Entry<String, Object>> entrySet() {
+            return view.entrySet();
+        }
+
+        @Override
+        public Object get(Object key) {
+            return view.get(key);
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return view.containsKey(key);
+        }
+
+        @Override
+        public int size() {
+            return view.size();
+        }
     }
 }

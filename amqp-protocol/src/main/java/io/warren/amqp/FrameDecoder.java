@@ -107,6 +107,9 @@ public class FrameDecoder extends ByteToMessageDecoder {
                 if (channel != 0) {
                     throw new FrameException("heartbeat frame on channel " + channel);
                 }
+                if (length != 0) { // RabbitMQ only knows the empty heartbeat: anything else is an unknown frame
+                    throw new FrameException("heartbeat frame with a payload of " + length + " bytes");
+                }
                 return HeartbeatFrame.INSTANCE;
         }
     }

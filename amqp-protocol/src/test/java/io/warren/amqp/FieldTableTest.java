@@ -22,6 +22,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -93,6 +94,19 @@ class FieldTableTest {
                 .containsEntry("date", new Timestamp(1_700_000_000L))
                 .containsEntry("instant", new Timestamp(42))
                 .containsEntry("objects", Arrays.asList(1, null));
+    }
+
+    @Test
+    void immutableCopiesForeignMapsButNotDecodedTables() {
+        Map<String, Object> mutable = new LinkedHashMap<>(Map.of("a", 1));
+        Map<String, Object> copy = FieldTable.immutable(Collections.unmodifiableMap(mutable));
+        mutable.put("b", 2);
+        assertThat(copy).containsOnlyKeys("a");
+        assertThatThrownBy(() -> copy.entrySet().iterator().next().setValue(3))
+                .isInstanceOf(UnsupportedOperationException.class);
+        Map<String, Object> decoded = FieldTable.decode(Unpooled.wrappedBuffer(encode(Map.of("a", 1))));
+        assertThat(FieldTable.immutable(decoded)).isSameAs(decoded);
+        assertThat(FieldTable.immutable(null)).isEmpty();
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.warren.server;
 
 import io.warren.server.auth.AccessControl;
 import io.warren.server.config.BrokerConfig;
+import io.warren.server.flow.MemoryAlarm;
 import io.warren.server.net.AmqpServer;
 import io.warren.server.vhost.BrokerVhost;
 import java.io.IOException;
@@ -25,6 +26,7 @@ public final class Broker implements AutoCloseable {
   private final Map<String, BrokerVhost> vhosts;
   private final ExecutorService queuePool;
   private final AmqpServer server;
+  private final MemoryAlarm memoryAlarm;
 
   private Broker(BrokerConfig config, Clock clock) {
     this.config = config;
@@ -36,6 +38,7 @@ public final class Broker implements AutoCloseable {
       map.put(name, new BrokerVhost(name, queuePool));
     }
     this.vhosts = Map.copyOf(map);
+    this.memoryAlarm = new MemoryAlarm(config.limits().memoryHighWatermark());
     this.server = new AmqpServer(this, clock);
   }
 
@@ -88,9 +91,14 @@ public final class Broker implements AutoCloseable {
     return server.port();
   }
 
+  public MemoryAlarm memoryAlarm() {
+    return memoryAlarm;
+  }
+
   @Override
   public void close() {
     server.close();
+    memoryAlarm.close();
     queuePool.shutdown();
     try {
       if (!queuePool.awaitTermination(5, TimeUnit.SECONDS)) {

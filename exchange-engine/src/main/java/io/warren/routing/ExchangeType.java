@@ -23,13 +23,17 @@ public enum ExchangeType {
         return wireName;
     }
 
-    /** Looks up a type by its wire name; unknown names are COMMAND_INVALID "invalid exchange type 'foo'". */
+    /**
+     * Looks up a type by its wire name. Unknown names are PRECONDITION_FAILED "unknown exchange type 'foo'", a
+     * channel error, as in RabbitMQ since 3.12.x/3.13.x (rabbitmq-server#11214; before that a 503 that closed
+     * the whole connection).
+     */
     public static ExchangeType of(String wireName) {
         for (ExchangeType type : values()) {
             if (type.wireName.equals(wireName)) return type;
         }
-        throw new RoutingException(RoutingException.Reason.COMMAND_INVALID,
-                "invalid exchange type '" + wireName + "'");
+        throw new RoutingException(RoutingException.Reason.PRECONDITION_FAILED,
+                "unknown exchange type '" + wireName + "'");
     }
 
     /** Refuses a binding this type cannot use (only headers checks anything: its x-match argument). */

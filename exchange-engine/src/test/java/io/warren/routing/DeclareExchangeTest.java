@@ -2,7 +2,6 @@ package io.warren.routing;
 
 import static io.warren.routing.Refusals.assertRefused;
 import static io.warren.routing.RoutingException.Reason.ACCESS_REFUSED;
-import static io.warren.routing.RoutingException.Reason.COMMAND_INVALID;
 import static io.warren.routing.RoutingException.Reason.NOT_FOUND;
 import static io.warren.routing.RoutingException.Reason.PRECONDITION_FAILED;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -113,7 +112,7 @@ class DeclareExchangeTest {
 
     @Test
     void unknownTypeIsCommandInvalid() {
-        assertRefused(() -> ExchangeType.of("foo"), COMMAND_INVALID, "invalid exchange type 'foo'");
+        assertRefused(() -> ExchangeType.of("foo"), PRECONDITION_FAILED, "unknown exchange type 'foo'");
         for (ExchangeType type : ExchangeType.values()) assertThat(ExchangeType.of(type.wireName())).isEqualTo(type);
     }
 

@@ -233,14 +233,13 @@ public final class MessageQueue {
         }
     }
 
-    // ---- on the executor -----------------------------------------------------------------------------
-
     private void requestTurn() {
         if (!turnScheduled.get() && turnScheduled.compareAndSet(false, true)) {
             executor.execute(turn);
         }
     }
 
+    /** The queue's recurring task; it and everything below run on the executor. */
     private void runTurn() {
         // Reset first: a request arriving while this turn runs must get a turn of its own.
         turnScheduled.set(false);
@@ -248,7 +247,7 @@ public final class MessageQueue {
         deliverAndPublish();
     }
 
-    /** Runs {@code body} on the executor and completes the future with its result or QueueException. */
+    /** Runs {@code body} on the executor and completes the future with its result or its exception. */
     private <T> CompletableFuture<T> call(Supplier<T> body, boolean deliverAfter) {
         CompletableFuture<T> done = new CompletableFuture<>();
         executor.execute(() -> {
@@ -257,6 +256,9 @@ public final class MessageQueue {
             try {
                 result = body.get();
             } catch (RuntimeException e) {
+                if (!(e instanceof QueueException)) {
+                    executor.reportFailure(e);
+                }
                 publishCounters();
                 done.completeExceptionally(e);
                 return;

@@ -4,8 +4,10 @@ import static io.warren.store.QueueFixture.done;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.warren.store.QueueException.Reason;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -169,8 +171,8 @@ class QueueDeliveryTest {
     void anExclusiveConsumerKeepsTheQueueToItself() {
         RecordingConsumer exclusive = RecordingConsumer.exclusive("x");
         done(queue.addConsumer(exclusive));
-        assertThat(queue.addConsumer(RecordingConsumer.unlimited("other"))).failsWithin(java.time.Duration.ZERO)
-                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+        assertThat(queue.addConsumer(RecordingConsumer.unlimited("other"))).failsWithin(Duration.ZERO)
+                .withThrowableOfType(ExecutionException.class)
                 .havingCause().isInstanceOf(QueueException.class)
                 .withMessage("queue 'q' in vhost '/' in exclusive use");
 
@@ -194,7 +196,7 @@ class QueueDeliveryTest {
     void cannotConsumeFromADeletedQueue() {
         done(queue.delete(false, false));
         assertThat(queue.addConsumer(RecordingConsumer.unlimited("c"))).isCompletedExceptionally()
-                .failsWithin(java.time.Duration.ZERO).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .failsWithin(Duration.ZERO).withThrowableOfType(ExecutionException.class)
                 .satisfies(e -> assertThat(((QueueException) e.getCause()).reason()).isEqualTo(Reason.NOT_FOUND));
     }
 

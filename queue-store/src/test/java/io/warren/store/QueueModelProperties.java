@@ -1,5 +1,6 @@
 package io.warren.store;
 
+import java.util.function.IntFunction;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -39,7 +40,7 @@ class QueueModelProperties {
 
     /** An operation on one of the held unacked entries, chosen by {@code pick}. */
     private static Action.Independent<QueueHarness> whenHolding(
-            java.util.function.IntFunction<Transformer<QueueHarness>> operation) {
+            IntFunction<Transformer<QueueHarness>> operation) {
         Arbitrary<Transformer<QueueHarness>> transformers = Arbitraries.integers().between(0, 50).map(operation::apply);
         return new Action.Independent<>() {
             @Override

@@ -7,7 +7,6 @@ import io.netty.buffer.ByteBuf;
 import io.warren.amqp.AmqpMethod;
 import io.warren.amqp.FieldTable;
 import io.warren.amqp.WireFormat;
-
 import java.util.Map;
 
 /** {@code basic.consume} (60/20): start a queue consumer. Immutable: safe on any thread. */
@@ -30,25 +29,10 @@ public record BasicConsume(
         arguments = FieldTable.immutable(arguments);
     }
 
-    @Override
-    public int classId() {
-        return CLASS_ID;
-    }
-
-    @Override
-    public int methodId() {
-        return METHOD_ID;
-    }
-
-    @Override
-    public String amqpName() {
-        return "basic.consume";
-    }
-
-    @Override
-    public boolean hasContent() {
-        return false;
-    }
+    @Override public int classId() { return CLASS_ID; }
+    @Override public int methodId() { return METHOD_ID; }
+    @Override public String amqpName() { return "basic.consume"; }
+    @Override public boolean hasContent() { return false; }
 
     @Override
     public void encodeArguments(ByteBuf out) {

@@ -25,25 +25,10 @@ public record BasicGetOk(
         WireFormat.checkLong("messageCount", messageCount);
     }
 
-    @Override
-    public int classId() {
-        return CLASS_ID;
-    }
-
-    @Override
-    public int methodId() {
-        return METHOD_ID;
-    }
-
-    @Override
-    public String amqpName() {
-        return "basic.get-ok";
-    }
-
-    @Override
-    public boolean hasContent() {
-        return true;
-    }
+    @Override public int classId() { return CLASS_ID; }
+    @Override public int methodId() { return METHOD_ID; }
+    @Override public String amqpName() { return "basic.get-ok"; }
+    @Override public boolean hasContent() { return true; }
 
     @Override
     public void encodeArguments(ByteBuf out) {

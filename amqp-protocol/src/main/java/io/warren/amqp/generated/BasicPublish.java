@@ -23,25 +23,10 @@ public record BasicPublish(
         WireFormat.checkShortstr("routingKey", routingKey);
     }
 
-    @Override
-    public int classId() {
-        return CLASS_ID;
-    }
-
-    @Override
-    public int methodId() {
-        return METHOD_ID;
-    }
-
-    @Override
-    public String amqpName() {
-        return "basic.publish";
-    }
-
-    @Override
-    public boolean hasContent() {
-        return true;
-    }
+    @Override public int classId() { return CLASS_ID; }
+    @Override public int methodId() { return METHOD_ID; }
+    @Override public String amqpName() { return "basic.publish"; }
+    @Override public boolean hasContent() { return true; }
 
     @Override
     public void encodeArguments(ByteBuf out) {

@@ -13,25 +13,10 @@ public record BasicRecoverOk() implements AmqpMethod {
     public static final int METHOD_ID = 111;
     public static final BasicRecoverOk INSTANCE = new BasicRecoverOk();
 
-    @Override
-    public int classId() {
-        return CLASS_ID;
-    }
-
-    @Override
-    public int methodId() {
-        return METHOD_ID;
-    }
-
-    @Override
-    public String amqpName() {
-        return "basic.recover-ok";
-    }
-
-    @Override
-    public boolean hasContent() {
-        return false;
-    }
+    @Override public int classId() { return CLASS_ID; }
+    @Override public int methodId() { return METHOD_ID; }
+    @Override public String amqpName() { return "basic.recover-ok"; }
+    @Override public boolean hasContent() { return false; }
 
     @Override
     public void encodeArguments(ByteBuf out) {

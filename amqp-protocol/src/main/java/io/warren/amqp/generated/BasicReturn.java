@@ -20,25 +20,10 @@ public record BasicReturn(int replyCode, String replyText, String exchange, Stri
         WireFormat.checkShortstr("routingKey", routingKey);
     }
 
-    @Override
-    public int classId() {
-        return CLASS_ID;
-    }
-
-    @Override
-    public int methodId() {
-        return METHOD_ID;
-    }
-
-    @Override
-    public String amqpName() {
-        return "basic.return";
-    }
-
-    @Override
-    public boolean hasContent() {
-        return true;
-    }
+    @Override public int classId() { return CLASS_ID; }
+    @Override public int methodId() { return METHOD_ID; }
+    @Override public String amqpName() { return "basic.return"; }
+    @Override public boolean hasContent() { return true; }
 
     @Override
     public void encodeArguments(ByteBuf out) {

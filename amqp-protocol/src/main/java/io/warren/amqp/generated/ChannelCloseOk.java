@@ -13,25 +13,10 @@ public record ChannelCloseOk() implements AmqpMethod {
     public static final int METHOD_ID = 41;
     public static final ChannelCloseOk INSTANCE = new ChannelCloseOk();
 
-    @Override
-    public int classId() {
-        return CLASS_ID;
-    }
-
-    @Override
-    public int methodId() {
-        return METHOD_ID;
-    }
-
-    @Override
-    public String amqpName() {
-        return "channel.close-ok";
-    }
-
-    @Override
-    public boolean hasContent() {
-        return false;
-    }
+    @Override public int classId() { return CLASS_ID; }
+    @Override public int methodId() { return METHOD_ID; }
+    @Override public String amqpName() { return "channel.close-ok"; }
+    @Override public boolean hasContent() { return false; }
 
     @Override
     public void encodeArguments(ByteBuf out) {

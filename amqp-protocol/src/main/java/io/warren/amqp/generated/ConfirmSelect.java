@@ -12,25 +12,10 @@ public record ConfirmSelect(boolean noWait) implements AmqpMethod {
     public static final int CLASS_ID = 85;
     public static final int METHOD_ID = 10;
 
-    @Override
-    public int classId() {
-        return CLASS_ID;
-    }
-
-    @Override
-    public int methodId() {
-        return METHOD_ID;
-    }
-
-    @Override
-    public String amqpName() {
-        return "confirm.select";
-    }
-
-    @Override
-    public boolean hasContent() {
-        return false;
-    }
+    @Override public int classId() { return CLASS_ID; }
+    @Override public int methodId() { return METHOD_ID; }
+    @Override public String amqpName() { return "confirm.select"; }
+    @Override public boolean hasContent() { return false; }
 
     @Override
     public void encodeArguments(ByteBuf out) {

@@ -17,25 +17,10 @@ public record ConnectionBlocked(String reason) implements AmqpMethod {
         WireFormat.checkShortstr("reason", reason);
     }
 
-    @Override
-    public int classId() {
-        return CLASS_ID;
-    }
-
-    @Override
-    public int methodId() {
-        return METHOD_ID;
-    }
-
-    @Override
-    public String amqpName() {
-        return "connection.blocked";
-    }
-
-    @Override
-    public boolean hasContent() {
-        return false;
-    }
+    @Override public int classId() { return CLASS_ID; }
+    @Override public int methodId() { return METHOD_ID; }
+    @Override public String amqpName() { return "connection.blocked"; }
+    @Override public boolean hasContent() { return false; }
 
     @Override
     public void encodeArguments(ByteBuf out) {

@@ -13,25 +13,10 @@ public record ConnectionCloseOk() implements AmqpMethod {
     public static final int METHOD_ID = 51;
     public static final ConnectionCloseOk INSTANCE = new ConnectionCloseOk();
 
-    @Override
-    public int classId() {
-        return CLASS_ID;
-    }
-
-    @Override
-    public int methodId() {
-        return METHOD_ID;
-    }
-
-    @Override
-    public String amqpName() {
-        return "connection.close-ok";
-    }
-
-    @Override
-    public boolean hasContent() {
-        return false;
-    }
+    @Override public int classId() { return CLASS_ID; }
+    @Override public int methodId() { return METHOD_ID; }
+    @Override public String amqpName() { return "connection.close-ok"; }
+    @Override public boolean hasContent() { return false; }
 
     @Override
     public void encodeArguments(ByteBuf out) {

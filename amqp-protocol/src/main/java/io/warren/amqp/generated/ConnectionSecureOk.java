@@ -7,7 +7,6 @@ import io.netty.buffer.ByteBuf;
 import io.warren.amqp.AmqpMethod;
 import io.warren.amqp.LongString;
 import io.warren.amqp.WireFormat;
-
 import java.util.Objects;
 
 /** {@code connection.secure-ok} (10/21): security mechanism response. Immutable: safe on any thread. */
@@ -20,25 +19,10 @@ public record ConnectionSecureOk(LongString response) implements AmqpMethod {
         Objects.requireNonNull(response, "response must not be null");
     }
 
-    @Override
-    public int classId() {
-        return CLASS_ID;
-    }
-
-    @Override
-    public int methodId() {
-        return METHOD_ID;
-    }
-
-    @Override
-    public String amqpName() {
-        return "connection.secure-ok";
-    }
-
-    @Override
-    public boolean hasContent() {
-        return false;
-    }
+    @Override public int classId() { return CLASS_ID; }
+    @Override public int methodId() { return METHOD_ID; }
+    @Override public String amqpName() { return "connection.secure-ok"; }
+    @Override public boolean hasContent() { return false; }
 
     @Override
     public void encodeArguments(ByteBuf out) {

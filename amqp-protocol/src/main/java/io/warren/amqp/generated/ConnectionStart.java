@@ -8,7 +8,6 @@ import io.warren.amqp.AmqpMethod;
 import io.warren.amqp.FieldTable;
 import io.warren.amqp.LongString;
 import io.warren.amqp.WireFormat;
-
 import java.util.Map;
 import java.util.Objects;
 
@@ -32,25 +31,10 @@ public record ConnectionStart(
         Objects.requireNonNull(locales, "locales must not be null");
     }
 
-    @Override
-    public int classId() {
-        return CLASS_ID;
-    }
-
-    @Override
-    public int methodId() {
-        return METHOD_ID;
-    }
-
-    @Override
-    public String amqpName() {
-        return "connection.start";
-    }
-
-    @Override
-    public boolean hasContent() {
-        return false;
-    }
+    @Override public int classId() { return CLASS_ID; }
+    @Override public int methodId() { return METHOD_ID; }
+    @Override public String amqpName() { return "connection.start"; }
+    @Override public boolean hasContent() { return false; }
 
     @Override
     public void encodeArguments(ByteBuf out) {

@@ -8,7 +8,6 @@ import io.warren.amqp.AmqpMethod;
 import io.warren.amqp.FieldTable;
 import io.warren.amqp.LongString;
 import io.warren.amqp.WireFormat;
-
 import java.util.Map;
 import java.util.Objects;
 
@@ -30,25 +29,10 @@ public record ConnectionStartOk(
         WireFormat.checkShortstr("locale", locale);
     }
 
-    @Override
-    public int classId() {
-        return CLASS_ID;
-    }
-
-    @Override
-    public int methodId() {
-        return METHOD_ID;
-    }
-
-    @Override
-    public String amqpName() {
-        return "connection.start-ok";
-    }
-
-    @Override
-    public boolean hasContent() {
-        return false;
-    }
+    @Override public int classId() { return CLASS_ID; }
+    @Override public int methodId() { return METHOD_ID; }
+    @Override public String amqpName() { return "connection.start-ok"; }
+    @Override public boolean hasContent() { return false; }
 
     @Override
     public void encodeArguments(ByteBuf out) {

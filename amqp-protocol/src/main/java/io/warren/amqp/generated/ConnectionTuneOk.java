@@ -19,25 +19,10 @@ public record ConnectionTuneOk(int channelMax, long frameMax, int heartbeat) imp
         WireFormat.checkShort("heartbeat", heartbeat);
     }
 
-    @Override
-    public int classId() {
-        return CLASS_ID;
-    }
-
-    @Override
-    public int methodId() {
-        return METHOD_ID;
-    }
-
-    @Override
-    public String amqpName() {
-        return "connection.tune-ok";
-    }
-
-    @Override
-    public boolean hasContent() {
-        return false;
-    }
+    @Override public int classId() { return CLASS_ID; }
+    @Override public int methodId() { return METHOD_ID; }
+    @Override public String amqpName() { return "connection.tune-ok"; }
+    @Override public boolean hasContent() { return false; }
 
     @Override
     public void encodeArguments(ByteBuf out) {

@@ -7,7 +7,6 @@ import io.netty.buffer.ByteBuf;
 import io.warren.amqp.AmqpMethod;
 import io.warren.amqp.LongString;
 import io.warren.amqp.WireFormat;
-
 import java.util.Objects;
 
 /** {@code connection.update-secret} (10/70): update secret. Immutable: safe on any thread. */
@@ -21,25 +20,10 @@ public record ConnectionUpdateSecret(LongString newSecret, String reason) implem
         WireFormat.checkShortstr("reason", reason);
     }
 
-    @Override
-    public int classId() {
-        return CLASS_ID;
-    }
-
-    @Override
-    public int methodId() {
-        return METHOD_ID;
-    }
-
-    @Override
-    public String amqpName() {
-        return "connection.update-secret";
-    }
-
-    @Override
-    public boolean hasContent() {
-        return false;
-    }
+    @Override public int classId() { return CLASS_ID; }
+    @Override public int methodId() { return METHOD_ID; }
+    @Override public String amqpName() { return "connection.update-secret"; }
+    @Override public boolean hasContent() { return false; }
 
     @Override
     public void encodeArguments(ByteBuf out) {

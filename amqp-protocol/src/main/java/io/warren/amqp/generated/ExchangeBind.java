@@ -7,7 +7,6 @@ import io.netty.buffer.ByteBuf;
 import io.warren.amqp.AmqpMethod;
 import io.warren.amqp.FieldTable;
 import io.warren.amqp.WireFormat;
-
 import java.util.Map;
 
 /** {@code exchange.bind} (40/30): bind exchange to an exchange. Immutable: safe on any thread. */
@@ -29,25 +28,10 @@ public record ExchangeBind(
         arguments = FieldTable.immutable(arguments);
     }
 
-    @Override
-    public int classId() {
-        return CLASS_ID;
-    }
-
-    @Override
-    public int methodId() {
-        return METHOD_ID;
-    }
-
-    @Override
-    public String amqpName() {
-        return "exchange.bind";
-    }
-
-    @Override
-    public boolean hasContent() {
-        return false;
-    }
+    @Override public int classId() { return CLASS_ID; }
+    @Override public int methodId() { return METHOD_ID; }
+    @Override public String amqpName() { return "exchange.bind"; }
+    @Override public boolean hasContent() { return false; }
 
     @Override
     public void encodeArguments(ByteBuf out) {

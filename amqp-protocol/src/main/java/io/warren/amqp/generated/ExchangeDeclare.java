@@ -7,7 +7,6 @@ import io.netty.buffer.ByteBuf;
 import io.warren.amqp.AmqpMethod;
 import io.warren.amqp.FieldTable;
 import io.warren.amqp.WireFormat;
-
 import java.util.Map;
 
 /** {@code exchange.declare} (40/10): verify exchange exists, create if needed. Immutable: safe on any thread. */
@@ -31,25 +30,10 @@ public record ExchangeDeclare(
         arguments = FieldTable.immutable(arguments);
     }
 
-    @Override
-    public int classId() {
-        return CLASS_ID;
-    }
-
-    @Override
-    public int methodId() {
-        return METHOD_ID;
-    }
-
-    @Override
-    public String amqpName() {
-        return "exchange.declare";
-    }
-
-    @Override
-    public boolean hasContent() {
-        return false;
-    }
+    @Override public int classId() { return CLASS_ID; }
+    @Override public int methodId() { return METHOD_ID; }
+    @Override public String amqpName() { return "exchange.declare"; }
+    @Override public boolean hasContent() { return false; }
 
     @Override
     public void encodeArguments(ByteBuf out) {

@@ -13,25 +13,10 @@ public record ExchangeDeleteOk() implements AmqpMethod {
     public static final int METHOD_ID = 21;
     public static final ExchangeDeleteOk INSTANCE = new ExchangeDeleteOk();
 
-    @Override
-    public int classId() {
-        return CLASS_ID;
-    }
-
-    @Override
-    public int methodId() {
-        return METHOD_ID;
-    }
-
-    @Override
-    public String amqpName() {
-        return "exchange.delete-ok";
-    }
-
-    @Override
-    public boolean hasContent() {
-        return false;
-    }
+    @Override public int classId() { return CLASS_ID; }
+    @Override public int methodId() { return METHOD_ID; }
+    @Override public String amqpName() { return "exchange.delete-ok"; }
+    @Override public boolean hasContent() { return false; }
 
     @Override
     public void encodeArguments(ByteBuf out) {

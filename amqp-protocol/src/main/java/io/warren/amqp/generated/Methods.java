@@ -79,8 +79,7 @@ public final class Methods {
             TxRollback.class,
             TxRollbackOk.class);
 
-    private Methods() {
-    }
+    private Methods() { }
 
     /**
      * Reads class id, method id and arguments, consuming the whole payload. Throws only
@@ -180,9 +179,7 @@ public final class Methods {
     }
 
     /** Every generated method record, in class/method id order. */
-    public static List<Class<? extends AmqpMethod>> all() {
-        return ALL;
-    }
+    public static List<Class<? extends AmqpMethod>> all() { return ALL; }
 
     private static AmqpMethod decodeArguments(int classId, int methodId, ByteBuf in) {
         switch (classId << 16 | methodId) {

@@ -3,7 +3,7 @@
 //   java tools/AmqpSpecGenerator.java /work/shared/spec/amqp0-9-1.extended.xml amqp-protocol/src/main/java
 package io.warren.amqp.generated;
 
-/** Protocol version, default port and frame constants of the spec. */
+/** Protocol version, default port and frame constants of the spec. Constants: any thread. */
 public final class ProtocolConstants {
 
     public static final int MAJOR = 0;
@@ -17,6 +17,5 @@ public final class ProtocolConstants {
     public static final int FRAME_END = 206;
     public static final int FRAME_MIN_SIZE = 4096;
 
-    private ProtocolConstants() {
-    }
+    private ProtocolConstants() { }
 }

@@ -3,82 +3,51 @@
 //   java tools/AmqpSpecGenerator.java /work/shared/spec/amqp0-9-1.extended.xml amqp-protocol/src/main/java
 package io.warren.amqp.generated;
 
+import java.util.Arrays;
+
 /**
  * AMQP reply codes. Hard errors close the connection and soft errors the channel, by default:
  * see AmqpProtocolException. The enum name is the text RabbitMQ puts before a reply text
  * ("NOT_FOUND - no queue 'q' in vhost '/'"). Immutable: safe on any thread.
  */
 public enum ReplyCode {
-    /** 200. */
-    REPLY_SUCCESS(200, false, false),
-    /** 311, soft-error. */
-    CONTENT_TOO_LARGE(311, false, true),
-    /** 312, soft-error. */
-    NO_ROUTE(312, false, true),
-    /** 313, soft-error. */
-    NO_CONSUMERS(313, false, true),
-    /** 320, hard-error. */
-    CONNECTION_FORCED(320, true, false),
-    /** 402, hard-error. */
-    INVALID_PATH(402, true, false),
-    /** 403, soft-error. */
-    ACCESS_REFUSED(403, false, true),
-    /** 404, soft-error. */
-    NOT_FOUND(404, false, true),
-    /** 405, soft-error. */
-    RESOURCE_LOCKED(405, false, true),
-    /** 406, soft-error. */
-    PRECONDITION_FAILED(406, false, true),
-    /** 501, hard-error. */
-    FRAME_ERROR(501, true, false),
-    /** 502, hard-error. */
-    SYNTAX_ERROR(502, true, false),
-    /** 503, hard-error. */
-    COMMAND_INVALID(503, true, false),
-    /** 504, hard-error. */
-    CHANNEL_ERROR(504, true, false),
-    /** 505, hard-error. */
-    UNEXPECTED_FRAME(505, true, false),
-    /** 506, hard-error. */
-    RESOURCE_ERROR(506, true, false),
-    /** 530, hard-error. */
-    NOT_ALLOWED(530, true, false),
-    /** 540, hard-error. */
-    NOT_IMPLEMENTED(540, true, false),
-    /** 541, hard-error. */
-    INTERNAL_ERROR(541, true, false);
+    REPLY_SUCCESS(200, false),
+    CONTENT_TOO_LARGE(311, false),
+    NO_ROUTE(312, false),
+    NO_CONSUMERS(313, false),
+    CONNECTION_FORCED(320, true),
+    INVALID_PATH(402, true),
+    ACCESS_REFUSED(403, false),
+    NOT_FOUND(404, false),
+    RESOURCE_LOCKED(405, false),
+    PRECONDITION_FAILED(406, false),
+    FRAME_ERROR(501, true),
+    SYNTAX_ERROR(502, true),
+    COMMAND_INVALID(503, true),
+    CHANNEL_ERROR(504, true),
+    UNEXPECTED_FRAME(505, true),
+    RESOURCE_ERROR(506, true),
+    NOT_ALLOWED(530, true),
+    NOT_IMPLEMENTED(540, true),
+    INTERNAL_ERROR(541, true);
 
     private final int code;
     private final boolean hardError;
-    private final boolean softError;
 
-    ReplyCode(int code, boolean hardError, boolean softError) {
+    ReplyCode(int code, boolean hardError) {
         this.code = code;
         this.hardError = hardError;
-        this.softError = softError;
     }
 
-    public int code() {
-        return code;
-    }
-
+    public int code() { return code; }
     /** A connection-level error in the spec. */
-    public boolean hardError() {
-        return hardError;
-    }
-
-    /** A channel-level error in the spec. */
-    public boolean softError() {
-        return softError;
-    }
+    public boolean hardError() { return hardError; }
+    /** A channel-level error in the spec: every code but 200 that is not hard. */
+    public boolean softError() { return !hardError && this != REPLY_SUCCESS; }
 
     /** The constant for a numeric code; IllegalArgumentException for codes the spec does not define. */
     public static ReplyCode of(int code) {
-        for (ReplyCode c : values()) {
-            if (c.code == code) {
-                return c;
-            }
-        }
-        throw new IllegalArgumentException("unknown reply code " + code);
+        return Arrays.stream(values()).filter(c -> c.code == code).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown reply code " + code));
     }
 }

@@ -223,6 +223,7 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
       c.release();
       throw e;
     }
+    connection.notePublish();
     if (tx != null) {
       tx.publish(c);
     } else {
@@ -233,7 +234,10 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
   private void settle(long tag, boolean multiple, boolean ack, boolean requeue) {
     if (tx != null) {
       deliveries.checkTag(tag, multiple);
-      tx.settle(new Transaction.Settlement(tag, multiple, ack, requeue));
+      if ((tag != 0 || !multiple) && tx.settles(tag)) {
+        throw Deliveries.unknownTag(tag);
+      }
+      tx.settle(new Transaction.Settlement(tag, multiple, ack, requeue), deliveries.lastTag());
     } else {
       deliveries.settle(tag, multiple, ack, requeue);
     }
@@ -264,13 +268,20 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
 
   private void txCommit() {
     Transaction t = requireTx();
-    for (Command c : t.takePublishes()) {
-      publisher.publish(c, null);
+    CommitBarrier barrier = new CommitBarrier();
+    java.util.List<Command> publishes = t.takePublishes();
+    for (int i = 0; i < publishes.size(); i++) {
+      try {
+        publisher.publish(publishes.get(i), barrier);
+      } catch (RuntimeException e) {
+        publishes.subList(i + 1, publishes.size()).forEach(Command::release);
+        throw e;
+      }
     }
     for (Transaction.Settlement s : t.takeSettlements()) {
       deliveries.settle(s.tag(), s.multiple(), s.ack(), s.requeue());
     }
-    reply(new TxCommitOk());
+    await(barrier.seal(), ignored -> reply(new TxCommitOk()));
   }
 
   private Transaction requireTx() {

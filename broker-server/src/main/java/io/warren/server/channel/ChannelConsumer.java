@@ -22,6 +22,8 @@ final class ChannelConsumer implements QueueConsumer {
   private final Map<String, Object> arguments;
   /** Set when the queue found no credit; whoever returns credit then wakes the queue. */
   private final AtomicBoolean starved = new AtomicBoolean();
+  /** False until basic.consume-ok is written: a delivery must never overtake it. */
+  private volatile boolean active;
 
   ChannelConsumer(String tag, MessageQueue queue, boolean noAck, boolean exclusive, int priority, Credit own,
       Credit channelWide, Outbound outbound, Map<String, Object> arguments) {
@@ -79,7 +81,7 @@ final class ChannelConsumer implements QueueConsumer {
   }
 
   private boolean take() {
-    if (!outbound.hasRoom()) {
+    if (!active || !outbound.hasRoom()) {
       return false;
     }
     if (noAck) {
@@ -109,6 +111,12 @@ final class ChannelConsumer implements QueueConsumer {
   void settled() {
     own.giveBack();
     channelWide.giveBack();
+  }
+
+  /** consume-ok is written: deliveries may follow it. */
+  void activate() {
+    active = true;
+    wakeIfStarved();
   }
 
   /** Wakes the queue if it stopped delivering here for lack of credit or room. */

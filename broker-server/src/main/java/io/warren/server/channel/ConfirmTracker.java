@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * on queue threads and are handed to the event loop in batches. numbering and sending: the event loop; outcomes:
  * any thread.
  */
-final class ConfirmTracker {
+final class ConfirmTracker implements Publisher.Outcomes {
   /** Sends the confirms; called on the event loop. */
   interface Sender {
     void ack(long tag, boolean multiple);
@@ -44,7 +44,11 @@ final class ConfirmTracker {
 
     @Override
     public void rejected(MessageQueue queue) {
-      rejected = true;
+      // RabbitMQ acks a publish whose queue was deleted before taking it (nothing will ever hold it, so a nack
+      // would only invite a pointless republish); other refusals are nacks.
+      if (!queue.isDeleted()) {
+        rejected = true;
+      }
       arrive();
     }
 
@@ -73,7 +77,8 @@ final class ConfirmTracker {
   }
 
   /** Numbers a publish routed to {@code queues} queues (0: confirmed at once, after any basic.return). */
-  Pending publish(int queues) {
+  @Override
+  public Pending publish(int queues) {
     Pending p = new Pending(nextTag++, queues);
     inOrder.add(p);
     if (queues == 0) {

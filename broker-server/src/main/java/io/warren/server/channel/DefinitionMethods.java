@@ -1,6 +1,7 @@
 package io.warren.server.channel;
 
 import io.warren.amqp.ChannelException;
+import io.warren.amqp.LongString;
 import io.warren.amqp.generated.ReplyCode;
 import io.warren.amqp.generated.ExchangeBind;
 import io.warren.amqp.generated.ExchangeBindOk;
@@ -50,17 +51,17 @@ final class DefinitionMethods {
   void exchangeDeclare(ExchangeDeclare m) {
     String name = m.exchange();
     if (m.passive()) {
+      checkNotDefault(name);
       routing.requireExchange(name);
     } else {
-      checkName("exchange", name);
-      if (name.isEmpty() || name.startsWith("amq.")) {
-        throw new ChannelException(ReplyCode.ACCESS_REFUSED, "exchange name '" + name
-            + "' contains reserved prefix 'amq.*'");
-      }
-      guard.exchange(Operation.CONFIGURE, name);
+      // RabbitMQ's order: type, default exchange, permission; the amq. prefix only stops a *new* exchange
+      // (the engine checks it), so redeclaring amq.direct as it is succeeds, as in RabbitMQ
       ExchangeType type = ExchangeType.of(m.type());
+      checkNotDefault(name);
+      checkName("exchange", name);
+      guard.exchange(Operation.CONFIGURE, name);
       Object ae = m.arguments().get("alternate-exchange");
-      if (ae != null) {
+      if (routing.exchange(name).isEmpty() && (ae instanceof String || ae instanceof LongString)) {
         // RabbitMQ checks that the declarer may use the alternate exchange
         guard.exchange(Operation.READ, name);
         guard.exchange(Operation.WRITE, ae.toString());
@@ -74,9 +75,10 @@ final class DefinitionMethods {
 
   void exchangeDelete(ExchangeDelete m) {
     String name = m.exchange();
-    if (name.isEmpty() || name.startsWith("amq.")) {
-      throw new ChannelException(ReplyCode.ACCESS_REFUSED, "exchange name '" + name
-          + "' contains reserved prefix 'amq.*'");
+    checkNotDefault(name);
+    if (name.startsWith("amq.")) {
+      throw new ChannelException(ReplyCode.ACCESS_REFUSED, "deletion of system exchange '" + name + "' in vhost '"
+          + vhost.name() + "' not allowed");
     }
     guard.exchange(Operation.CONFIGURE, name);
     if (routing.exchange(name).isPresent()) {
@@ -104,10 +106,14 @@ final class DefinitionMethods {
   }
 
   private Binding exchangeBinding(String source, String destination, String key, java.util.Map<String, Object> args) {
+    // RabbitMQ's order: write on the destination, neither end the default exchange, read on the source, then
+    // existence (the source is reported first)
     guard.exchange(Operation.WRITE, destination);
+    checkNotDefault(destination);
+    checkNotDefault(source);
     guard.exchange(Operation.READ, source);
-    routing.requireExchange(destination);
     routing.requireExchange(source);
+    routing.requireExchange(destination);
     return new Binding(source, Destination.exchange(destination), key, args);
   }
 
@@ -127,13 +133,28 @@ final class DefinitionMethods {
         }
       }
       guard.queue(Operation.CONFIGURE, name);
+      Object dlx = m.arguments().get("x-dead-letter-exchange");
+      if (vhost.queue(name) == null && (dlx instanceof String || dlx instanceof LongString)) {
+        // as RabbitMQ: a new queue may only dead-letter to an exchange its declarer may publish to
+        guard.queue(Operation.READ, name);
+        guard.exchange(Operation.WRITE, dlx.toString());
+      }
       d = vhost.declare(new QueueSettings(name, m.durable(), m.exclusive(), m.autoDelete(), m.arguments()),
           connection);
     }
-    channel.rememberQueue(d.queue().name());
-    if (!m.noWait()) {
-      channel.reply(new QueueDeclareOk(d.queue().name(), d.messageCount(), d.consumerCount()));
+    String declared = d.queue().name();
+    channel.rememberQueue(declared);
+    if (m.noWait()) {
+      return;
     }
+    if (d.created()) {
+      channel.reply(new QueueDeclareOk(declared, 0, 0));
+      return;
+    }
+    // Counted on the queue's executor, after this channel's earlier publishes: RabbitMQ's message ordering
+    // guarantees that publish-then-declare on one channel counts the publish.
+    channel.await(d.queue().queue().stats(),
+        s -> channel.reply(new QueueDeclareOk(declared, s.messageCount(), s.consumerCount())));
   }
 
   void queueBind(QueueBind m) {
@@ -153,9 +174,10 @@ final class DefinitionMethods {
   private Binding queueBinding(String queueName, String exchange, String key, java.util.Map<String, Object> args) {
     String queue = channel.resolveQueue(queueName);
     guard.queue(Operation.WRITE, queue);
+    checkNotDefault(exchange);
     guard.exchange(Operation.READ, exchange);
-    vhost.requireQueue(queue, connection);
     routing.requireExchange(exchange);
+    vhost.requireQueue(queue, connection);
     return new Binding(exchange, Destination.queue(queue), channel.resolveRoutingKey(key, queueName), args);
   }
 
@@ -187,6 +209,13 @@ final class DefinitionMethods {
         channel.reply(new QueueDeleteOk(count));
       }
     });
+  }
+
+  /** RabbitMQ refuses every definition method on the default exchange, before looking anything up. */
+  private static void checkNotDefault(String exchange) {
+    if (exchange.isEmpty()) {
+      throw new ChannelException(ReplyCode.ACCESS_REFUSED, "operation not permitted on the default exchange");
+    }
   }
 
   private static void checkName(String kind, String name) {

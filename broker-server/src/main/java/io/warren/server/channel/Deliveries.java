@@ -16,6 +16,7 @@ import io.warren.amqp.generated.BasicQosOk;
 import io.warren.server.auth.Permission.Operation;
 import io.warren.server.vhost.BrokerVhost;
 import io.warren.server.vhost.DeclaredQueue;
+import io.warren.server.vhost.FieldTypes;
 import io.warren.store.GetCallback;
 import io.warren.store.GetResult;
 import io.warren.store.Message;
@@ -82,7 +83,7 @@ final class Deliveries implements Outbound.Sink {
       throw new ConnectionException(ReplyCode.NOT_ALLOWED, "attempt to reuse consumer tag '" + tag + "'",
           m.classId(), m.methodId());
     }
-    int priority = priorityArgument(m.arguments());
+    int priority = priorityArgument(m.arguments(), queueName);
     ChannelConsumer c = new ChannelConsumer(tag, q.queue(), m.noAck(), m.exclusive(), priority,
         new Credit(consumerPrefetch), channelCredit, outbound, m.arguments());
     consumers.put(tag, c);
@@ -90,19 +91,22 @@ final class Deliveries implements Outbound.Sink {
       if (!m.noWait()) {
         channel.reply(new BasicConsumeOk(tag));
       }
+      c.activate();
     }, failure -> consumers.remove(tag));
   }
 
-  private static int priorityArgument(Map<String, Object> args) {
-    Object p = args.get("x-priority");
-    if (p == null) {
+  private int priorityArgument(Map<String, Object> args, String queueName) {
+    if (!args.containsKey("x-priority")) {
       return 0;
     }
-    if (p instanceof Number n && !(p instanceof Float) && !(p instanceof Double)) {
-      return n.intValue();
+    Object p = args.get("x-priority");
+    Long value = FieldTypes.integer(p);
+    if (value != null) {
+      return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, value));
     }
-    throw new ChannelException(ReplyCode.PRECONDITION_FAILED, "invalid arg 'x-priority' for consumer: " + p
-        + " is not an integer", 60, 20);
+    // RabbitMQ's text, Erlang-quoted reason included
+    throw new ChannelException(ReplyCode.PRECONDITION_FAILED, "invalid arg 'x-priority' for queue '" + queueName
+        + "' in vhost '" + vhost.name() + "': \"expected integer, got " + FieldTypes.name(p) + "\"", 60, 20);
   }
 
   private static String newTag() {
@@ -234,8 +238,14 @@ final class Deliveries implements Outbound.Sink {
     }
   }
 
-  private static ChannelException unknownTag(long tag) {
-    return new ChannelException(ReplyCode.PRECONDITION_FAILED, "unknown delivery tag " + tag, 60, 80);
+  /** The latest delivery tag this channel handed out (0 if none). */
+  long lastTag() {
+    return nextTag - 1;
+  }
+
+  static ChannelException unknownTag(long tag) {
+    // no method ids here: the channel adds those of the ack, nack or reject that failed
+    return new ChannelException(ReplyCode.PRECONDITION_FAILED, "unknown delivery tag " + tag);
   }
 
   /** basic.recover: requeue every unacked delivery (RabbitMQ supports only requeue=true). */

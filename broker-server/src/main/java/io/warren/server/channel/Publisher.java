@@ -57,8 +57,14 @@ final class Publisher {
     }
   }
 
+  /** Whoever waits for the queues to take a publish: the channel's confirms, or a tx.commit. */
+  interface Outcomes {
+    /** A publish routed to {@code queues} queues; the result hears from each of them. */
+    EnqueueOutcome publish(int queues);
+  }
+
   /** Routes and enqueues a checked publish; takes over the command's buffers. */
-  void publish(Command command, ConfirmTracker confirms) {
+  void publish(Command command, Outcomes confirms) {
     BasicPublish m = (BasicPublish) command.method();
     BasicProperties props;
     Map<String, Object> headers;
@@ -82,14 +88,24 @@ final class Publisher {
         props.persistent(), priority == null ? 0 : Math.max(0, Math.min(255, priority)));
     command.header().release();
     try {
+      // Looked up once: a queue deleted meanwhile must not leave a confirm waiting for an enqueue never made.
       int targets = 0;
       DeclaredQueue single = null;
+      DeclaredQueue[] all = null;
       for (String queueName : route.queues()) {
         DeclaredQueue q = vhost.queue(queueName);
-        if (q != null) {
-          targets++;
-          single = q;
+        if (q == null) {
+          continue;
         }
+        if (targets == 1) {
+          all = new DeclaredQueue[route.queues().size()];
+          all[0] = single;
+        }
+        if (all != null) {
+          all[targets] = q;
+        }
+        targets++;
+        single = q;
       }
       if (targets == 0 && m.mandatory()) {
         channel.sendReturn(new BasicReturn(ReplyCode.NO_ROUTE.code(), "NO_ROUTE", m.exchange(), m.routingKey()),
@@ -99,11 +115,8 @@ final class Publisher {
       if (targets == 1) {
         single.queue().enqueue(message.retain(), outcome);
       } else if (targets > 1) {
-        for (String queueName : route.queues()) {
-          DeclaredQueue q = vhost.queue(queueName);
-          if (q != null) {
-            q.queue().enqueue(message.retain(), outcome);
-          }
+        for (int i = 0; i < targets; i++) {
+          all[i].queue().enqueue(message.retain(), outcome);
         }
       }
     } finally {

@@ -55,6 +55,11 @@ public record BrokerConfig(
     return new BrokerConfig(amqp, dataDir, server, limits, newUsers, newVhosts, newPermissions);
   }
 
+  /** A copy advertising another product, version or cluster name in connection.start. */
+  public BrokerConfig withServer(ServerIdentity newServer) {
+    return new BrokerConfig(amqp, dataDir, newServer, limits, users, vhosts, permissions);
+  }
+
   /** The AMQP listener. */
   public record AmqpListener(String bindAddress, int port, boolean nativeTransport, int ioThreads) {
     public AmqpListener {
@@ -79,8 +84,20 @@ public record BrokerConfig(
 
   /** Protocol limits negotiated or enforced per connection. */
   public record Limits(int frameMax, int channelMax, int heartbeatSeconds, long maxMessageSize,
-      long handshakeTimeoutMillis) {
+      long handshakeTimeoutMillis, double memoryHighWatermark) {
+    public static final double DEFAULT_MEMORY_HIGH_WATERMARK = 0.4;
+
+    public Limits(int frameMax, int channelMax, int heartbeatSeconds, long maxMessageSize,
+        long handshakeTimeoutMillis) {
+      this(frameMax, channelMax, heartbeatSeconds, maxMessageSize, handshakeTimeoutMillis,
+          DEFAULT_MEMORY_HIGH_WATERMARK);
+    }
+
     public Limits {
+      if (memoryHighWatermark < 0 || memoryHighWatermark > 0.95) {
+        throw new IllegalArgumentException("warren.limits.memory-high-watermark must be 0..0.95, got "
+            + memoryHighWatermark);
+      }
       if (frameMax < 4096) {
         throw new IllegalArgumentException("warren.limits.frame-max must be at least 4096, got " + frameMax);
       }

@@ -4,69 +4,126 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigValueFactory;
 import io.warren.server.auth.PasswordHash;
 import io.warren.server.auth.Permission;
 import io.warren.server.auth.User;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
- * Reads the HOCON configuration: system properties over the given file over the built-in defaults (the packaged copy
- * of conf/warren.conf). Environment variables are substituted by the ${?VAR} lines of the file. Any thread.
+ * Reads the HOCON configuration: system properties over the {@link #ENVIRONMENT} variables over the given file over
+ * the built-in defaults (the packaged copy of conf/warren.conf). Any thread.
  */
 public final class ConfigLoader {
   private static final String DEFAULTS = "warren.conf";
 
+  /** The environment variables that override the config file, and the keys they set. */
+  public static final Map<String, String> ENVIRONMENT = Map.of(
+      "WARREN_AMQP_PORT", "warren.amqp.port",
+      "WARREN_DATA_DIR", "warren.data-dir",
+      "WARREN_BIND_ADDRESS", "warren.amqp.bind-address",
+      "WARREN_ADVERTISED_VERSION", "warren.server.version");
+
   private ConfigLoader() {}
 
-  /** Built-in defaults plus system properties; no file. */
+  /** Built-in defaults plus environment variables and system properties; no file. */
   public static BrokerConfig defaults() {
     return load(null);
   }
 
   /** @param file a config file of the user's, or null for the defaults alone */
   public static BrokerConfig load(Path file) {
-    Config defaults = ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), DEFAULTS,
-        ConfigParseOptions.defaults().setAllowMissing(false));
-    Config merged = defaults;
-    if (file != null) {
-      if (!Files.isReadable(file)) {
-        throw new IllegalArgumentException("cannot read config file " + file.toAbsolutePath());
-      }
-      merged = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false))
-          .withFallback(defaults);
-    }
-    Config resolved = ConfigFactory.systemProperties().withOnlyPath("warren").withFallback(merged).resolve();
-    return fromConfig(resolved.getConfig("warren"));
+    return load(file, System.getenv(), System.getProperties());
   }
 
-  static BrokerConfig fromConfig(Config c) {
+  /**
+   * Loads with the given environment and system properties instead of the process's own (tests use this).
+   * Precedence, highest first: system properties, the {@link #ENVIRONMENT} variables, the file, the defaults.
+   *
+   * @throws IllegalArgumentException for an unreadable file or a bad value; the message names the key
+   */
+  public static BrokerConfig load(Path file, Map<String, String> env, Properties systemProperties) {
     try {
-      var amqp = new BrokerConfig.AmqpListener(c.getString("amqp.bind-address"), c.getInt("amqp.port"),
-          c.getBoolean("amqp.native-transport"), c.getInt("amqp.io-threads"));
-      var server = new BrokerConfig.ServerIdentity(c.getString("server.product"), c.getString("server.version"),
-          c.getString("server.cluster-name"));
-      var limits = new BrokerConfig.Limits(
-          c.getInt("limits.frame-max"),
-          c.getInt("limits.channel-max"),
-          (int) c.getDuration("limits.heartbeat", TimeUnit.SECONDS),
-          c.getBytes("limits.max-message-size"),
-          c.getDuration("limits.handshake-timeout", TimeUnit.MILLISECONDS));
-      List<User> users = c.getConfigList("users").stream()
-          .map(u -> new User(u.getString("name"), PasswordHash.parse(u.getString("password-hash")),
-              u.hasPath("tags") ? u.getStringList("tags") : List.of(),
-              u.hasPath("loopback-only") && u.getBoolean("loopback-only")))
-          .toList();
-      List<Permission> permissions = c.getConfigList("permissions").stream()
-          .map(p -> new Permission(p.getString("user"), p.getString("vhost"), p.getString("configure"),
-              p.getString("write"), p.getString("read")))
-          .toList();
-      return new BrokerConfig(amqp, Path.of(c.getString("data-dir")), server, limits, users,
-          c.getStringList("vhosts"), permissions);
+      Config defaults = ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), DEFAULTS,
+          ConfigParseOptions.defaults().setAllowMissing(false));
+      Config merged = defaults;
+      if (file != null) {
+        if (!Files.isReadable(file)) {
+          throw new IllegalArgumentException("cannot read config file " + file.toAbsolutePath());
+        }
+        merged = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false))
+            .withFallback(defaults);
+      }
+      // parsed here rather than ConfigFactory.systemProperties(), which caches the first set it sees
+      Config fromProperties = ConfigFactory.parseProperties(systemProperties,
+          ConfigParseOptions.defaults().setOriginDescription("system properties")).withOnlyPath("warren");
+      Config resolved = fromProperties.withFallback(environmentOverrides(env)).withFallback(merged).resolve();
+      return fromConfig(resolved);
     } catch (ConfigException e) {
       throw new IllegalArgumentException("invalid configuration: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The environment variables as a config layer. They are applied above the file, not through ${?VAR} lines in it,
+   * so that they also override a user's own config file. An empty variable counts as unset.
+   */
+  private static Config environmentOverrides(Map<String, String> env) {
+    Config c = ConfigFactory.empty();
+    for (Map.Entry<String, String> e : ENVIRONMENT.entrySet()) {
+      String value = env.get(e.getKey());
+      if (value != null && !value.isEmpty()) {
+        c = c.withValue(e.getValue(), ConfigValueFactory.fromAnyRef(value, "environment variable " + e.getKey()));
+      }
+    }
+    return c;
+  }
+
+  /** @param root the resolved configuration; paths are read in full so errors name the whole key */
+  static BrokerConfig fromConfig(Config c) {
+    try {
+      var amqp = new BrokerConfig.AmqpListener(c.getString("warren.amqp.bind-address"), c.getInt("warren.amqp.port"),
+          c.getBoolean("warren.amqp.native-transport"), c.getInt("warren.amqp.io-threads"));
+      var server = new BrokerConfig.ServerIdentity(c.getString("warren.server.product"), c.getString("warren.server.version"),
+          c.getString("warren.server.cluster-name"));
+      var limits = new BrokerConfig.Limits(
+          c.getInt("warren.limits.frame-max"),
+          c.getInt("warren.limits.channel-max"),
+          (int) c.getDuration("warren.limits.heartbeat", TimeUnit.SECONDS),
+          c.getBytes("warren.limits.max-message-size"),
+          c.getDuration("warren.limits.handshake-timeout", TimeUnit.MILLISECONDS),
+          c.getDouble("warren.limits.memory-high-watermark"));
+      List<User> users = entries(c, "warren.users", u -> new User(u.getString("name"),
+          PasswordHash.parse(u.getString("password-hash")),
+          u.hasPath("tags") ? u.getStringList("tags") : List.of(),
+          u.hasPath("loopback-only") && u.getBoolean("loopback-only")));
+      List<Permission> permissions = entries(c, "warren.permissions", p -> new Permission(p.getString("user"),
+          p.getString("vhost"), p.getString("configure"), p.getString("write"), p.getString("read")));
+      return new BrokerConfig(amqp, Path.of(c.getString("warren.data-dir")), server, limits, users,
+          c.getStringList("warren.vhosts"), permissions);
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException("invalid configuration: " + e.getMessage(), e);
+    }
+  }
+
+  /** Parses each entry of a list of objects; an error names the entry, e.g. "warren.users[1]". */
+  private static <T> List<T> entries(Config c, String path, Function<Config, T> parse) {
+    List<? extends Config> list = c.getConfigList(path);
+    List<T> parsed = new ArrayList<>(list.size());
+    for (int i = 0; i < list.size(); i++) {
+      try {
+        parsed.add(parse.apply(list.get(i)));
+      } catch (ConfigException | IllegalArgumentException e) {
+        throw new IllegalArgumentException("invalid configuration: " + path + "[" + i + "]: " + e.getMessage(), e);
+      }
+    }
+    return parsed;
   }
 }

@@ -28,6 +28,9 @@ import io.warren.amqp.generated.ConnectionUpdateSecretOk;
 import io.warren.server.Broker;
 import io.warren.server.auth.User;
 import io.warren.server.channel.AmqpChannel;
+import io.warren.server.flow.MemoryAlarm;
+import io.warren.amqp.generated.ConnectionBlocked;
+import io.warren.amqp.generated.ConnectionUnblocked;
 import io.warren.server.net.ProtocolHeaderHandler;
 import io.warren.server.vhost.BrokerVhost;
 import java.net.InetAddress;
@@ -42,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * One client connection: the handshake, heartbeats, the channel table, connection-level errors and the close
  * handshake. Channels only dispatch methods. Confined to the connection's event loop.
  */
-public final class AmqpConnection extends ChannelInboundHandlerAdapter {
+public final class AmqpConnection extends ChannelInboundHandlerAdapter implements MemoryAlarm.Listener {
   public static final String NAME = "amqp-connection";
   private static final Logger LOG = LoggerFactory.getLogger(AmqpConnection.class);
   private static final long CLOSE_OK_TIMEOUT_MS = 3000;
@@ -58,6 +61,8 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
   private String name = "?";
   private ScheduledFuture<?> handshakeTimeout;
   private boolean flushScheduled;
+  private boolean published;
+  private boolean blocked;
   private final Runnable flushTask = this::flushNow;
 
   public AmqpConnection(Broker broker, Clock clock) {
@@ -93,6 +98,9 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
       writeMethod(0, handshake.start());
       flushNow();
     } else if (evt instanceof IdleStateEvent idle) {
+      if (idle.state() == IdleState.READER_IDLE && blocked) {
+        return; // we stopped reading, so the client's heartbeats are not read either
+      }
       if (idle.state() == IdleState.READER_IDLE) {
         LOG.warn("Closing connection {}: missed heartbeats from client, timeout: {}s", name, handshake.heartbeat());
         ctx.close();
@@ -115,7 +123,8 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
     try {
       onFrame(frame);
     } catch (AmqpProtocolException e) {
-      ReferenceCountUtil.release(frame);
+      // no release here: whoever throws has already released the frame (the CommandAssembler always does), and a
+      // second release of a content frame threw IllegalReferenceCountException, dropping the socket without a close
       if (e.connectionLevel()) {
         closeWithError(e);
       } else {
@@ -165,6 +174,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
     }
     channels.clear();
     if (wasOpen) {
+      broker.memoryAlarm().unregister(this);
       handshake.vhost().deleteOwnedBy(this);
       LOG.info("Connection {} closed (user '{}', vhost '{}')", name, handshake.user().name(),
           handshake.vhost().name());
@@ -206,6 +216,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
     if (handshake.step() == Handshake.Step.DONE) {
       state = State.OPEN;
       handshakeTimeout.cancel(false);
+      broker.memoryAlarm().register(this);
       LOG.info("Connection {} opened (user '{}', vhost '{}')", name, handshake.user().name(),
           handshake.vhost().name());
     }
@@ -233,8 +244,14 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
         openChannel(channel);
         return;
       }
+      if (frame instanceof MethodFrame mf) {
+        throw new ConnectionException(ReplyCode.CHANNEL_ERROR, "expected 'channel.open' on channel " + channel,
+            mf.method().classId(), mf.method().methodId());
+      }
+      // as RabbitMQ: content on a channel that has seen no method is out of order before it is on a closed channel
       ReferenceCountUtil.release(frame);
-      throw new ConnectionException(ReplyCode.CHANNEL_ERROR, "expected 'channel.open' on channel " + channel);
+      throw new ConnectionException(ReplyCode.UNEXPECTED_FRAME, "expected method frame, got non method frame "
+          + "instead");
     }
     if (frame instanceof MethodFrame mf && mf.method() instanceof ChannelOpen) {
       throw new ConnectionException(ReplyCode.CHANNEL_ERROR, "second 'channel.open' seen on channel " + channel,
@@ -256,12 +273,10 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
       onClientClose();
     } else if (m instanceof ConnectionUpdateSecret) {
       writeMethod(0, new ConnectionUpdateSecretOk());
-    } else if (m.classId() == 10) {
-      throw new ConnectionException(ReplyCode.COMMAND_INVALID, "unexpected '" + m.amqpName() + "' on an open "
-          + "connection", m.classId(), m.methodId());
     } else {
-      throw new ConnectionException(ReplyCode.COMMAND_INVALID, "'" + m.amqpName() + "' is not allowed on "
-          + "channel 0", m.classId(), m.methodId());
+      // RabbitMQ answers any other method on channel 0 of an open connection with 504, whatever its class
+      throw new ConnectionException(ReplyCode.CHANNEL_ERROR, "unexpected method '" + m.amqpName()
+          + "' in connection state running", m.classId(), m.methodId());
     }
   }
 
@@ -279,9 +294,11 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void openChannel(int channel) {
+    // RabbitMQ refuses channels beyond channel_max with 530 NOT_ALLOWED (it counts open channels; numbers above
+    // channel-max are what the spec forbids, and with them refused the count can never exceed it either)
     if (channel > handshake.channelMax()) {
-      throw new ConnectionException(ReplyCode.CHANNEL_ERROR, "channel number " + channel + " is above the "
-          + "negotiated channel-max " + handshake.channelMax(), 20, 10);
+      throw new ConnectionException(ReplyCode.NOT_ALLOWED, "channel number " + channel + " is above the "
+          + "negotiated channel_max (" + handshake.channelMax() + ")", 20, 10);
     }
     AmqpChannel ch = new AmqpChannel(this, channel, clock);
     channels.put(channel, ch);
@@ -338,6 +355,47 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
   private void flushNow() {
     flushScheduled = false;
     ctx.flush();
+  }
+
+  // ---- flow control -------------------------------------------------------------------------------------------
+
+  @Override
+  public void memoryAlarm(boolean raised) {
+    ctx.executor().execute(() -> {
+      if (raised && published && !blocked) {
+        block();
+      } else if (!raised && blocked) {
+        unblock();
+      }
+    });
+  }
+
+  /** A channel published: under a memory alarm, stop reading from this connection. */
+  public void notePublish() {
+    published = true;
+    if (!blocked && broker.memoryAlarm().raised()) {
+      block();
+    }
+  }
+
+  private void block() {
+    if (state != State.OPEN) {
+      return;
+    }
+    blocked = true;
+    writeMethod(0, new ConnectionBlocked("low on memory"));
+    ctx.flush();
+    ctx.channel().config().setAutoRead(false);
+  }
+
+  private void unblock() {
+    blocked = false;
+    if (state != State.OPEN) {
+      return;
+    }
+    writeMethod(0, new ConnectionUnblocked());
+    ctx.flush();
+    ctx.channel().config().setAutoRead(true);
   }
 
   // ---- accessors for channels ---------------------------------------------------------------------------------

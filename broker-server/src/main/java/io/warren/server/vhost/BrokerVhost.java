@@ -94,7 +94,8 @@ public final class BrokerVhost {
       QueueSettings cur = existing.settings();
       Equivalence.check("queue", cur.name(), name, "durable", settings.durable(), cur.durable());
       Equivalence.check("queue", cur.name(), name, "auto_delete", settings.autoDelete(), cur.autoDelete());
-      Equivalence.checkArguments("queue", cur.name(), name, settings.arguments(), cur.arguments());
+      Equivalence.checkArguments("queue", cur.name(), name, settings.arguments(), cur.arguments(),
+          Equivalence.QUEUE_ARGUMENTS);
       return new QueueDeclaration(existing, existing.queue().messageCount(), existing.queue().consumerCount(), false);
     }
     QueueListener listener = this::forget;

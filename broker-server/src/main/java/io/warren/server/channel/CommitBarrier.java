@@ -1,0 +1,45 @@
+package io.warren.server.channel;
+
+import io.warren.store.EnqueueOutcome;
+import io.warren.store.MessageQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What tx.commit waits for before commit-ok: every queue the transaction's publishes were routed to has taken them
+ * (or was deleted meanwhile), as RabbitMQ does, so that commit-ok means "they are there". Counting: the event loop;
+ * outcomes: queue threads.
+ */
+final class CommitBarrier implements Publisher.Outcomes, EnqueueOutcome {
+  /** Outstanding enqueues, plus one for the commit itself until {@link #seal()}. */
+  private final AtomicInteger pending = new AtomicInteger(1);
+  private final CompletableFuture<Void> done = new CompletableFuture<>();
+
+  @Override
+  public EnqueueOutcome publish(int queues) {
+    pending.addAndGet(queues);
+    return this;
+  }
+
+  @Override
+  public void accepted(MessageQueue queue) {
+    arrive();
+  }
+
+  @Override
+  public void rejected(MessageQueue queue) {
+    arrive();
+  }
+
+  /** No more publishes: completes once the queues have the ones made. */
+  CompletableFuture<Void> seal() {
+    arrive();
+    return done;
+  }
+
+  private void arrive() {
+    if (pending.decrementAndGet() == 0) {
+      done.complete(null);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package io.warren.server.flow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class MemoryAlarmTest {
+  @Test
+  void raisesAboveTheLimitAndClearsBelowIt() {
+    AtomicLong used = new AtomicLong(10);
+    List<Boolean> seen = new ArrayList<>();
+    try (MemoryAlarm alarm = new MemoryAlarm(100, used::get, false)) {
+      alarm.register(seen::add);
+      alarm.check();
+      assertThat(seen).isEmpty();
+      used.set(101);
+      alarm.check();
+      alarm.check();
+      assertThat(alarm.raised()).isTrue();
+      used.set(50);
+      alarm.check();
+      assertThat(alarm.raised()).isFalse();
+      assertThat(seen).containsExactly(true, false);
+    }
+  }
+
+  @Test
+  void aListenerRegisteringDuringAnAlarmIsToldAtOnce() {
+    try (MemoryAlarm alarm = new MemoryAlarm(1, () -> 2, false)) {
+      alarm.check();
+      List<Boolean> seen = new ArrayList<>();
+      alarm.register(seen::add);
+      assertThat(seen).containsExactly(true);
+    }
+  }
+
+  @Test
+  void measuresSomethingReal() {
+    assertThat(MemoryAlarm.used()).isPositive();
+  }
+}
