@@ -209,6 +209,8 @@ final class Deliveries implements Outbound.Sink {
   @Override
   public void drained() {
     channel.flush();
+    // a queue may have stopped because this hand-off was full; it has room again now
+    resume();
   }
 
   // ---- acknowledgements -----------------------------------------------------------------------------------------

@@ -86,12 +86,13 @@ public final class ConfigLoader {
     return c;
   }
 
-  /** @param root the resolved configuration; paths are read in full so errors name the whole key */
+  /** @param c the resolved configuration; paths are read in full so that errors name the whole key */
   static BrokerConfig fromConfig(Config c) {
     try {
       var amqp = new BrokerConfig.AmqpListener(c.getString("warren.amqp.bind-address"), c.getInt("warren.amqp.port"),
           c.getBoolean("warren.amqp.native-transport"), c.getInt("warren.amqp.io-threads"));
-      var server = new BrokerConfig.ServerIdentity(c.getString("warren.server.product"), c.getString("warren.server.version"),
+      var server = new BrokerConfig.ServerIdentity(c.getString("warren.server.product"),
+          c.getString("warren.server.version"),
           c.getString("warren.server.cluster-name"));
       var limits = new BrokerConfig.Limits(
           c.getInt("warren.limits.frame-max"),

@@ -228,7 +228,8 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     int hb = handshake.heartbeat();
     if (hb > 0 && ctx.pipeline().get("heartbeat") == null) {
       ctx.pipeline().addBefore(ProtocolHeaderHandler.FRAME_DECODER, "heartbeat",
-          new IdleStateHandler(hb * 2L, hb, 0, TimeUnit.SECONDS));
+          // send at half the interval so a heartbeat is never late at the client; give up after two silent intervals
+          new IdleStateHandler(hb * 2000L, hb * 500L, 0, TimeUnit.MILLISECONDS));
     }
   }
 
