@@ -9,15 +9,18 @@ import io.warren.amqp.FrameDecoder;
 import java.util.List;
 
 /**
- * Reads the 8-byte protocol header a client sends first. On "AMQP 0 0 9 1" it fires {@link ProtocolHeaderAccepted}
- * and leaves the pipeline to the frame decoder; on anything else it answers with the header it supports and closes
- * the socket, as the spec asks. Confined to the connection's event loop.
+ * Reads the 8-byte protocol header a client sends first. On "AMQP 0 0 9 1" (or the 0-9 header, as RabbitMQ) it fires
+ * {@link ProtocolHeaderAccepted} and leaves the pipeline to the frame decoder; on anything else it answers with the
+ * header it supports and closes the socket, as the spec asks. Confined to the connection's event loop.
  */
 public final class ProtocolHeaderHandler extends ByteToMessageDecoder {
   public static final String NAME = "protocol-header";
   public static final String FRAME_DECODER = "frame-decoder";
   private static final byte[] SUPPORTED = {'A', 'M', 'Q', 'P', 0, 0, 9, 1};
+  /** The 0-9 header, which RabbitMQ accepts and serves as 0-9-1 (the two are close enough for clients). */
+  private static final byte[] AMQP_0_9 = {'A', 'M', 'Q', 'P', 1, 1, 0, 9};
   private final int frameMax;
+  private boolean rejected;
 
   public ProtocolHeaderHandler(int frameMax) {
     this.frameMax = frameMax;
@@ -25,21 +28,20 @@ public final class ProtocolHeaderHandler extends ByteToMessageDecoder {
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-    if (in.readableBytes() < SUPPORTED.length) {
-      // a client that sends something else entirely, shorter than a header, still gets an answer once it pauses
-      for (int i = 0; i < in.readableBytes(); i++) {
-        if (in.getByte(in.readerIndex() + i) != SUPPORTED[i]) {
-          reject(ctx, in);
-          return;
-        }
-      }
+    if (rejected) { // answered already; more input may arrive before the close completes
+      in.skipBytes(in.readableBytes());
       return;
     }
-    for (int i = 0; i < SUPPORTED.length; i++) {
-      if (in.getByte(in.readerIndex() + i) != SUPPORTED[i]) {
-        reject(ctx, in);
-        return;
-      }
+    int n = Math.min(in.readableBytes(), SUPPORTED.length);
+    // a client that sends something else entirely, shorter than a header, still gets an answer once it pauses
+    if (!startsWith(in, SUPPORTED, n) && !startsWith(in, AMQP_0_9, n)) {
+      rejected = true;
+      in.skipBytes(in.readableBytes());
+      ctx.writeAndFlush(Unpooled.wrappedBuffer(SUPPORTED)).addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    if (n < SUPPORTED.length) {
+      return;
     }
     in.skipBytes(SUPPORTED.length);
     ctx.pipeline().addAfter(NAME, FRAME_DECODER, new FrameDecoder(frameMax));
@@ -47,9 +49,13 @@ public final class ProtocolHeaderHandler extends ByteToMessageDecoder {
     ctx.pipeline().remove(this); // hands any bytes read beyond the header on to the frame decoder
   }
 
-  private static void reject(ChannelHandlerContext ctx, ByteBuf in) {
-    in.skipBytes(in.readableBytes());
-    ctx.writeAndFlush(Unpooled.wrappedBuffer(SUPPORTED)).addListener(ChannelFutureListener.CLOSE);
+  private static boolean startsWith(ByteBuf in, byte[] header, int n) {
+    for (int i = 0; i < n; i++) {
+      if (in.getByte(in.readerIndex() + i) != header[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Event fired once the client's protocol header is accepted. */
