@@ -2,11 +2,17 @@ package io.warren.server;
 
 import io.warren.server.auth.AccessControl;
 import io.warren.server.config.BrokerConfig;
+import io.warren.server.durable.BrokerRecovery;
+import io.warren.server.durable.DefinitionLog;
 import io.warren.server.flow.MemoryAlarm;
 import io.warren.server.net.AmqpServer;
 import io.warren.server.vhost.BrokerVhost;
+import io.warren.store.durable.MessageStore;
+import io.warren.store.log.LogConfig;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,15 +33,18 @@ public final class Broker implements AutoCloseable {
   private final ExecutorService queuePool;
   private final AmqpServer server;
   private final MemoryAlarm memoryAlarm;
+  private final MessageStore store;
 
-  private Broker(BrokerConfig config, Clock clock) {
+  private Broker(BrokerConfig config, Clock clock, MessageStore store) {
+    this.store = store;
+    DefinitionLog definitions = new DefinitionLog(store);
     this.config = config;
     this.accessControl = new AccessControl(config.users(), config.permissions());
     this.queuePool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
         namedThreads("warren-queue-"));
     Map<String, BrokerVhost> map = new LinkedHashMap<>();
     for (String name : config.vhosts()) {
-      map.put(name, new BrokerVhost(name, queuePool));
+      map.put(name, new BrokerVhost(name, queuePool, definitions));
     }
     this.vhosts = Map.copyOf(map);
     this.memoryAlarm = new MemoryAlarm(config.limits().memoryHighWatermark());
@@ -49,8 +58,9 @@ public final class Broker implements AutoCloseable {
 
   public static Broker start(BrokerConfig config, Clock clock) {
     prepareDataDir(config);
-    Broker broker = new Broker(config, clock);
+    Broker broker = new Broker(config, clock, openStore(config.dataDir().resolve("log")));
     try {
+      broker.recover();
       broker.server.bind();
     } catch (RuntimeException e) {
       broker.close();
@@ -59,6 +69,28 @@ public final class Broker implements AutoCloseable {
     LOG.info("Warren {} listening for AMQP 0-9-1 on {}:{}, data in {}", config.server().version(),
         config.amqp().bindAddress(), broker.port(), config.dataDir().toAbsolutePath());
     return broker;
+  }
+
+  private static MessageStore openStore(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      return MessageStore.open(dir, LogConfig.defaults());
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalStateException("message store in " + dir.toAbsolutePath() + " cannot be opened: " + e, e);
+    }
+  }
+
+  /** Durable definitions and persistent messages back from the log, before any client can connect. */
+  private void recover() {
+    List<BrokerVhost> all = List.copyOf(vhosts.values());
+    try {
+      BrokerRecovery.recover(store, new DefinitionLog(store), vhosts);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read the message store in " + store.log().directory() + ": " + e, e);
+    }
+    // a fresh snapshot frees old segments whose only remaining content is superseded definitions
+    DefinitionLog definitions = new DefinitionLog(store);
+    store.startRetention(() -> definitions.writeSnapshot(all), 1000);
   }
 
   private static void prepareDataDir(BrokerConfig config) {
@@ -99,6 +131,17 @@ public final class Broker implements AutoCloseable {
   public void close() {
     server.close();
     memoryAlarm.close();
+    // the connections are closed: free the queues' messages (durable ones stay in the log)
+    java.util.List<java.util.concurrent.CompletableFuture<Void>> stopped = new java.util.ArrayList<>();
+    for (BrokerVhost v : vhosts.values()) {
+      v.queues().forEach(q -> stopped.add(q.queue().shutdown()));
+    }
+    try {
+      java.util.concurrent.CompletableFuture.allOf(stopped.toArray(java.util.concurrent.CompletableFuture[]::new))
+          .get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("Queues did not stop in time: {}", e.toString());
+    }
     queuePool.shutdown();
     try {
       if (!queuePool.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -106,6 +149,11 @@ public final class Broker implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    try {
+      store.close();
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Closing the message store failed: {}", e.toString());
     }
   }
 

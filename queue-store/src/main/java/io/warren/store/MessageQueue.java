@@ -35,7 +35,7 @@ public final class MessageQueue {
     private final Runnable turn = this::runTurn;
 
     // Confined to the executor.
-    private final QueueContents contents = new QueueContents();
+    private final QueueContents contents;
     private final ConsumerRing consumers = new ConsumerRing();
 
     // Written on the executor, readable anywhere.
@@ -49,6 +49,15 @@ public final class MessageQueue {
      * @param listener told once when the queue is deleted
      */
     public MessageQueue(String vhost, QueueSettings settings, SerialExecutor executor, QueueListener listener) {
+        this(vhost, settings, executor, listener, null);
+    }
+
+    /**
+     * @param journal told when a persistent message leaves the queue for good; null for a transient queue
+     */
+    public MessageQueue(String vhost, QueueSettings settings, SerialExecutor executor, QueueListener listener,
+                        QueueJournal journal) {
+        this.contents = new QueueContents(journal);
         this.vhost = Objects.requireNonNull(vhost, "vhost");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.executor = Objects.requireNonNull(executor, "executor");
@@ -91,6 +100,17 @@ public final class MessageQueue {
      */
     public void enqueue(Message message, EnqueueOutcome outcome) {
         mailbox.post(new QueueEntry(this, message, outcome), QueueEntry.OP_ENQUEUE);
+        requestTurn();
+    }
+
+    /**
+     * Puts back a message recovered from the log at the tail, marked redelivered (it may have been delivered
+     * before the restart). Takes over one reference, as {@link #enqueue} does.
+     */
+    public void restore(Message message) {
+        QueueEntry entry = new QueueEntry(this, message, null);
+        entry.redelivered = true;
+        mailbox.post(entry, QueueEntry.OP_ENQUEUE);
         requestTurn();
     }
 
@@ -198,6 +218,20 @@ public final class MessageQueue {
                 throw QueueException.inUse(vhost, name());
             }
             return deleteNow();
+        }, false);
+    }
+
+    /**
+     * The broker is stopping: releases the messages from memory without recording their removal (a durable queue's
+     * stay in the log for the next start). Later enqueues and requeues are released too. No listener call.
+     */
+    public CompletableFuture<Void> shutdown() {
+        return call(() -> {
+            contents.detachJournal();
+            deleted = true;
+            contents.dropReady();
+            consumers.removeAll();
+            return null;
         }, false);
     }
 
@@ -386,7 +420,9 @@ public final class MessageQueue {
         }
     }
 
+    /** Runs at the end of every task: also the moment to write the task's ack records. */
     private void publishCounters() {
+        contents.flushJournal();
         messageCount = contents.readyCount();
         consumerCount = consumers.size();
         unackedCount = contents.unackedCount();

@@ -13,8 +13,14 @@ final class QueueContents {
     private static final Logger LOG = LoggerFactory.getLogger(QueueContents.class);
 
     private final ReadyEntries ready = new ReadyEntries();
+    /** Null for a transient queue, and after {@link #detachJournal}. */
+    private QueueJournal journal;
     private long nextSeq;
     private int unacked;
+
+    QueueContents(QueueJournal journal) {
+        this.journal = journal;
+    }
 
     int readyCount() {
         return ready.size();
@@ -46,6 +52,7 @@ final class QueueContents {
         }
         if (noAck) {
             entry.state = QueueEntry.GONE;
+            journalRemoval(entry);
         } else {
             entry.state = QueueEntry.UNACKED;
             unacked++;
@@ -97,7 +104,32 @@ final class QueueContents {
     /** An entry the queue will not keep (enqueued after deletion, acked, discarded...). */
     void release(QueueEntry entry) {
         entry.state = QueueEntry.GONE;
+        journalRemoval(entry);
         entry.message().release();
+    }
+
+    /** The broker is stopping: what is released from now on stays in the log. */
+    void detachJournal() {
+        flushJournal();
+        journal = null;
+    }
+
+    /** Called at the end of every queue task, so a turn's acks share one record. */
+    void flushJournal() {
+        if (journal != null) {
+            journal.flush();
+        }
+    }
+
+    /**
+     * A no-ack delivery that then fails puts the entry back (untake) after this was reported: the message
+     * stays in memory but would not survive a restart. Rare enough (a consumer whose deliver throws).
+     */
+    private void journalRemoval(QueueEntry entry) {
+        Message m = entry.message();
+        if (journal != null && m.persistent() && m.id() >= 0) {
+            journal.removed(m);
+        }
     }
 
     private boolean leaveUnacked(QueueEntry entry) {

@@ -74,6 +74,8 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
   private ConfirmTracker confirms;
   private Transaction tx;
   private String lastQueue;
+  /** The method being executed, for errors that surface after an await. */
+  private AmqpMethod current;
 
   public AmqpChannel(AmqpConnection connection, int number, Clock clock) {
     this.connection = connection;
@@ -131,6 +133,7 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
   }
 
   private void execute(Command command) {
+    current = command.method();
     try {
       dispatch(command);
     } catch (AmqpProtocolException e) {
@@ -281,7 +284,11 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
     for (Transaction.Settlement s : t.takeSettlements()) {
       deliveries.settle(s.tag(), s.multiple(), s.ack(), s.requeue());
     }
-    await(barrier.seal(), ignored -> reply(new TxCommitOk()));
+    // commit-ok once the queues have the publishes and the log has them and the acks (which the queues write as
+    // they take them, normally well before their publishes are confirmed) on disk
+    var store = connection.vhost().store();
+    await(store == null ? barrier.seal() : barrier.seal().thenCompose(v -> store.syncedToEnd()),
+        ignored -> reply(new TxCommitOk()));
   }
 
   private Transaction requireTx() {
@@ -340,19 +347,20 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
 
   <T> void await(CompletableFuture<T> future, Consumer<T> onSuccess, Consumer<Throwable> onFailure) {
     awaiting = true;
+    AmqpMethod method = current; // a failure names the method that waited, as RabbitMQ's channel.close does
     future.whenCompleteAsync((value, failure) -> {
       awaiting = false;
       try {
         if (failure != null) {
           onFailure.accept(failure);
           if (state == State.OPEN) {
-            fail(Errors.of(failure, null), null);
+            fail(Errors.of(failure, method), method);
           }
         } else {
           onSuccess.accept(value);
         }
       } catch (AmqpProtocolException e) {
-        fail(e, null);
+        fail(e, method);
       }
       ctx.flush();
       while (!awaiting && !held.isEmpty() && state == State.OPEN) {

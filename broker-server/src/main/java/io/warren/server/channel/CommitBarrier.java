@@ -10,14 +10,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (or was deleted meanwhile), as RabbitMQ does, so that commit-ok means "they are there". Counting: the event loop;
  * outcomes: queue threads.
  */
-final class CommitBarrier implements Publisher.Outcomes, EnqueueOutcome {
+final class CommitBarrier implements Publisher.Outcomes, PublishOutcome {
   /** Outstanding enqueues, plus one for the commit itself until {@link #seal()}. */
   private final AtomicInteger pending = new AtomicInteger(1);
   private final CompletableFuture<Void> done = new CompletableFuture<>();
 
   @Override
-  public EnqueueOutcome publish(int queues) {
-    pending.addAndGet(queues);
+  public PublishOutcome publish(int arrivals) {
+    pending.addAndGet(arrivals);
     return this;
   }
 
@@ -28,6 +28,16 @@ final class CommitBarrier implements Publisher.Outcomes, EnqueueOutcome {
 
   @Override
   public void rejected(MessageQueue queue) {
+    arrive();
+  }
+
+  @Override
+  public void synced() {
+    arrive();
+  }
+
+  @Override
+  public void failed(Throwable cause) {
     arrive();
   }
 

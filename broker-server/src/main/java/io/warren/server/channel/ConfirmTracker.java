@@ -26,7 +26,7 @@ final class ConfirmTracker implements Publisher.Outcomes {
   }
 
   /** One confirmed publish waiting for its queues. */
-  final class Pending implements EnqueueOutcome {
+  final class Pending implements PublishOutcome {
     final long tag;
     final AtomicInteger remaining;
     volatile boolean rejected;
@@ -49,6 +49,18 @@ final class ConfirmTracker implements Publisher.Outcomes {
       if (!queue.isDeleted()) {
         rejected = true;
       }
+      arrive();
+    }
+
+    @Override
+    public void synced() {
+      arrive();
+    }
+
+    @Override
+    public void failed(Throwable cause) {
+      // the log could not make it durable: the publisher must not believe it safe
+      rejected = true;
       arrive();
     }
 

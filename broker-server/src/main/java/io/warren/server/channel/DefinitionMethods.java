@@ -66,7 +66,7 @@ final class DefinitionMethods {
         guard.exchange(Operation.READ, name);
         guard.exchange(Operation.WRITE, ae.toString());
       }
-      routing.declareExchange(new Exchange(name, type, m.durable(), m.autoDelete(), m.internal(), m.arguments()));
+      vhost.declareExchange(new Exchange(name, type, m.durable(), m.autoDelete(), m.internal(), m.arguments()));
     }
     if (!m.noWait()) {
       channel.reply(new ExchangeDeclareOk());
@@ -82,7 +82,7 @@ final class DefinitionMethods {
     }
     guard.exchange(Operation.CONFIGURE, name);
     if (routing.exchange(name).isPresent()) {
-      routing.deleteExchange(name, m.ifUnused());
+      vhost.deleteExchange(name, m.ifUnused());
     }
     if (!m.noWait()) {
       channel.reply(new ExchangeDeleteOk());
@@ -91,7 +91,7 @@ final class DefinitionMethods {
 
   void exchangeBind(ExchangeBind m) {
     Binding b = exchangeBinding(m.source(), m.destination(), m.routingKey(), m.arguments());
-    routing.bind(b);
+    vhost.bind(b);
     if (!m.noWait()) {
       channel.reply(new ExchangeBindOk());
     }
@@ -99,7 +99,7 @@ final class DefinitionMethods {
 
   void exchangeUnbind(ExchangeUnbind m) {
     Binding b = exchangeBinding(m.source(), m.destination(), m.routingKey(), m.arguments());
-    routing.unbind(b);
+    vhost.unbind(b);
     if (!m.noWait()) {
       channel.reply(new ExchangeUnbindOk());
     }
@@ -159,7 +159,7 @@ final class DefinitionMethods {
 
   void queueBind(QueueBind m) {
     Binding b = queueBinding(m.queue(), m.exchange(), m.routingKey(), m.arguments());
-    routing.bind(b);
+    vhost.bind(b);
     if (!m.noWait()) {
       channel.reply(new QueueBindOk());
     }
@@ -167,7 +167,7 @@ final class DefinitionMethods {
 
   void queueUnbind(QueueUnbind m) {
     Binding b = queueBinding(m.queue(), m.exchange(), m.routingKey(), m.arguments());
-    routing.unbind(b);
+    vhost.unbind(b);
     channel.reply(new QueueUnbindOk());
   }
 

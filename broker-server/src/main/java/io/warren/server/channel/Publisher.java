@@ -59,8 +59,11 @@ final class Publisher {
 
   /** Whoever waits for the queues to take a publish: the channel's confirms, or a tx.commit. */
   interface Outcomes {
-    /** A publish routed to {@code queues} queues; the result hears from each of them. */
-    EnqueueOutcome publish(int queues);
+    /**
+     * A publish awaiting {@code arrivals}: one per target queue, plus one for the log when it was written there;
+     * the result hears from each of them.
+     */
+    PublishOutcome publish(int arrivals);
   }
 
   /** Routes and enqueues a checked publish; takes over the command's buffers. */
@@ -84,9 +87,10 @@ final class Publisher {
       rawProperties = withoutBcc(props, command.header().rawProperties().alloc());
     }
     Integer priority = props.priority();
-    Message message = new Message(0, m.exchange(), m.routingKey(), rawProperties, command.body(),
-        props.persistent(), priority == null ? 0 : Math.max(0, Math.min(255, priority)));
+    int prio = priority == null ? 0 : Math.max(0, Math.min(255, priority));
+    ByteBuf body = command.body();
     command.header().release();
+    Message message = null;
     try {
       // Looked up once: a queue deleted meanwhile must not leave a confirm waiting for an enqueue never made.
       int targets = 0;
@@ -107,11 +111,19 @@ final class Publisher {
         targets++;
         single = q;
       }
+      long position = -1;
+      if (props.persistent() && targets > 0 && vhost.store() != null) {
+        position = logPublish(m, prio, targets == 1 ? new DeclaredQueue[] {single} : all, targets, rawProperties, body);
+      }
+      message = new Message(position, m.exchange(), m.routingKey(), rawProperties, body, props.persistent(), prio);
       if (targets == 0 && m.mandatory()) {
         channel.sendReturn(new BasicReturn(ReplyCode.NO_ROUTE.code(), "NO_ROUTE", m.exchange(), m.routingKey()),
             message);
       }
-      EnqueueOutcome outcome = confirms == null ? null : confirms.publish(targets);
+      PublishOutcome outcome = confirms == null ? null : confirms.publish(position >= 0 ? targets + 1 : targets);
+      if (position >= 0 && outcome != null) {
+        vhost.store().durable(position, outcome);
+      }
       if (targets == 1) {
         single.queue().enqueue(message.retain(), outcome);
       } else if (targets > 1) {
@@ -120,8 +132,31 @@ final class Publisher {
         }
       }
     } finally {
-      message.release();
+      if (message != null) {
+        message.release();
+      } else {
+        rawProperties.release();
+        body.release();
+      }
     }
+  }
+
+  /**
+   * Writes a persistent message once for all its durable target queues; returns its log position (the message id),
+   * or -1 when none of the queues is durable. Never waits for the disk.
+   */
+  private long logPublish(BasicPublish m, int priority, DeclaredQueue[] queues, int count, ByteBuf rawProperties,
+      ByteBuf body) {
+    java.util.List<String> durable = new java.util.ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      if (BrokerVhost.isDurable(queues[i].settings())) {
+        durable.add(queues[i].name());
+      }
+    }
+    if (durable.isEmpty()) {
+      return -1;
+    }
+    return vhost.store().publish(priority, vhost.name(), m.exchange(), m.routingKey(), durable, rawProperties, body);
   }
 
   /** RabbitMQ refuses a user-id property that is not the connection's user. */

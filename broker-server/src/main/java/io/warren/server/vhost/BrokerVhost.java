@@ -2,8 +2,14 @@ package io.warren.server.vhost;
 
 import io.warren.amqp.ChannelException;
 import io.warren.amqp.generated.ReplyCode;
+import io.warren.routing.Binding;
+import io.warren.routing.Deletions;
 import io.warren.routing.Destination;
+import io.warren.routing.Exchange;
 import io.warren.routing.VirtualHost;
+import io.warren.server.durable.DefinitionLog;
+import io.warren.store.QueueJournal;
+import io.warren.store.durable.MessageStore;
 import io.warren.store.MessageQueue;
 import io.warren.store.QueueListener;
 import io.warren.store.QueueSettings;
@@ -27,11 +33,23 @@ public final class BrokerVhost {
   private final Executor queuePool;
   private final ConcurrentHashMap<String, DeclaredQueue> queues = new ConcurrentHashMap<>();
   private final VirtualHost routing;
+  /** Where durable definition changes are written; null for a broker without a store (unit tests). */
+  private final DefinitionLog definitions;
 
   public BrokerVhost(String name, Executor queuePool) {
+    this(name, queuePool, null);
+  }
+
+  public BrokerVhost(String name, Executor queuePool, DefinitionLog definitions) {
     this.name = name;
     this.queuePool = queuePool;
     this.routing = new VirtualHost(name, queues::containsKey);
+    this.definitions = definitions;
+  }
+
+  /** The message store persistent messages for this vhost's durable queues go to, or null. */
+  public MessageStore store() {
+    return definitions == null ? null : definitions.store();
   }
 
   public String name() {
@@ -87,6 +105,11 @@ public final class BrokerVhost {
    */
   public synchronized QueueDeclaration declare(QueueSettings settings, Object owner) {
     DeclaredQueue existing = queues.get(settings.name());
+    if (existing != null && existing.queue().isDeleted()) {
+      // deleted on its own executor, not yet forgotten: for the declarer it is gone already, as in RabbitMQ
+      forget(existing.queue());
+      existing = null;
+    }
     if (existing != null) {
       if (existing.ownedByOther(owner) || existing.settings().exclusive() != settings.exclusive()) {
         throw locked(settings.name());
@@ -98,12 +121,114 @@ public final class BrokerVhost {
           Equivalence.QUEUE_ARGUMENTS);
       return new QueueDeclaration(existing, existing.queue().messageCount(), existing.queue().consumerCount(), false);
     }
+    DeclaredQueue declared = create(settings, owner);
+    if (definitions != null && isDurable(settings)) {
+      definitions.queueDeclared(name, settings);
+    }
+    return new QueueDeclaration(declared, 0, 0, true);
+  }
+
+  /** Recreates a durable queue found in the log at startup (not logged again). */
+  public synchronized DeclaredQueue restore(QueueSettings settings) {
+    return create(settings, null);
+  }
+
+  private DeclaredQueue create(QueueSettings settings, Object owner) {
     QueueListener listener = this::forget;
+    QueueJournal journal = definitions != null && isDurable(settings)
+        ? definitions.store().journal(name, settings.name()) : null;
     MessageQueue queue = new MessageQueue(name, settings,
-        new SerialExecutor(queuePool, "queue " + name + "/" + settings.name()), listener);
+        new SerialExecutor(queuePool, "queue " + name + "/" + settings.name()), listener, journal);
     DeclaredQueue declared = new DeclaredQueue(queue, settings, settings.exclusive() ? owner : null);
     queues.put(settings.name(), declared);
-    return new QueueDeclaration(declared, 0, 0, true);
+    return declared;
+  }
+
+  /** Exclusive queues never survive a restart, even if declared durable (as RabbitMQ). */
+  public static boolean isDurable(QueueSettings settings) {
+    return settings.durable() && !settings.exclusive();
+  }
+
+  // ---- exchanges and bindings: changed and logged under this vhost's lock, so the log has their real order ----
+
+  public synchronized void declareExchange(Exchange e) {
+    boolean existed = routing.exchange(e.name()).isPresent();
+    routing.declareExchange(e);
+    if (!existed && e.durable() && definitions != null) {
+      definitions.exchangeDeclared(name, e);
+    }
+  }
+
+  public synchronized void deleteExchange(String exchange, boolean ifUnused) {
+    boolean durable = routing.exchange(exchange).map(Exchange::durable).orElse(false);
+    Deletions d = routing.deleteExchange(exchange, ifUnused);
+    if (durable && definitions != null) {
+      definitions.exchangeDeleted(name, exchange);
+    }
+    logDeletions(d);
+  }
+
+  public synchronized void bind(Binding b) {
+    if (routing.bind(b) && definitions != null && isDurable(b)) {
+      definitions.bound(name, b);
+    }
+  }
+
+  public synchronized void unbind(Binding b) {
+    boolean durable = isDurable(b);
+    Deletions d = routing.unbind(b);
+    if (durable && definitions != null && d.bindings().contains(b)) {
+      definitions.unbound(name, b);
+    }
+    logDeletions(d);
+  }
+
+  private boolean isDurable(Binding b) {
+    boolean source = routing.exchange(b.source()).map(Exchange::durable).orElse(false);
+    if (b.destination().kind() == Destination.Kind.QUEUE) {
+      DeclaredQueue q = queues.get(b.destination().name());
+      return source && q != null && isDurable(q.settings());
+    }
+    return source && routing.exchange(b.destination().name()).map(Exchange::durable).orElse(false);
+  }
+
+  /** Cascades (auto-deleted exchanges); the bindings of a deleted exchange or queue go with it on replay. */
+  private void logDeletions(Deletions d) {
+    if (definitions == null) {
+      return;
+    }
+    for (Exchange e : d.exchanges()) {
+      if (e.durable()) {
+        definitions.exchangeDeleted(name, e.name());
+      }
+    }
+  }
+
+  /** This vhost's durable definitions as a snapshot entry; the caller holds this vhost's lock. */
+  public java.util.Map<String, Object> durableDefinitions() {
+    List<Object> exchanges = new java.util.ArrayList<>();
+    for (Exchange e : routing.exchanges()) {
+      if (e.durable() && !e.name().isEmpty() && !e.name().startsWith("amq.")) {
+        exchanges.add(io.warren.server.durable.DefinitionCodec.exchange(e));
+      }
+    }
+    List<Object> durableQueues = new java.util.ArrayList<>();
+    for (DeclaredQueue q : queues.values()) {
+      if (isDurable(q.settings()) && !q.queue().isDeleted()) {
+        durableQueues.add(io.warren.server.durable.DefinitionCodec.queue(q.settings()));
+      }
+    }
+    List<Object> bindings = new java.util.ArrayList<>();
+    for (Binding b : routing.bindings()) {
+      if (!b.source().isEmpty() && isDurable(b)) {
+        bindings.add(io.warren.server.durable.DefinitionCodec.binding(b));
+      }
+    }
+    return java.util.Map.of("vhost", name, "exchanges", exchanges, "queues", durableQueues, "bindings", bindings);
+  }
+
+  public java.util.Collection<DeclaredQueue> queues() {
+    return queues.values();
   }
 
   /** Deletes a queue (queue.delete); completes with the number of messages it held. */
@@ -111,16 +236,22 @@ public final class BrokerVhost {
     return q.queue().delete(ifUnused, ifEmpty);
   }
 
-  /** Called by a queue once it is deleted, whatever deleted it: forget it and its bindings. */
-  private void forget(MessageQueue queue) {
+  /**
+   * Called by a queue once it is deleted, whatever deleted it: forget it and its bindings, once. The bindings go
+   * under the same lock as the entry, so that they can never be taken from a new queue declared under the same name.
+   * Lock order: this vhost, then the routing topology's lock.
+   */
+  private synchronized void forget(MessageQueue queue) {
     String queueName = queue.settings().name();
-    synchronized (this) {
-      DeclaredQueue q = queues.get(queueName);
-      if (q != null && q.queue() == queue) {
-        queues.remove(queueName);
+    DeclaredQueue q = queues.get(queueName);
+    if (q != null && q.queue() == queue) {
+      queues.remove(queueName);
+      Deletions d = routing.removeDestination(new Destination(Destination.Kind.QUEUE, queueName));
+      if (definitions != null && isDurable(q.settings())) {
+        definitions.queueDeleted(name, queueName);
       }
+      logDeletions(d);
     }
-    routing.removeDestination(new Destination(Destination.Kind.QUEUE, queueName));
   }
 
   /** Deletes the exclusive queues a closing connection owned. */

@@ -12,12 +12,14 @@ import java.util.function.UnaryOperator;
 
 /** An in-process broker on a free port with a temporary data directory, for integration tests. */
 public final class BrokerFixture implements AutoCloseable {
-  private final Broker broker;
+  private Broker broker;
   private final Path dataDir;
+  private final BrokerConfig config;
 
-  private BrokerFixture(Broker broker, Path dataDir) {
+  private BrokerFixture(Broker broker, Path dataDir, BrokerConfig config) {
     this.broker = broker;
     this.dataDir = dataDir;
+    this.config = config;
   }
 
   public static BrokerFixture start() {
@@ -28,10 +30,35 @@ public final class BrokerFixture implements AutoCloseable {
     try {
       Path dir = Files.createTempDirectory("warren-it");
       BrokerConfig config = customize.apply(ConfigLoader.defaults().withPort(0).withDataDir(dir));
-      return new BrokerFixture(Broker.start(config), dir);
+      return new BrokerFixture(Broker.start(config), dir, config);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Stops the broker (as on SIGTERM) and starts a new one on the same data directory; the port changes. */
+  public void restart() {
+    try {
+      restart(() -> { });
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Like {@link #restart()}, doing {@code whileStopped} (e.g. damaging files) between stop and start. */
+  public void restart(ThrowingRunnable whileStopped) throws Exception {
+    broker.close();
+    whileStopped.run();
+    broker = Broker.start(config);
+  }
+
+  /** Work done while the broker is stopped. */
+  public interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+
+  public Path dataDir() {
+    return dataDir;
   }
 
   public Broker broker() {

@@ -1,0 +1,286 @@
+package io.warren.store.durable;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.warren.store.Message;
+import io.warren.store.QueueJournal;
+import io.warren.store.log.DurableLog;
+import io.warren.store.log.LogConfig;
+import io.warren.store.log.LogReader;
+import io.warren.store.log.LogRecord;
+import io.warren.store.log.SyncCallback;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker's durable state on top of one {@link DurableLog}: publishes of persistent messages to durable
+ * queues (the body written once for all its queues; the message id is the record's position), acks, and
+ * the server's definition records and snapshots ({@link StoreRecords} has the layouts). Tracks which
+ * publish records are still live and deletes the log segments below both the oldest live publish and the
+ * latest durable definitions snapshot. Thread-safe: appends from any thread; journals from their queue's
+ * executor; retention on its own thread ("warren-log-retention").
+ *
+ * <p>Crash policy: the log's (torn tail cut, damaged records skipped); a record that passes its CRC but
+ * cannot be decoded is skipped with a WARN naming its position, and recovery goes on.
+ */
+public final class MessageStore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MessageStore.class);
+    private static final int EPOCH = 0;
+
+    /** What the server does with the definition records met during recovery, in log order. */
+    public interface DefinitionReplay {
+        void definition(long position, ByteBuf payload, RecoveredMessages messages);
+
+        /** All durable definitions as of {@code position}: replaces everything replayed so far. */
+        void snapshot(long position, ByteBuf payload, RecoveredMessages messages);
+    }
+
+    private final DurableLog log;
+    private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+    private final LiveMessages live = new LiveMessages();
+    private final ScheduledExecutorService retention;
+    private final AtomicBoolean snapshotting = new AtomicBoolean();
+    private volatile LongSupplier snapshotWriter;
+    /** The latest durable snapshot: the log before it is needed only for live publishes. */
+    private volatile long snapshotPosition = -1;
+    private volatile long skippedRecords;
+
+    private MessageStore(DurableLog log) {
+        this.log = log;
+        this.retention = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "warren-log-retention");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Opens the log in {@code dir} (which must exist) and recovers its files; call {@link #recover} next. */
+    public static MessageStore open(Path dir, LogConfig config) throws IOException {
+        return new MessageStore(DurableLog.open(dir, config));
+    }
+
+    public DurableLog log() {
+        return log;
+    }
+
+    /**
+     * Reads the whole log in order: definitions go to {@code replay}, publishes and acks into the result,
+     * which the caller drains into the recreated queues and then closes.
+     */
+    public RecoveredMessages recover(DefinitionReplay replay) throws IOException {
+        RecoveredMessages messages = new RecoveredMessages(live);
+        long skipped = 0;
+        try (LogReader reader = log.reader(log.startPosition())) {
+            LogRecord r;
+            while ((r = reader.next()) != null) {
+                try {
+                    switch (r.type()) {
+                        case StoreRecords.DEFINITION -> replay.definition(r.position(), r.payload(), messages);
+                        case StoreRecords.DEFINITIONS_SNAPSHOT -> replay.snapshot(r.position(), r.payload(), messages);
+                        case StoreRecords.PUBLISH -> messages.publish(r.position(), StoreRecords.decodePublish(r.payload()));
+                        case StoreRecords.ACK -> messages.ack(StoreRecords.decodeAck(r.payload()));
+                        default -> throw new IllegalArgumentException("unknown record type " + r.type());
+                    }
+                } catch (RuntimeException e) {
+                    skipped++;
+                    LOG.warn("Skipping unreadable log record at position {} (type {}, {} bytes): {}", r.position(),
+                            r.type(), r.payload().readableBytes(), e.toString());
+                } finally {
+                    r.release();
+                }
+            }
+        }
+        skippedRecords = skipped;
+        return messages;
+    }
+
+    /** Records that passed their checksum but could not be replayed, in the last {@link #recover}. */
+    public long skippedRecords() {
+        return skippedRecords;
+    }
+
+    /**
+     * Appends a persistent message routed to {@code queues} (durable queues of {@code vhost}); returns its
+     * position, which becomes the message id. The buffers are only read (the log keeps slices until written).
+     */
+    public long publish(int priority, String vhost, String exchange, String routingKey, List<String> queues,
+                        ByteBuf properties, ByteBuf body) {
+        ByteBuf head = StoreRecords.publishHead(alloc, priority, vhost, exchange, routingKey, queues,
+                properties.readableBytes());
+        try {
+            // Registered under the log's append order: no queue can settle it before this returns.
+            synchronized (live) {
+                long position = log.append(StoreRecords.PUBLISH, EPOCH, head, properties, body);
+                live.add(position, queues.size());
+                return position;
+            }
+        } finally {
+            head.release();
+        }
+    }
+
+    /** Appends a definition change (opaque to the store); the caller keeps its buffer. */
+    public long appendDefinition(ByteBuf payload) {
+        return log.append(StoreRecords.DEFINITION, EPOCH, payload);
+    }
+
+    /** Appends a snapshot of every durable definition; it frees the log before it once durable. */
+    public long appendSnapshot(ByteBuf payload) {
+        long position = log.append(StoreRecords.DEFINITIONS_SNAPSHOT, EPOCH, payload);
+        log.durable(position, new SyncCallback() {
+            @Override
+            public void synced() {
+                if (position > snapshotPosition) {
+                    snapshotPosition = position;
+                }
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+                // the old snapshot stays in force
+            }
+        });
+        return position;
+    }
+
+    public void durable(long position, SyncCallback callback) {
+        log.durable(position, callback);
+    }
+
+    public CompletableFuture<Void> syncedTo(long position) {
+        return log.syncedTo(position);
+    }
+
+    /** Completes once everything appended before this call is durable (on the writer thread). */
+    public CompletableFuture<Void> syncedToEnd() {
+        long end = log.endPosition();
+        return end == 0 ? CompletableFuture.completedFuture(null) : log.syncedTo(end - 1);
+    }
+
+    /** Where the next record goes: everything appended so far is below it. */
+    public long endPosition() {
+        return log.endPosition();
+    }
+
+    /** The journal of one durable queue; confined to that queue's executor. */
+    public QueueJournal journal(String vhost, String queue) {
+        return new AckJournal(vhost, queue);
+    }
+
+    /** Publish records some durable queue still holds. */
+    public int liveMessages() {
+        return live.size();
+    }
+
+    /**
+     * Starts deleting dead segments every {@code periodMillis}; {@code snapshotWriter} appends a fresh
+     * definitions snapshot (through {@link #appendSnapshot}) and returns its position.
+     */
+    public void startRetention(LongSupplier snapshotWriter, long periodMillis) {
+        this.snapshotWriter = snapshotWriter;
+        retention.scheduleWithFixedDelay(() -> {
+            try {
+                compact().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("Log segment deletion failed: {}", e.toString());
+            }
+        }, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Deletes the segments wholly below min(oldest live publish, latest durable snapshot); if the snapshot
+     * is what holds a segment back, writes a newer one first (it counts once it is durable).
+     */
+    public CompletableFuture<Integer> compact() {
+        long end;
+        synchronized (live) { // a publish is either in the live set or at/after end
+            end = log.endPosition();
+        }
+        long oldest = live.oldest(end);
+        long snapshot = snapshotPosition;
+        LongSupplier writer = snapshotWriter;
+        if (writer != null && snapshot < oldest && segmentBoundaryIn(snapshot, oldest)
+                && snapshotting.compareAndSet(false, true)) {
+            try {
+                long position = writer.getAsLong();
+                return log.syncedTo(position).thenCompose(v -> log.deleteSegmentsBefore(Math.min(
+                        live.oldest(end), snapshotPosition))).whenComplete((n, e) -> snapshotting.set(false));
+            } catch (RuntimeException e) {
+                snapshotting.set(false);
+                throw e;
+            }
+        }
+        if (snapshot < 0) {
+            return CompletableFuture.completedFuture(0);
+        }
+        return log.deleteSegmentsBefore(Math.min(oldest, snapshot));
+    }
+
+    private boolean segmentBoundaryIn(long after, long upTo) {
+        for (long base : log.segmentBases()) {
+            if (base > after && base <= upTo && base > log.startPosition()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void close() throws IOException {
+        retention.shutdownNow();
+        log.close();
+    }
+
+    /** Gathers one queue task's removals into one ACK record. */
+    private final class AckJournal implements QueueJournal {
+        private final String vhost;
+        private final String queue;
+        private long[] positions = new long[16];
+        private int count;
+
+        AckJournal(String vhost, String queue) {
+            this.vhost = vhost;
+            this.queue = queue;
+        }
+
+        @Override
+        public void removed(Message message) {
+            if (count == positions.length) {
+                positions = Arrays.copyOf(positions, count * 2);
+            }
+            positions[count++] = message.id();
+        }
+
+        @Override
+        public void flush() {
+            if (count == 0) {
+                return;
+            }
+            ByteBuf record = StoreRecords.ack(alloc, vhost, queue, positions, count);
+            try {
+                log.append(StoreRecords.ACK, EPOCH, record);
+            } finally {
+                record.release();
+            }
+            // Only after the ack is in the log's order may the publish's segment go.
+            for (int i = 0; i < count; i++) {
+                live.remove(positions[i]);
+            }
+            count = 0;
+            if (positions.length > 4096) {
+                positions = new long[16];
+            }
+        }
+    }
+}

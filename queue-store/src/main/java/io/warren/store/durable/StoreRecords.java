@@ -1,0 +1,127 @@
+package io.warren.store.durable;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Payload layouts of the store's log records (big-endian; {@code str} = u16 byte length + UTF-8). The log
+ * header (type, CRC...) is the log's; these are the bytes after it.
+ *
+ * <pre>
+ * DEFINITION (1), DEFINITIONS_SNAPSHOT (4): opaque bytes of the server (an AMQP field table)
+ * PUBLISH (2): u8 version=1 | u8 priority | str vhost | str exchange | str routingKey | u16 n | n x str queue
+ *              | u32 propertiesLength | properties (raw content-header property flags + list) | body (the rest)
+ * ACK (3):     u8 version=1 | str vhost | str queue | u32 n | n x i64 publish position
+ * </pre>
+ * Stateless; any thread.
+ */
+public final class StoreRecords {
+    public static final int DEFINITION = 1;
+    public static final int PUBLISH = 2;
+    public static final int ACK = 3;
+    public static final int DEFINITIONS_SNAPSHOT = 4;
+
+    private static final int VERSION = 1;
+
+    private StoreRecords() {}
+
+    /** A decoded PUBLISH; {@code properties} and {@code body} are slices of the payload (not retained). */
+    public record Publish(int priority, String vhost, String exchange, String routingKey, List<String> queues,
+                          ByteBuf properties, ByteBuf body) {}
+
+    /** A decoded ACK. */
+    public record Ack(String vhost, String queue, long[] positions) {}
+
+    /** Everything of a PUBLISH before the properties; the caller appends properties and body after it. */
+    static ByteBuf publishHead(ByteBufAllocator alloc, int priority, String vhost, String exchange,
+                               String routingKey, List<String> queues, int propertiesLength) {
+        ByteBuf out = alloc.buffer(64 + 32 * queues.size());
+        out.writeByte(VERSION).writeByte(priority);
+        writeStr(out, vhost);
+        writeStr(out, exchange);
+        writeStr(out, routingKey);
+        out.writeShort(queues.size());
+        for (String q : queues) {
+            writeStr(out, q);
+        }
+        out.writeInt(propertiesLength);
+        return out;
+    }
+
+    static Publish decodePublish(ByteBuf in) {
+        checkVersion(in);
+        int priority = in.readUnsignedByte();
+        String vhost = readStr(in);
+        String exchange = readStr(in);
+        String routingKey = readStr(in);
+        int n = in.readUnsignedShort();
+        List<String> queues = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            queues.add(readStr(in));
+        }
+        int propertiesLength = in.readInt();
+        if (propertiesLength < 0 || propertiesLength > in.readableBytes()) {
+            throw new IllegalArgumentException("properties length " + propertiesLength + " out of range");
+        }
+        ByteBuf properties = in.readSlice(propertiesLength);
+        return new Publish(priority, vhost, exchange, routingKey, List.copyOf(queues), properties, in.readSlice(in.readableBytes()));
+    }
+
+    static ByteBuf ack(ByteBufAllocator alloc, String vhost, String queue, long[] positions, int count) {
+        ByteBuf out = alloc.buffer(16 + vhost.length() + queue.length() + 8 * count);
+        out.writeByte(VERSION);
+        writeStr(out, vhost);
+        writeStr(out, queue);
+        out.writeInt(count);
+        for (int i = 0; i < count; i++) {
+            out.writeLong(positions[i]);
+        }
+        return out;
+    }
+
+    static Ack decodeAck(ByteBuf in) {
+        checkVersion(in);
+        String vhost = readStr(in);
+        String queue = readStr(in);
+        int n = in.readInt();
+        if (n < 0 || (long) n * 8 > in.readableBytes()) {
+            throw new IllegalArgumentException("ack count " + n + " out of range");
+        }
+        long[] positions = new long[n];
+        for (int i = 0; i < n; i++) {
+            positions[i] = in.readLong();
+        }
+        return new Ack(vhost, queue, positions);
+    }
+
+    private static void checkVersion(ByteBuf in) {
+        int v = in.readUnsignedByte();
+        if (v != VERSION) {
+            throw new IllegalArgumentException("unknown record version " + v);
+        }
+    }
+
+    private static void writeStr(ByteBuf out, String s) {
+        int lengthAt = out.writerIndex();
+        out.writeShort(0);
+        int n = ByteBufUtil.writeUtf8(out, s);
+        if (n > 0xFFFF) {
+            throw new IllegalArgumentException("name too long: " + n + " bytes");
+        }
+        out.setShort(lengthAt, n);
+    }
+
+    private static String readStr(ByteBuf in) {
+        int n = in.readUnsignedShort();
+        if (n > in.readableBytes()) {
+            throw new IllegalArgumentException("string length " + n + " out of range");
+        }
+        String s = in.toString(in.readerIndex(), n, StandardCharsets.UTF_8);
+        in.skipBytes(n);
+        return s;
+    }
+}
