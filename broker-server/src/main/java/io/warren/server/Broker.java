@@ -4,7 +4,9 @@ import io.warren.server.auth.AccessControl;
 import io.warren.server.config.BrokerConfig;
 import io.warren.server.durable.BrokerRecovery;
 import io.warren.server.durable.DefinitionLog;
+import io.warren.server.flow.DiskAlarm;
 import io.warren.server.flow.MemoryAlarm;
+import io.warren.server.flow.ResourceAlarm;
 import io.warren.server.net.AmqpServer;
 import io.warren.server.vhost.BrokerVhost;
 import io.warren.store.durable.MessageStore;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -33,9 +36,10 @@ public final class Broker implements AutoCloseable {
   private final ExecutorService queuePool;
   private final AmqpServer server;
   private final MemoryAlarm memoryAlarm;
+  private final DiskAlarm diskAlarm;
   private final MessageStore store;
 
-  private Broker(BrokerConfig config, Clock clock, MessageStore store) {
+  private Broker(BrokerConfig config, Clock clock, MessageStore store, LongSupplier freeDisk) {
     this.store = store;
     DefinitionLog definitions = new DefinitionLog(store);
     this.config = config;
@@ -48,6 +52,9 @@ public final class Broker implements AutoCloseable {
     }
     this.vhosts = Map.copyOf(map);
     this.memoryAlarm = new MemoryAlarm(config.limits().memoryHighWatermark());
+    long diskLimit = config.limits().diskFreeLimit();
+    this.diskAlarm = freeDisk == null ? new DiskAlarm(config.dataDir(), diskLimit)
+        : new DiskAlarm(diskLimit, freeDisk);
     this.server = new AmqpServer(this, clock);
   }
 
@@ -57,8 +64,13 @@ public final class Broker implements AutoCloseable {
   }
 
   public static Broker start(BrokerConfig config, Clock clock) {
+    return start(config, clock, null);
+  }
+
+  /** @param freeDisk free bytes on the data directory's file system, for tests; null measures the real one */
+  public static Broker start(BrokerConfig config, Clock clock, LongSupplier freeDisk) {
     prepareDataDir(config);
-    Broker broker = new Broker(config, clock, openStore(config.dataDir().resolve("log")));
+    Broker broker = new Broker(config, clock, openStore(config.dataDir().resolve("log")), freeDisk);
     try {
       broker.recover();
       broker.server.bind();
@@ -127,10 +139,20 @@ public final class Broker implements AutoCloseable {
     return memoryAlarm;
   }
 
+  public DiskAlarm diskAlarm() {
+    return diskAlarm;
+  }
+
+  /** The alarm that blocks publishers now (memory first, as RabbitMQ reports it), or null if none is raised. */
+  public ResourceAlarm raisedAlarm() {
+    return memoryAlarm.raised() ? memoryAlarm : diskAlarm.raised() ? diskAlarm : null;
+  }
+
   @Override
   public void close() {
     server.close();
     memoryAlarm.close();
+    diskAlarm.close();
     // the connections are closed: free the queues' messages (durable ones stay in the log)
     java.util.List<java.util.concurrent.CompletableFuture<Void>> stopped = new java.util.ArrayList<>();
     for (BrokerVhost v : vhosts.values()) {

@@ -57,7 +57,7 @@ public final class MessageQueue {
      */
     public MessageQueue(String vhost, QueueSettings settings, SerialExecutor executor, QueueListener listener,
                         QueueJournal journal) {
-        this.contents = new QueueContents(journal);
+        this.contents = new QueueContents(this, journal);
         this.vhost = Objects.requireNonNull(vhost, "vhost");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.executor = Objects.requireNonNull(executor, "executor");
@@ -112,6 +112,24 @@ public final class MessageQueue {
         entry.redelivered = true;
         mailbox.post(entry, QueueEntry.OP_ENQUEUE);
         requestTurn();
+    }
+
+    /**
+     * Puts back messages recovered from the log, in order, as log positions only (read back when delivered),
+     * marked redelivered. Only for a queue whose journal {@linkplain QueueJournal#pagesOut pages out}. Takes
+     * over the array.
+     */
+    public void restorePaged(long[] ids) {
+        executor.execute(() -> {
+            processMailbox();
+            contents.restorePaged(ids, ids.length);
+            deliverAndPublish();
+        });
+    }
+
+    /** Ready messages whose contents are out of memory, and body bytes of those in memory (for tests). */
+    public CompletableFuture<long[]> pagingStats() {
+        return call(() -> new long[] {contents.pagedCount(), contents.residentReadyBytes()}, false);
     }
 
     /**

@@ -12,22 +12,57 @@ final class QueueContents {
 
     private static final Logger LOG = LoggerFactory.getLogger(QueueContents.class);
 
+    /**
+     * Ready messages kept in memory before a durable queue pages persistent ones out: enough to feed
+     * consumers between page-ins, little enough that a deep backlog costs only its {@link PagedTail}.
+     */
+    static final int RESIDENT_READY_LIMIT = 1024;
+    static final long RESIDENT_READY_BYTES = 4L << 20;
+
+    private final MessageQueue queue;
     private final ReadyEntries ready = new ReadyEntries();
+    /** Ready messages after those in {@link #ready}, contents out of memory. */
+    private final PagedTail paged = new PagedTail();
+    /** Reads paged-out messages back; null unless the queue pages out. */
+    private final QueueJournal pager;
     /** Null for a transient queue, and after {@link #detachJournal}. */
     private QueueJournal journal;
     private long nextSeq;
     private int unacked;
+    private long readyBytes;
 
-    QueueContents(QueueJournal journal) {
+    QueueContents(MessageQueue queue, QueueJournal journal) {
+        this.queue = queue;
         this.journal = journal;
+        this.pager = journal != null && journal.pagesOut() ? journal : null;
     }
 
     int readyCount() {
-        return ready.size();
+        return ready.size() + paged.size();
     }
 
     boolean hasReady() {
-        return !ready.isEmpty();
+        return !ready.isEmpty() || !paged.isEmpty();
+    }
+
+    /** Ready messages whose contents are out of memory. */
+    int pagedCount() {
+        return paged.size();
+    }
+
+    /** Body bytes of the ready messages held in memory. */
+    long residentReadyBytes() {
+        return readyBytes;
+    }
+
+    /** Recovered messages, all after what the queue holds, kept as positions only and marked redelivered. */
+    void restorePaged(long[] ids, int n) {
+        if (pager == null) {
+            throw new IllegalStateException("queue " + queue + " does not page messages out");
+        }
+        for (int i = 0; i < n; i++) {
+            paged.addPaged(nextSeq++, ids[i], true);
+        }
     }
 
     int unackedCount() {
@@ -38,7 +73,67 @@ final class QueueContents {
     void accept(QueueEntry entry) {
         entry.seq = nextSeq++;
         entry.state = QueueEntry.READY;
+        Message m = entry.message();
+        boolean pageable = pager != null && journal != null && m.persistent() && m.id() >= 0;
+        if (!paged.isEmpty() || (pageable && (ready.size() >= RESIDENT_READY_LIMIT
+                || readyBytes >= RESIDENT_READY_BYTES))) {
+            if (pageable) {
+                // The log holds the contents (its writer keeps its own slices until written).
+                paged.addPaged(entry.seq, m.id(), entry.redelivered);
+                entry.state = QueueEntry.GONE;
+                m.release();
+            } else {
+                paged.addResident(entry);
+            }
+            return;
+        }
+        addReady(entry);
+    }
+
+    private void addReady(QueueEntry entry) {
         ready.addLast(entry);
+        readyBytes += entry.message().bodySize();
+    }
+
+    /** The oldest ready entry in memory, paging one in when only paged ones are left. */
+    private QueueEntry pollReady() {
+        QueueEntry entry = ready.pollFirst();
+        while (entry == null && !paged.isEmpty()) {
+            entry = pageIn();
+            if (entry != null) {
+                return entry;
+            }
+        }
+        if (entry != null) {
+            readyBytes -= entry.message().bodySize();
+        }
+        return entry;
+    }
+
+    /** Null if the message could not be read back (then it is dropped, with a WARN). */
+    private QueueEntry pageIn() {
+        long seq = paged.headSeq();
+        long value = paged.peek();
+        QueueEntry resident = paged.poll();
+        if (resident != null) {
+            return resident;
+        }
+        long id = PagedTail.position(value);
+        Message m;
+        try {
+            m = pager.read(id);
+        } catch (RuntimeException e) {
+            LOG.warn("Dropping message {} of {}: cannot read it back from the log: {}", id, queue, e.toString());
+            if (journal != null) {
+                journal.removed(id);
+            }
+            return null;
+        }
+        QueueEntry entry = new QueueEntry(queue, m, null);
+        entry.seq = seq;
+        entry.redelivered = PagedTail.redelivered(value);
+        entry.state = QueueEntry.READY;
+        return entry;
     }
 
     /**
@@ -46,7 +141,7 @@ final class QueueContents {
      * reference; otherwise the entry is unacked until settled or requeued.
      */
     QueueEntry take(boolean noAck) {
-        QueueEntry entry = ready.pollFirst();
+        QueueEntry entry = pollReady();
         if (entry == null) {
             return null;
         }
@@ -66,7 +161,13 @@ final class QueueContents {
             unacked--;
         }
         entry.state = QueueEntry.READY;
+        insertReady(entry);
+    }
+
+    /** Back among the in-memory ready entries: its seq is before every paged one. */
+    private void insertReady(QueueEntry entry) {
         ready.insert(entry);
+        readyBytes += entry.message().bodySize();
     }
 
     /** Ack or discard: an unacked entry leaves the queue. Anything else is ignored. */
@@ -88,15 +189,25 @@ final class QueueContents {
         entry.redelivered = true;
         entry.deliveryCount++;
         entry.state = QueueEntry.READY;
-        ready.insert(entry);
+        insertReady(entry);
     }
 
     /** Releases every ready entry (purge, delete) and returns how many there were. */
     int dropReady() {
-        int dropped = ready.size();
+        int dropped = readyCount();
         QueueEntry entry;
         while ((entry = ready.pollFirst()) != null) {
             release(entry);
+        }
+        readyBytes = 0;
+        while (!paged.isEmpty()) {
+            long id = PagedTail.position(paged.peek());
+            QueueEntry resident = paged.poll();
+            if (resident != null) {
+                release(resident);
+            } else if (journal != null) {
+                journal.removed(id);
+            }
         }
         return dropped;
     }

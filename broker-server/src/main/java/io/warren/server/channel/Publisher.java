@@ -113,7 +113,16 @@ final class Publisher {
       }
       long position = -1;
       if (props.persistent() && targets > 0 && vhost.store() != null) {
-        position = logPublish(m, prio, targets == 1 ? new DeclaredQueue[] {single} : all, targets, rawProperties, body);
+        try {
+          position = logPublish(m, prio, targets == 1 ? new DeclaredQueue[] {single} : all, targets, rawProperties,
+              body);
+        } catch (io.warren.store.log.LogFailedException e) {
+          // the log failed on a disk error: the message is not taken, and never confirmed (nack in confirm mode)
+          if (confirms != null) {
+            confirms.publish(1).failed(e);
+          }
+          return;
+        }
       }
       message = new Message(position, m.exchange(), m.routingKey(), rawProperties, body, props.persistent(), prio);
       if (targets == 0 && m.mandatory()) {

@@ -84,8 +84,9 @@ public record BrokerConfig(
 
   /** Protocol limits negotiated or enforced per connection. */
   public record Limits(int frameMax, int channelMax, int heartbeatSeconds, long maxMessageSize,
-      long handshakeTimeoutMillis, double memoryHighWatermark) {
+      long handshakeTimeoutMillis, double memoryHighWatermark, long diskFreeLimit) {
     public static final double DEFAULT_MEMORY_HIGH_WATERMARK = 0.4;
+    public static final long DEFAULT_DISK_FREE_LIMIT = 50L * 1024 * 1024;
 
     public Limits(int frameMax, int channelMax, int heartbeatSeconds, long maxMessageSize,
         long handshakeTimeoutMillis) {
@@ -93,7 +94,23 @@ public record BrokerConfig(
           DEFAULT_MEMORY_HIGH_WATERMARK);
     }
 
+    public Limits(int frameMax, int channelMax, int heartbeatSeconds, long maxMessageSize,
+        long handshakeTimeoutMillis, double memoryHighWatermark) {
+      this(frameMax, channelMax, heartbeatSeconds, maxMessageSize, handshakeTimeoutMillis, memoryHighWatermark,
+          DEFAULT_DISK_FREE_LIMIT);
+    }
+
+    /** The same limits with another free-disk limit (bytes; 0 disables the disk alarm). */
+    public Limits withDiskFreeLimit(long bytes) {
+      return new Limits(frameMax, channelMax, heartbeatSeconds, maxMessageSize, handshakeTimeoutMillis,
+          memoryHighWatermark, bytes);
+    }
+
     public Limits {
+      if (diskFreeLimit < 0) {
+        throw new IllegalArgumentException("warren.limits.disk-free-limit must not be negative, got "
+            + diskFreeLimit);
+      }
       if (memoryHighWatermark < 0 || memoryHighWatermark > 0.95) {
         throw new IllegalArgumentException("warren.limits.memory-high-watermark must be 0..0.95, got "
             + memoryHighWatermark);

@@ -100,7 +100,8 @@ public final class ConfigLoader {
           (int) c.getDuration("warren.limits.heartbeat", TimeUnit.SECONDS),
           c.getBytes("warren.limits.max-message-size"),
           c.getDuration("warren.limits.handshake-timeout", TimeUnit.MILLISECONDS),
-          c.getDouble("warren.limits.memory-high-watermark"));
+          c.getDouble("warren.limits.memory-high-watermark"),
+          c.getBytes("warren.limits.disk-free-limit"));
       List<User> users = entries(c, "warren.users", u -> new User(u.getString("name"),
           PasswordHash.parse(u.getString("password-hash")),
           u.hasPath("tags") ? u.getStringList("tags") : List.of(),

@@ -28,7 +28,7 @@ import io.warren.amqp.generated.ConnectionUpdateSecretOk;
 import io.warren.server.Broker;
 import io.warren.server.auth.User;
 import io.warren.server.channel.AmqpChannel;
-import io.warren.server.flow.MemoryAlarm;
+import io.warren.server.flow.ResourceAlarm;
 import io.warren.amqp.generated.ConnectionBlocked;
 import io.warren.amqp.generated.ConnectionUnblocked;
 import io.warren.server.net.ProtocolHeaderHandler;
@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * One client connection: the handshake, heartbeats, the channel table, connection-level errors and the close
  * handshake. Channels only dispatch methods. Confined to the connection's event loop.
  */
-public final class AmqpConnection extends ChannelInboundHandlerAdapter implements MemoryAlarm.Listener {
+public final class AmqpConnection extends ChannelInboundHandlerAdapter implements ResourceAlarm.Listener {
   public static final String NAME = "amqp-connection";
   private static final Logger LOG = LoggerFactory.getLogger(AmqpConnection.class);
   private static final long CLOSE_OK_TIMEOUT_MS = 3000;
@@ -175,6 +175,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     channels.clear();
     if (wasOpen) {
       broker.memoryAlarm().unregister(this);
+      broker.diskAlarm().unregister(this);
       handshake.vhost().deleteOwnedBy(this);
       LOG.info("Connection {} closed (user '{}', vhost '{}')", name, handshake.user().name(),
           handshake.vhost().name());
@@ -217,6 +218,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
       state = State.OPEN;
       handshakeTimeout.cancel(false);
       broker.memoryAlarm().register(this);
+      broker.diskAlarm().register(this);
       LOG.info("Connection {} opened (user '{}', vhost '{}')", name, handshake.user().name(),
           handshake.vhost().name());
     }
@@ -361,30 +363,33 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   // ---- flow control -------------------------------------------------------------------------------------------
 
   @Override
-  public void memoryAlarm(boolean raised) {
+  public void resourceAlarm(boolean raised) {
     ctx.executor().execute(() -> {
-      if (raised && published && !blocked) {
-        block();
-      } else if (!raised && blocked) {
+      // blocked while any alarm is raised: ask the broker rather than trusting this one alarm's news
+      ResourceAlarm alarm = broker.raisedAlarm();
+      if (alarm != null && published && !blocked) {
+        block(alarm.reason());
+      } else if (alarm == null && blocked) {
         unblock();
       }
     });
   }
 
-  /** A channel published: under a memory alarm, stop reading from this connection. */
+  /** A channel published: under a memory or disk alarm, stop reading from this connection. */
   public void notePublish() {
     published = true;
-    if (!blocked && broker.memoryAlarm().raised()) {
-      block();
+    ResourceAlarm alarm = blocked ? null : broker.raisedAlarm();
+    if (alarm != null) {
+      block(alarm.reason());
     }
   }
 
-  private void block() {
+  private void block(String reason) {
     if (state != State.OPEN) {
       return;
     }
     blocked = true;
-    writeMethod(0, new ConnectionBlocked("low on memory"));
+    writeMethod(0, new ConnectionBlocked(reason));
     ctx.flush();
     ctx.channel().config().setAutoRead(false);
   }

@@ -4,7 +4,6 @@ import io.warren.routing.Binding;
 import io.warren.routing.Exchange;
 import io.warren.server.vhost.BrokerVhost;
 import io.warren.server.vhost.DeclaredQueue;
-import io.warren.store.Message;
 import io.warren.store.QueueSettings;
 import io.warren.store.durable.MessageStore;
 import io.warren.store.durable.RecoveredMessages;
@@ -45,11 +44,11 @@ public final class BrokerRecovery {
         restoreDefinitions(vhost, defs);
         for (QueueSettings s : defs.queues.values()) {
           DeclaredQueue q = vhost.queue(s.name());
-          List<Message> held = recovered.take(vhost.name(), s.name());
-          for (Message m : held) {
-            q.queue().restore(m);
+          long[] held = recovered.takeIds(vhost.name(), s.name());
+          if (held.length > 0) {
+            q.queue().restorePaged(held);
           }
-          messages += held.size();
+          messages += held.length;
           queues++;
         }
       }

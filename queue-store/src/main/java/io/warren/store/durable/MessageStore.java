@@ -79,7 +79,7 @@ public final class MessageStore implements AutoCloseable {
      * which the caller drains into the recreated queues and then closes.
      */
     public RecoveredMessages recover(DefinitionReplay replay) throws IOException {
-        RecoveredMessages messages = new RecoveredMessages(live);
+        RecoveredMessages messages = new RecoveredMessages(live, this::read);
         long skipped = 0;
         try (LogReader reader = log.reader(log.startPosition())) {
             LogRecord r;
@@ -88,7 +88,7 @@ public final class MessageStore implements AutoCloseable {
                     switch (r.type()) {
                         case StoreRecords.DEFINITION -> replay.definition(r.position(), r.payload(), messages);
                         case StoreRecords.DEFINITIONS_SNAPSHOT -> replay.snapshot(r.position(), r.payload(), messages);
-                        case StoreRecords.PUBLISH -> messages.publish(r.position(), StoreRecords.decodePublish(r.payload()));
+                        case StoreRecords.PUBLISH -> messages.publish(r.position(), r.payload());
                         case StoreRecords.ACK -> messages.ack(StoreRecords.decodeAck(r.payload()));
                         default -> throw new IllegalArgumentException("unknown record type " + r.type());
                     }
@@ -127,6 +127,38 @@ public final class MessageStore implements AutoCloseable {
             }
         } finally {
             head.release();
+        }
+    }
+
+    /**
+     * Reads the persistent message published at {@code id} back (a position {@link #publish} returned); the
+     * reference is the caller's. Blocking file I/O; waits for the record to be written if it is not yet.
+     *
+     * @throws java.io.UncheckedIOException if it cannot be read, IllegalArgumentException if it is no publish
+     */
+    public Message read(long id) {
+        try {
+            if (id >= log.writtenPosition()) {
+                log.syncedTo(id).get(30, TimeUnit.SECONDS);
+            }
+            LogRecord r = log.read(id);
+            try {
+                if (r.type() != StoreRecords.PUBLISH) {
+                    throw new IllegalArgumentException("record at " + id + " is of type " + r.type() + ", not a publish");
+                }
+                StoreRecords.Publish p = StoreRecords.decodePublish(r.payload());
+                return new Message(id, p.exchange(), p.routingKey(), p.properties().retainedSlice(),
+                        p.body().retainedSlice(), true, p.priority());
+            } finally {
+                r.release();
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted reading message " + id, e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("message " + id + " was never written: " + e, e);
         }
     }
 
@@ -256,10 +288,25 @@ public final class MessageStore implements AutoCloseable {
 
         @Override
         public void removed(Message message) {
+            removed(message.id());
+        }
+
+        @Override
+        public void removed(long id) {
             if (count == positions.length) {
                 positions = Arrays.copyOf(positions, count * 2);
             }
-            positions[count++] = message.id();
+            positions[count++] = id;
+        }
+
+        @Override
+        public boolean pagesOut() {
+            return true;
+        }
+
+        @Override
+        public Message read(long id) {
+            return MessageStore.this.read(id);
         }
 
         @Override

@@ -1,88 +1,131 @@
 package io.warren.store.durable;
 
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBuf;
 import io.warren.store.Message;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiPredicate;
+import java.util.function.LongFunction;
 
 /**
  * The persistent messages found while replaying the log, per (vhost, queue) in publish order, minus the
- * acked ones. The server tells it which queues were deleted as it replays the definitions, then takes each
- * surviving queue's messages. Confined to the thread running recovery.
+ * acked ones. Only positions are kept (8 bytes a message): the queues read the contents back from the log
+ * when they deliver. The server tells it which queues were deleted as it replays the definitions, then
+ * takes each surviving queue's positions. Confined to the thread running recovery.
  */
 public final class RecoveredMessages implements AutoCloseable {
     private record QueueKey(String vhost, String queue) {}
 
-    private final Map<QueueKey, LinkedHashMap<Long, Message>> queues = new HashMap<>();
-    private final LiveMessages live;
-    private long published;
+    /** Positions in increasing order (the log is read in order), acked ones marked in a bit set. */
+    private static final class Positions {
+        long[] ids = new long[64];
+        int size;
+        final BitSet acked = new BitSet();
+        int ackedCount;
 
-    RecoveredMessages(LiveMessages live) {
-        this.live = live;
+        void add(long id) {
+            if (size == ids.length) {
+                compact(ids.length * 2);
+            }
+            ids[size++] = id;
+        }
+
+        void ack(long id) {
+            int i = Arrays.binarySearch(ids, 0, size, id);
+            if (i >= 0 && !acked.get(i)) {
+                acked.set(i);
+                ackedCount++;
+            }
+        }
+
+        long[] survivors() {
+            long[] out = new long[size - ackedCount];
+            int n = 0;
+            for (int i = 0; i < size; i++) {
+                if (!acked.get(i)) {
+                    out[n++] = ids[i];
+                }
+            }
+            return out;
+        }
+
+        /** Drops the acked ones; grows to {@code capacity} only if that leaves less than half free. */
+        private void compact(int capacity) {
+            long[] live = survivors();
+            ids = Arrays.copyOf(live, live.length * 2 > ids.length ? capacity : ids.length);
+            size = live.length;
+            acked.clear();
+            ackedCount = 0;
+        }
     }
 
-    /** Copies what it keeps: the record's payload belongs to the log reader. */
-    void publish(long position, StoreRecords.Publish p) {
+    private final Map<QueueKey, Positions> queues = new HashMap<>();
+    private final LiveMessages live;
+    private final LongFunction<Message> reader;
+    private long published;
+
+    RecoveredMessages(LiveMessages live, LongFunction<Message> reader) {
+        this.live = live;
+        this.reader = reader;
+    }
+
+    /** Keeps the position only: the payload belongs to the log reader. */
+    void publish(long position, ByteBuf payload) {
+        StoreRecords.Publish p = StoreRecords.decodePublish(payload);
         published++;
-        Message message = new Message(position, p.exchange(), p.routingKey(),
-                Unpooled.copiedBuffer(p.properties()), Unpooled.copiedBuffer(p.body()), true, p.priority());
-        try {
-            for (String q : p.queues()) {
-                queues.computeIfAbsent(new QueueKey(p.vhost(), q), k -> new LinkedHashMap<>())
-                        .put(position, message.retain());
-            }
-        } finally {
-            message.release();
+        for (String q : p.queues()) {
+            queues.computeIfAbsent(new QueueKey(p.vhost(), q), k -> new Positions()).add(position);
         }
     }
 
     void ack(StoreRecords.Ack a) {
-        LinkedHashMap<Long, Message> held = queues.get(new QueueKey(a.vhost(), a.queue()));
+        Positions held = queues.get(new QueueKey(a.vhost(), a.queue()));
         if (held == null) {
             return;
         }
         for (long position : a.positions()) {
-            Message m = held.remove(position);
-            if (m != null) {
-                m.release();
-            }
+            held.ack(position);
         }
     }
 
     /** The queue was deleted at this point of the log: its earlier messages are gone. */
     public void queueDeleted(String vhost, String queue) {
-        LinkedHashMap<Long, Message> held = queues.remove(new QueueKey(vhost, queue));
-        if (held != null) {
-            held.values().forEach(Message::release);
-        }
+        queues.remove(new QueueKey(vhost, queue));
     }
 
     /** A definitions snapshot lists every durable queue: drop the messages of any other. */
     public void retainQueues(BiPredicate<String, String> exists) {
-        List<QueueKey> gone = new ArrayList<>();
-        for (QueueKey k : queues.keySet()) {
-            if (!exists.test(k.vhost(), k.queue())) {
-                gone.add(k);
-            }
-        }
-        gone.forEach(k -> queueDeleted(k.vhost(), k.queue()));
+        queues.keySet().removeIf(k -> !exists.test(k.vhost(), k.queue()));
     }
 
     /**
-     * Takes the queue's surviving messages in publish order (each reference is the caller's, to hand to
-     * {@code MessageQueue.restore}) and marks them live in the store.
+     * Takes the positions (message ids) of the queue's surviving messages in publish order, for
+     * {@code MessageQueue.restorePaged}, and marks them live in the store.
+     */
+    public long[] takeIds(String vhost, String queue) {
+        Positions held = queues.remove(new QueueKey(vhost, queue));
+        if (held == null) {
+            return new long[0];
+        }
+        long[] ids = held.survivors();
+        live.addRecovered(ids.clone(), ids.length);
+        return ids;
+    }
+
+    /**
+     * Takes the queue's surviving messages read back from the log, in publish order (each reference is the
+     * caller's). Holds them all in memory: for tests and small queues; the broker uses {@link #takeIds}.
      */
     public List<Message> take(String vhost, String queue) {
-        LinkedHashMap<Long, Message> held = queues.remove(new QueueKey(vhost, queue));
-        if (held == null) {
-            return List.of();
+        List<Message> out = new ArrayList<>();
+        for (long id : takeIds(vhost, queue)) {
+            out.add(reader.apply(id));
         }
-        held.keySet().forEach(live::addOne);
-        return new ArrayList<>(held.values());
+        return out;
     }
 
     /** Publish records read, including acked ones. */
@@ -90,10 +133,9 @@ public final class RecoveredMessages implements AutoCloseable {
         return published;
     }
 
-    /** Drops what no queue took (queues that no longer exist). */
+    /** Forgets what no queue took (queues that no longer exist). */
     @Override
     public void close() {
-        queues.values().forEach(held -> held.values().forEach(Message::release));
         queues.clear();
     }
 }

@@ -1,5 +1,6 @@
 package io.warren.store.log;
 
+import io.netty.util.internal.PlatformDependent;
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -56,15 +57,21 @@ final class Recovery {
                     throw new IOException("log segment " + segment + " is larger than any segment Warren writes");
                 }
                 MappedByteBuffer bytes = segment.map(limit);
-                SegmentScanner.Result scan = SegmentScanner.scan(bytes, (int) limit, segment.file);
-                records += scan.records();
-                skipped.addAll(scan.skipped());
-                if (nextBase == null) {
-                    truncated += cutTail(segment, bytes, scan.tailStart(), fileSize, config);
-                    segment.holes(scan.holes());
-                } else {
-                    segment.holes(withEarlierTail(segment, scan, limit, nextBase, fileSize, skipped));
-                    segment.end(limit);
+                try {
+                    SegmentScanner.Result scan = SegmentScanner.scan(bytes, (int) limit, segment.file);
+                    records += scan.records();
+                    skipped.addAll(scan.skipped());
+                    if (nextBase == null) {
+                        truncated += cutTail(segment, bytes, scan.tailStart(), fileSize, config);
+                        segment.holes(scan.holes());
+                    } else {
+                        segment.holes(withEarlierTail(segment, scan, limit, nextBase, fileSize, skipped));
+                        segment.end(limit);
+                    }
+                } finally {
+                    // Unmap now rather than at some later GC: a long log would otherwise stay mapped (and count
+                    // in the process's RSS) all at once.
+                    PlatformDependent.freeDirectBuffer(bytes);
                 }
             }
         } catch (IOException | RuntimeException e) {
