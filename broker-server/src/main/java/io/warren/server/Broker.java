@@ -10,6 +10,7 @@ import io.warren.server.flow.ResourceAlarm;
 import io.warren.server.net.AmqpServer;
 import io.warren.server.vhost.BrokerVhost;
 import io.warren.store.durable.MessageStore;
+import io.warren.store.durable.TransientStore;
 import io.warren.store.log.LogConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,9 +39,13 @@ public final class Broker implements AutoCloseable {
   private final MemoryAlarm memoryAlarm;
   private final DiskAlarm diskAlarm;
   private final MessageStore store;
+  /** Transient messages paged out by backlogged queues; wiped at startup and shutdown. */
+  private final TransientStore transients;
 
-  private Broker(BrokerConfig config, Clock clock, MessageStore store, LongSupplier freeDisk) {
+  private Broker(BrokerConfig config, Clock clock, MessageStore store, TransientStore transients,
+      LongSupplier freeDisk) {
     this.store = store;
+    this.transients = transients;
     DefinitionLog definitions = new DefinitionLog(store);
     this.config = config;
     this.accessControl = new AccessControl(config.users(), config.permissions());
@@ -48,7 +53,7 @@ public final class Broker implements AutoCloseable {
         namedThreads("warren-queue-"));
     Map<String, BrokerVhost> map = new LinkedHashMap<>();
     for (String name : config.vhosts()) {
-      map.put(name, new BrokerVhost(name, queuePool, definitions));
+      map.put(name, new BrokerVhost(name, queuePool, definitions, transients));
     }
     this.vhosts = Map.copyOf(map);
     this.memoryAlarm = new MemoryAlarm(config.limits().memoryHighWatermark());
@@ -70,7 +75,15 @@ public final class Broker implements AutoCloseable {
   /** @param freeDisk free bytes on the data directory's file system, for tests; null measures the real one */
   public static Broker start(BrokerConfig config, Clock clock, LongSupplier freeDisk) {
     prepareDataDir(config);
-    Broker broker = new Broker(config, clock, openStore(config.dataDir().resolve("log")), freeDisk);
+    MessageStore store = openStore(config.dataDir().resolve("log"));
+    TransientStore transients;
+    try {
+      transients = openTransients(config.dataDir().resolve("transient"));
+    } catch (RuntimeException e) {
+      closeQuietly(store);
+      throw e;
+    }
+    Broker broker = new Broker(config, clock, store, transients, freeDisk);
     try {
       broker.recover();
       broker.server.bind();
@@ -89,6 +102,24 @@ public final class Broker implements AutoCloseable {
       return MessageStore.open(dir, LogConfig.defaults());
     } catch (IOException | RuntimeException e) {
       throw new IllegalStateException("message store in " + dir.toAbsolutePath() + " cannot be opened: " + e, e);
+    }
+  }
+
+  /** A fresh, empty log for paged-out transient messages (what an earlier run left there is deleted). */
+  private static TransientStore openTransients(Path dir) {
+    try {
+      return TransientStore.open(dir, TransientStore.SEGMENT_BYTES);
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalStateException("transient message store in " + dir.toAbsolutePath() + " cannot be opened: "
+          + e, e);
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      LOG.warn("Closing {} failed: {}", c, e.toString());
     }
   }
 
@@ -177,6 +208,7 @@ public final class Broker implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       LOG.warn("Closing the message store failed: {}", e.toString());
     }
+    closeQuietly(transients);
   }
 
   static java.util.concurrent.ThreadFactory namedThreads(String prefix) {

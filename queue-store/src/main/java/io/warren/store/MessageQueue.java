@@ -57,7 +57,13 @@ public final class MessageQueue {
      */
     public MessageQueue(String vhost, QueueSettings settings, SerialExecutor executor, QueueListener listener,
                         QueueJournal journal) {
-        this.contents = new QueueContents(this, journal);
+        this(vhost, settings, executor, listener, journal, null);
+    }
+
+    /** @param spill where a backlogged queue pages out what {@code journal} cannot; null keeps it in memory */
+    public MessageQueue(String vhost, QueueSettings settings, SerialExecutor executor, QueueListener listener,
+                        QueueJournal journal, MessageSpill spill) {
+        this.contents = new QueueContents(this, journal, spill);
         this.vhost = Objects.requireNonNull(vhost, "vhost");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.executor = Objects.requireNonNull(executor, "executor");
@@ -259,6 +265,15 @@ public final class MessageQueue {
             failIfDeleted();
             return new QueueStats(contents.readyCount(), consumers.size(), contents.unackedCount());
         }, false);
+    }
+
+    /**
+     * Completes once every ack, requeue and discard posted before this call has been applied and the journal has
+     * written their ack records (appended to the log, not yet durable): tx.commit waits for this and then for the
+     * log. Also completes on a deleted queue.
+     */
+    public CompletableFuture<Void> settled() {
+        return call(() -> null, false);
     }
 
     private void settle(QueueEntry entry, int op) {

@@ -8,13 +8,16 @@ import java.util.Map;
  * per message, its log position ({@code ~position} when it is to be delivered as redelivered). Seqs are
  * consecutive, so the slot's index gives the seq. A message that cannot be paged (transient, or never
  * logged) but arrives behind paged ones keeps its order as a resident entry in a side map, marked
- * {@link #RESIDENT} in its slot. Every seq here is after every seq of the queue's in-memory ready entries.
+ * {@link #RESIDENT} in its slot, unless the queue has a {@link MessageSpill}: then it is written there and
+ * its slot holds the spill position with the {@link #SPILLED} bit. Every seq here is after every seq of the queue's in-memory ready entries.
  * Confined to the queue's executor.
  */
 final class PagedTail {
 
     /** Slot marker of a resident entry. */
     static final long RESIDENT = Long.MIN_VALUE;
+    /** Set in a position written to the {@link MessageSpill} rather than the queue's durable log. */
+    static final long SPILLED = 1L << 62;
     private static final int INITIAL_CAPACITY = 1024;
 
     private long[] slots = new long[INITIAL_CAPACITY];
@@ -75,8 +78,13 @@ final class PagedTail {
         return value < 0;
     }
 
+    /** The position in its log (durable or spill), without the {@link #SPILLED} bit. */
     static long position(long value) {
-        return value < 0 ? ~value : value;
+        return (value < 0 ? ~value : value) & ~SPILLED;
+    }
+
+    static boolean spilled(long value) {
+        return ((value < 0 ? ~value : value) & SPILLED) != 0;
     }
 
     private void add(long seq, long value) {

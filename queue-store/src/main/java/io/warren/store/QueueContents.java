@@ -27,13 +27,22 @@ final class QueueContents {
     private final QueueJournal pager;
     /** Null for a transient queue, and after {@link #detachJournal}. */
     private QueueJournal journal;
+    /** Where messages the journal cannot page out go once the queue is backlogged; null keeps them resident. */
+    private final MessageSpill spill;
+    /** Set after a failed spill write: the rest stays resident (one WARN per queue, not one per message). */
+    private boolean spillFailed;
     private long nextSeq;
     private int unacked;
     private long readyBytes;
 
     QueueContents(MessageQueue queue, QueueJournal journal) {
+        this(queue, journal, null);
+    }
+
+    QueueContents(MessageQueue queue, QueueJournal journal, MessageSpill spill) {
         this.queue = queue;
         this.journal = journal;
+        this.spill = spill;
         this.pager = journal != null && journal.pagesOut() ? journal : null;
     }
 
@@ -75,19 +84,39 @@ final class QueueContents {
         entry.state = QueueEntry.READY;
         Message m = entry.message();
         boolean pageable = pager != null && journal != null && m.persistent() && m.id() >= 0;
-        if (!paged.isEmpty() || (pageable && (ready.size() >= RESIDENT_READY_LIMIT
+        if (!paged.isEmpty() || ((pageable || spill != null) && (ready.size() >= RESIDENT_READY_LIMIT
                 || readyBytes >= RESIDENT_READY_BYTES))) {
             if (pageable) {
                 // The log holds the contents (its writer keeps its own slices until written).
                 paged.addPaged(entry.seq, m.id(), entry.redelivered);
                 entry.state = QueueEntry.GONE;
                 m.release();
-            } else {
+            } else if (!spillOut(entry)) {
                 paged.addResident(entry);
             }
             return;
         }
         addReady(entry);
+    }
+
+    /** Writes a message the journal cannot page out to the spill; false (kept resident) if that fails. */
+    private boolean spillOut(QueueEntry entry) {
+        if (spill == null || spillFailed) {
+            return false;
+        }
+        Message m = entry.message();
+        long position;
+        try {
+            position = spill.write(m);
+        } catch (RuntimeException e) {
+            LOG.warn("Keeping {}'s overflow in memory from now on: cannot page it out: {}", queue, e.toString());
+            spillFailed = true;
+            return false;
+        }
+        paged.addPaged(entry.seq, position | PagedTail.SPILLED, entry.redelivered);
+        entry.state = QueueEntry.GONE;
+        m.release();
+        return true;
     }
 
     private void addReady(QueueEntry entry) {
@@ -119,14 +148,14 @@ final class QueueContents {
             return resident;
         }
         long id = PagedTail.position(value);
+        boolean spilled = PagedTail.spilled(value);
         Message m;
         try {
-            m = pager.read(id);
+            m = spilled ? spill.read(id) : pager.read(id);
         } catch (RuntimeException e) {
-            LOG.warn("Dropping message {} of {}: cannot read it back from the log: {}", id, queue, e.toString());
-            if (journal != null) {
-                journal.removed(id);
-            }
+            LOG.warn("Dropping message {} of {}: cannot read it back from the {}: {}", id, queue,
+                    spilled ? "transient log" : "log", e.toString());
+            forgetPaged(value);
             return null;
         }
         QueueEntry entry = new QueueEntry(queue, m, null);
@@ -201,15 +230,25 @@ final class QueueContents {
         }
         readyBytes = 0;
         while (!paged.isEmpty()) {
-            long id = PagedTail.position(paged.peek());
+            long value = paged.peek();
             QueueEntry resident = paged.poll();
             if (resident != null) {
                 release(resident);
-            } else if (journal != null) {
-                journal.removed(id);
+            } else {
+                forgetPaged(value);
             }
         }
         return dropped;
+    }
+
+    /** A paged-out message leaves for good without being read: ack it in the log, or free its spill record. */
+    private void forgetPaged(long value) {
+        long id = PagedTail.position(value);
+        if (PagedTail.spilled(value)) {
+            spill.discard(id);
+        } else if (journal != null) {
+            journal.removed(id);
+        }
     }
 
     /** An entry the queue will not keep (enqueued after deletion, acked, discarded...). */

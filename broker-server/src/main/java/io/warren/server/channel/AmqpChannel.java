@@ -281,14 +281,22 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
         throw e;
       }
     }
+    java.util.Set<io.warren.store.MessageQueue> acked = new java.util.LinkedHashSet<>();
     for (Transaction.Settlement s : t.takeSettlements()) {
-      deliveries.settle(s.tag(), s.multiple(), s.ack(), s.requeue());
+      for (Unacked u : deliveries.settle(s.tag(), s.multiple(), s.ack(), s.requeue())) {
+        if (s.ack() || !s.requeue()) {
+          acked.add(u.entry().queue());
+        }
+      }
     }
-    // commit-ok once the queues have the publishes and the log has them and the acks (which the queues write as
-    // they take them, normally well before their publishes are confirmed) on disk
+    // commit-ok once the queues have the publishes and have written the ack records of its acks, and the log is
+    // durable up to its end after that (which covers both)
     var store = connection.vhost().store();
-    await(store == null ? barrier.seal() : barrier.seal().thenCompose(v -> store.syncedToEnd()),
-        ignored -> reply(new TxCommitOk()));
+    CompletableFuture<Void> taken = barrier.seal();
+    for (io.warren.store.MessageQueue q : acked) {
+      taken = taken.thenCombine(q.settled(), (a, b) -> null);
+    }
+    await(store == null ? taken : taken.thenCompose(v -> store.syncedToEnd()), ignored -> reply(new TxCommitOk()));
   }
 
   private Transaction requireTx() {

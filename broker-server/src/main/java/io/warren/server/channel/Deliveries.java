@@ -215,8 +215,11 @@ final class Deliveries implements Outbound.Sink {
 
   // ---- acknowledgements -----------------------------------------------------------------------------------------
 
-  /** basic.ack / nack / reject; {@code ack} false means nack or reject with the given requeue flag. */
-  void settle(long tag, boolean multiple, boolean ack, boolean requeue) {
+  /**
+   * basic.ack / nack / reject; {@code ack} false means nack or reject with the given requeue flag. Returns the
+   * deliveries settled (tx.commit waits for their queues to journal them).
+   */
+  List<Unacked> settle(long tag, boolean multiple, boolean ack, boolean requeue) {
     List<Unacked> done;
     if (multiple) {
       if (tag != 0 && !unacked.contains(tag)) {
@@ -231,6 +234,7 @@ final class Deliveries implements Outbound.Sink {
       done = List.of(u);
     }
     apply(done, ack, requeue);
+    return done;
   }
 
   /** Checks that a tag could be settled now, for acknowledgements held by a transaction. */

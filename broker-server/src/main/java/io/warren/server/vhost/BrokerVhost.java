@@ -11,6 +11,7 @@ import io.warren.server.durable.DefinitionLog;
 import io.warren.store.QueueJournal;
 import io.warren.store.durable.MessageStore;
 import io.warren.store.MessageQueue;
+import io.warren.store.MessageSpill;
 import io.warren.store.QueueListener;
 import io.warren.store.QueueSettings;
 import io.warren.store.SerialExecutor;
@@ -35,12 +36,19 @@ public final class BrokerVhost {
   private final VirtualHost routing;
   /** Where durable definition changes are written; null for a broker without a store (unit tests). */
   private final DefinitionLog definitions;
+  /** Where backlogged queues page out what the store does not hold (transient messages); null keeps it in memory. */
+  private final MessageSpill spill;
 
   public BrokerVhost(String name, Executor queuePool) {
     this(name, queuePool, null);
   }
 
   public BrokerVhost(String name, Executor queuePool, DefinitionLog definitions) {
+    this(name, queuePool, definitions, null);
+  }
+
+  public BrokerVhost(String name, Executor queuePool, DefinitionLog definitions, MessageSpill spill) {
+    this.spill = spill;
     this.name = name;
     this.queuePool = queuePool;
     this.routing = new VirtualHost(name, queues::containsKey);
@@ -138,7 +146,7 @@ public final class BrokerVhost {
     QueueJournal journal = definitions != null && isDurable(settings)
         ? definitions.store().journal(name, settings.name()) : null;
     MessageQueue queue = new MessageQueue(name, settings,
-        new SerialExecutor(queuePool, "queue " + name + "/" + settings.name()), listener, journal);
+        new SerialExecutor(queuePool, "queue " + name + "/" + settings.name()), listener, journal, spill);
     DeclaredQueue declared = new DeclaredQueue(queue, settings, settings.exclusive() ? owner : null);
     queues.put(settings.name(), declared);
     return declared;

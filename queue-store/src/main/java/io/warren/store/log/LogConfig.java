@@ -13,9 +13,12 @@ import java.util.Objects;
  *                         each rollover, on the writer thread
  * @param writerThreadName name of the thread that writes and fsyncs
  * @param allocator        where buffers for records read back come from
+ * @param fsync            fsync each batch before reporting it durable; off only for a scratch log whose
+ *                         contents never need to survive a crash (transient messages paged out): then
+ *                         "durable" means written to the page cache
  */
 public record LogConfig(long maxSegmentBytes, boolean preallocate, String writerThreadName,
-                        ByteBufAllocator allocator) {
+                        ByteBufAllocator allocator, boolean fsync) {
 
     public static final long DEFAULT_MAX_SEGMENT_BYTES = 64L << 20;
     public static final long MIN_SEGMENT_BYTES = 256;
@@ -34,23 +37,31 @@ public record LogConfig(long maxSegmentBytes, boolean preallocate, String writer
         Objects.requireNonNull(allocator, "allocator");
     }
 
+    public LogConfig(long maxSegmentBytes, boolean preallocate, String writerThreadName, ByteBufAllocator allocator) {
+        this(maxSegmentBytes, preallocate, writerThreadName, allocator, true);
+    }
+
     public static LogConfig defaults() {
         return new LogConfig(DEFAULT_MAX_SEGMENT_BYTES, false, "warren-log-writer", ByteBufAllocator.DEFAULT);
     }
 
     public LogConfig withMaxSegmentBytes(long bytes) {
-        return new LogConfig(bytes, preallocate, writerThreadName, allocator);
+        return new LogConfig(bytes, preallocate, writerThreadName, allocator, fsync);
     }
 
     public LogConfig withPreallocate(boolean on) {
-        return new LogConfig(maxSegmentBytes, on, writerThreadName, allocator);
+        return new LogConfig(maxSegmentBytes, on, writerThreadName, allocator, fsync);
     }
 
     public LogConfig withWriterThreadName(String name) {
-        return new LogConfig(maxSegmentBytes, preallocate, name, allocator);
+        return new LogConfig(maxSegmentBytes, preallocate, name, allocator, fsync);
     }
 
     public LogConfig withAllocator(ByteBufAllocator alloc) {
-        return new LogConfig(maxSegmentBytes, preallocate, writerThreadName, alloc);
+        return new LogConfig(maxSegmentBytes, preallocate, writerThreadName, alloc, fsync);
+    }
+
+    public LogConfig withFsync(boolean on) {
+        return new LogConfig(maxSegmentBytes, preallocate, writerThreadName, allocator, on);
     }
 }

@@ -123,9 +123,11 @@ final class LogWriter implements Runnable {
         }
         queue.written(queuedEnd);
         for (Segment segment : dirty) {
-            hook.beforeForce(segment.file);
-            segment.force();
-            syncs++;
+            if (config.fsync()) {
+                hook.beforeForce(segment.file);
+                segment.force();
+                syncs++;
+            }
             if (segment != active) {
                 segment.closeWriter();
             }

@@ -1,0 +1,21 @@
+package io.warren.store;
+
+/**
+ * Where a backlogged queue pages out the messages its {@link QueueJournal} cannot (transient messages, and
+ * everything of a non-durable queue): a scratch log that never survives a restart. Each written message is
+ * held by exactly one queue. Thread-safe: called from the queues' executors.
+ */
+public interface MessageSpill {
+
+    /** Writes a copy of {@code message} out (the caller keeps its reference) and returns where it is. */
+    long write(Message message);
+
+    /**
+     * Reads the message written at {@code position} back and lets the record go; the reference is the
+     * caller's. Blocking file I/O, on the queue's executor (a pool thread, never an event loop).
+     */
+    Message read(long position);
+
+    /** The message written at {@code position} will never be read (purge, delete): its space may go. */
+    void discard(long position);
+}
