@@ -53,7 +53,7 @@ public final class Broker implements AutoCloseable {
         namedThreads("warren-queue-"));
     Map<String, BrokerVhost> map = new LinkedHashMap<>();
     for (String name : config.vhosts()) {
-      map.put(name, new BrokerVhost(name, queuePool, definitions, transients));
+      map.put(name, new BrokerVhost(name, queuePool, definitions, transients, config.residency()));
     }
     this.vhosts = Map.copyOf(map);
     this.memoryAlarm = new MemoryAlarm(config.limits().memoryHighWatermark());

@@ -63,7 +63,13 @@ public final class MessageQueue {
     /** @param spill where a backlogged queue pages out what {@code journal} cannot; null keeps it in memory */
     public MessageQueue(String vhost, QueueSettings settings, SerialExecutor executor, QueueListener listener,
                         QueueJournal journal, MessageSpill spill) {
-        this.contents = new QueueContents(this, journal, spill);
+        this(vhost, settings, executor, listener, journal, spill, Residency.DEFAULT);
+    }
+
+    /** @param residency how much of a backlog stays in memory before the rest is paged out */
+    public MessageQueue(String vhost, QueueSettings settings, SerialExecutor executor, QueueListener listener,
+                        QueueJournal journal, MessageSpill spill, Residency residency) {
+        this.contents = new QueueContents(this, journal, spill, residency);
         this.vhost = Objects.requireNonNull(vhost, "vhost");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.executor = Objects.requireNonNull(executor, "executor");

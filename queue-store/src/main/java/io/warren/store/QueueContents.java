@@ -13,11 +13,11 @@ final class QueueContents {
     private static final Logger LOG = LoggerFactory.getLogger(QueueContents.class);
 
     /**
-     * Ready messages kept in memory before a durable queue pages persistent ones out: enough to feed
-     * consumers between page-ins, little enough that a deep backlog costs only its {@link PagedTail}.
+     * Ready messages kept in memory before the queue pages the rest out: enough to feed consumers between
+     * page-ins, little enough that a deep backlog costs only its {@link PagedTail}.
      */
-    static final int RESIDENT_READY_LIMIT = 1024;
-    static final long RESIDENT_READY_BYTES = 4L << 20;
+    private final int residentReadyLimit;
+    private final long residentReadyBytes;
 
     private final MessageQueue queue;
     private final ReadyEntries ready = new ReadyEntries();
@@ -40,6 +40,12 @@ final class QueueContents {
     }
 
     QueueContents(MessageQueue queue, QueueJournal journal, MessageSpill spill) {
+        this(queue, journal, spill, Residency.DEFAULT);
+    }
+
+    QueueContents(MessageQueue queue, QueueJournal journal, MessageSpill spill, Residency residency) {
+        this.residentReadyLimit = residency.readyMessages();
+        this.residentReadyBytes = residency.readyBytes();
         this.queue = queue;
         this.journal = journal;
         this.spill = spill;
@@ -84,8 +90,8 @@ final class QueueContents {
         entry.state = QueueEntry.READY;
         Message m = entry.message();
         boolean pageable = pager != null && journal != null && m.persistent() && m.id() >= 0;
-        if (!paged.isEmpty() || ((pageable || spill != null) && (ready.size() >= RESIDENT_READY_LIMIT
-                || readyBytes >= RESIDENT_READY_BYTES))) {
+        if (!paged.isEmpty() || ((pageable || spill != null) && (ready.size() >= residentReadyLimit
+                || readyBytes >= residentReadyBytes))) {
             if (pageable) {
                 // The log holds the contents (its writer keeps its own slices until written).
                 paged.addPaged(entry.seq, m.id(), entry.redelivered);

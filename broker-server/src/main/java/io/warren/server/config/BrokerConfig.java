@@ -2,6 +2,7 @@ package io.warren.server.config;
 
 import io.warren.server.auth.Permission;
 import io.warren.server.auth.User;
+import io.warren.store.Residency;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -16,9 +17,19 @@ public record BrokerConfig(
     Limits limits,
     List<User> users,
     List<String> vhosts,
-    List<Permission> permissions) {
+    List<Permission> permissions,
+    Residency residency) {
+
+  /** The built-in window: big enough that a consumer lagging by a burst is still served from memory. */
+  public static final Residency DEFAULT_RESIDENCY = new Residency(16384, 64L << 20);
+
+  public BrokerConfig(AmqpListener amqp, Path dataDir, ServerIdentity server, Limits limits, List<User> users,
+      List<String> vhosts, List<Permission> permissions) {
+    this(amqp, dataDir, server, limits, users, vhosts, permissions, DEFAULT_RESIDENCY);
+  }
 
   public BrokerConfig {
+    Objects.requireNonNull(residency, "residency");
     Objects.requireNonNull(amqp, "amqp");
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(server, "server");
@@ -40,24 +51,29 @@ public record BrokerConfig(
   public BrokerConfig withPort(int port) {
     return new BrokerConfig(
         new AmqpListener(amqp.bindAddress(), port, amqp.nativeTransport(), amqp.ioThreads()),
-        dataDir, server, limits, users, vhosts, permissions);
+        dataDir, server, limits, users, vhosts, permissions, residency);
   }
 
   public BrokerConfig withDataDir(Path dir) {
-    return new BrokerConfig(amqp, dir, server, limits, users, vhosts, permissions);
+    return new BrokerConfig(amqp, dir, server, limits, users, vhosts, permissions, residency);
   }
 
   public BrokerConfig withLimits(Limits newLimits) {
-    return new BrokerConfig(amqp, dataDir, server, newLimits, users, vhosts, permissions);
+    return new BrokerConfig(amqp, dataDir, server, newLimits, users, vhosts, permissions, residency);
   }
 
   public BrokerConfig withAccess(List<User> newUsers, List<String> newVhosts, List<Permission> newPermissions) {
-    return new BrokerConfig(amqp, dataDir, server, limits, newUsers, newVhosts, newPermissions);
+    return new BrokerConfig(amqp, dataDir, server, limits, newUsers, newVhosts, newPermissions, residency);
+  }
+
+  /** A copy keeping another amount of each queue's backlog in memory. */
+  public BrokerConfig withResidency(Residency newResidency) {
+    return new BrokerConfig(amqp, dataDir, server, limits, users, vhosts, permissions, newResidency);
   }
 
   /** A copy advertising another product, version or cluster name in connection.start. */
   public BrokerConfig withServer(ServerIdentity newServer) {
-    return new BrokerConfig(amqp, dataDir, newServer, limits, users, vhosts, permissions);
+    return new BrokerConfig(amqp, dataDir, newServer, limits, users, vhosts, permissions, residency);
   }
 
   /** The AMQP listener. */

@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigValueFactory;
 import io.warren.server.auth.PasswordHash;
 import io.warren.server.auth.Permission;
 import io.warren.server.auth.User;
+import io.warren.store.Residency;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -108,8 +109,14 @@ public final class ConfigLoader {
           u.hasPath("loopback-only") && u.getBoolean("loopback-only")));
       List<Permission> permissions = entries(c, "warren.permissions", p -> new Permission(p.getString("user"),
           p.getString("vhost"), p.getString("configure"), p.getString("write"), p.getString("read")));
+      int residentMessages = c.getInt("warren.queues.resident-messages");
+      long residentBytes = c.getBytes("warren.queues.resident-bytes");
+      if (residentMessages < 1 || residentBytes < 1) {
+        throw new IllegalArgumentException("invalid configuration: warren.queues.resident-messages and "
+            + "warren.queues.resident-bytes must be positive");
+      }
       return new BrokerConfig(amqp, Path.of(c.getString("warren.data-dir")), server, limits, users,
-          c.getStringList("warren.vhosts"), permissions);
+          c.getStringList("warren.vhosts"), permissions, new Residency(residentMessages, residentBytes));
     } catch (ConfigException e) {
       throw new IllegalArgumentException("invalid configuration: " + e.getMessage(), e);
     }

@@ -14,6 +14,7 @@ import io.warren.store.MessageQueue;
 import io.warren.store.MessageSpill;
 import io.warren.store.QueueListener;
 import io.warren.store.QueueSettings;
+import io.warren.store.Residency;
 import io.warren.store.SerialExecutor;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -38,6 +39,7 @@ public final class BrokerVhost {
   private final DefinitionLog definitions;
   /** Where backlogged queues page out what the store does not hold (transient messages); null keeps it in memory. */
   private final MessageSpill spill;
+  private final Residency residency;
 
   public BrokerVhost(String name, Executor queuePool) {
     this(name, queuePool, null);
@@ -48,6 +50,13 @@ public final class BrokerVhost {
   }
 
   public BrokerVhost(String name, Executor queuePool, DefinitionLog definitions, MessageSpill spill) {
+    this(name, queuePool, definitions, spill, Residency.DEFAULT);
+  }
+
+  /** @param residency how much of a queue's backlog stays in memory before the rest is paged out */
+  public BrokerVhost(String name, Executor queuePool, DefinitionLog definitions, MessageSpill spill,
+      Residency residency) {
+    this.residency = residency;
     this.spill = spill;
     this.name = name;
     this.queuePool = queuePool;
@@ -146,7 +155,7 @@ public final class BrokerVhost {
     QueueJournal journal = definitions != null && isDurable(settings)
         ? definitions.store().journal(name, settings.name()) : null;
     MessageQueue queue = new MessageQueue(name, settings,
-        new SerialExecutor(queuePool, "queue " + name + "/" + settings.name()), listener, journal, spill);
+        new SerialExecutor(queuePool, "queue " + name + "/" + settings.name()), listener, journal, spill, residency);
     DeclaredQueue declared = new DeclaredQueue(queue, settings, settings.exclusive() ? owner : null);
     queues.put(settings.name(), declared);
     return declared;

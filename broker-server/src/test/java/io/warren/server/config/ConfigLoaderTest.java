@@ -35,6 +35,17 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void queueResidencyComesFromTheConfigAndMustBePositive() {
+    BrokerConfig defaults = ConfigLoader.defaults();
+    assertThat(defaults.residency().readyMessages()).isEqualTo(16384);
+    assertThat(defaults.residency().readyBytes()).isEqualTo(64L << 20);
+    Properties props = new Properties();
+    props.setProperty("warren.queues.resident-messages", "0");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), props))
+        .hasMessageContaining("warren.queues.resident-messages");
+  }
+
+  @Test
   void defaultsAloneGiveTheDocumentedValues() {
     BrokerConfig c = ConfigLoader.load(null, NO_ENV, props());
     assertThat(c.amqp().port()).isEqualTo(5672);

@@ -1,5 +1,6 @@
 package io.warren.server.it;
 
+import io.warren.store.Residency;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -40,7 +41,7 @@ class PagingIT {
 
   @Test
   void deepQueueStaysSmallInMemoryAndDrainsIntactAcrossARestart() throws Exception {
-    try (BrokerFixture broker = BrokerFixture.start()) {
+    try (BrokerFixture broker = BrokerFixture.start(c -> c.withResidency(Residency.DEFAULT))) {
       try (Connection conn = broker.connect()) {
         Channel ch = conn.createChannel();
         ch.confirmSelect();

@@ -1,5 +1,6 @@
 package io.warren.server.it;
 
+import io.warren.store.Residency;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -53,7 +54,7 @@ class TransientPagingIT {
 
   @Test
   void nonDurableQueueBacklogPagesOutAndDrainsIntactInOrder() throws Exception {
-    try (BrokerFixture broker = BrokerFixture.start(); Connection conn = broker.connect()) {
+    try (BrokerFixture broker = BrokerFixture.start(c -> c.withResidency(Residency.DEFAULT)); Connection conn = broker.connect()) {
       Channel ch = conn.createChannel();
       ch.queueDeclare("tq", false, false, false, null);
       publish(ch, "tq", MESSAGES);
@@ -71,7 +72,7 @@ class TransientPagingIT {
 
   @Test
   void restartLeavesNoTransientMessagesAndAnEmptyTransientLog() throws Exception {
-    try (BrokerFixture broker = BrokerFixture.start()) {
+    try (BrokerFixture broker = BrokerFixture.start(c -> c.withResidency(Residency.DEFAULT))) {
       try (Connection conn = broker.connect()) {
         Channel ch = conn.createChannel();
         ch.queueDeclare("dq", true, false, false, null); // durable queue, transient messages
