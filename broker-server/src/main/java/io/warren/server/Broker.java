@@ -57,6 +57,10 @@ public final class Broker implements AutoCloseable {
     }
     this.vhosts = Map.copyOf(map);
     this.memoryAlarm = new MemoryAlarm(config.limits().memoryHighWatermark());
+    double spillWatermark = config.residency().spillWatermark();
+    if (transients != null) {
+      transients.adviseWhen(() -> memoryAlarm.above(spillWatermark));
+    }
     long diskLimit = config.limits().diskFreeLimit();
     this.diskAlarm = freeDisk == null ? new DiskAlarm(config.dataDir(), diskLimit)
         : new DiskAlarm(diskLimit, freeDisk);

@@ -18,4 +18,9 @@ public interface MessageSpill {
 
     /** The message written at {@code position} will never be read (purge, delete): its space may go. */
     void discard(long position);
+
+    /** Whether memory is scarce enough that backlogged queues should spill now rather than keep messages. */
+    default boolean advised() {
+        return true;
+    }
 }

@@ -90,14 +90,15 @@ final class QueueContents {
         entry.state = QueueEntry.READY;
         Message m = entry.message();
         boolean pageable = pager != null && journal != null && m.persistent() && m.id() >= 0;
-        if (!paged.isEmpty() || ((pageable || spill != null) && (ready.size() >= residentReadyLimit
+        boolean spillNow = spill != null && spill.advised();
+        if (!paged.isEmpty() || ((pageable || spillNow) && (ready.size() >= residentReadyLimit
                 || readyBytes >= residentReadyBytes))) {
             if (pageable) {
                 // The log holds the contents (its writer keeps its own slices until written).
                 paged.addPaged(entry.seq, m.id(), entry.redelivered);
                 entry.state = QueueEntry.GONE;
                 m.release();
-            } else if (!spillOut(entry)) {
+            } else if (!spillNow || !spillOut(entry)) {
                 paged.addResident(entry);
             }
             return;

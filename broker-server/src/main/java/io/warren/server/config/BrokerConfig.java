@@ -21,7 +21,7 @@ public record BrokerConfig(
     Residency residency) {
 
   /** The built-in window: big enough that a consumer lagging by a burst is still served from memory. */
-  public static final Residency DEFAULT_RESIDENCY = new Residency(16384, 64L << 20);
+  public static final Residency DEFAULT_RESIDENCY = new Residency(16384, 64L << 20, 0.2);
 
   public BrokerConfig(AmqpListener amqp, Path dataDir, ServerIdentity server, Limits limits, List<User> users,
       List<String> vhosts, List<Permission> permissions) {

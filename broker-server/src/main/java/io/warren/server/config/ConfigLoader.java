@@ -116,7 +116,8 @@ public final class ConfigLoader {
             + "warren.queues.resident-bytes must be positive");
       }
       return new BrokerConfig(amqp, Path.of(c.getString("warren.data-dir")), server, limits, users,
-          c.getStringList("warren.vhosts"), permissions, new Residency(residentMessages, residentBytes));
+          c.getStringList("warren.vhosts"), permissions, new Residency(residentMessages, residentBytes,
+          c.getDouble("warren.queues.spill-watermark")));
     } catch (ConfigException e) {
       throw new IllegalArgumentException("invalid configuration: " + e.getMessage(), e);
     }

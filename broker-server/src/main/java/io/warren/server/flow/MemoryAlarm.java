@@ -18,6 +18,8 @@ import java.util.function.LongSupplier;
  */
 public final class MemoryAlarm extends ResourceAlarm {
   private final long limitBytes;
+  private final long capacity = Runtime.getRuntime().maxMemory() + PlatformDependent.maxDirectMemory();
+  private volatile long lastUsed;
 
   /** @param fraction of (max heap + max direct memory) above which publishers are blocked; 0 disables the alarm */
   public MemoryAlarm(double fraction) {
@@ -61,7 +63,13 @@ public final class MemoryAlarm extends ResourceAlarm {
 
   @Override
   protected boolean over(long used) {
+    lastUsed = used;
     return used > limitBytes;
+  }
+
+  /** Whether memory in use (as of the last check) is above {@code fraction} of the JVM's; always true for 0. */
+  public boolean above(double fraction) {
+    return fraction <= 0 || lastUsed > capacity * fraction;
   }
 
   @Override

@@ -38,6 +38,19 @@ class MemoryAlarmTest {
   }
 
   @Test
+  void tellsWhetherUsageIsAboveAFractionOfTheJvmsMemory() {
+    AtomicLong used = new AtomicLong(0);
+    try (MemoryAlarm alarm = new MemoryAlarm(Long.MAX_VALUE, used::get, false)) {
+      alarm.check();
+      assertThat(alarm.above(0.2)).isFalse();
+      assertThat(alarm.above(0)).isTrue();
+      used.set(Long.MAX_VALUE / 2);
+      alarm.check();
+      assertThat(alarm.above(0.2)).isTrue();
+    }
+  }
+
+  @Test
   void measuresSomethingReal() {
     assertThat(MemoryAlarm.used()).isPositive();
   }

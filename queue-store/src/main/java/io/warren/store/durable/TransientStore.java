@@ -45,6 +45,7 @@ public final class TransientStore implements MessageSpill, AutoCloseable {
     private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
     private final LiveMessages live = new LiveMessages();
     private final ScheduledExecutorService retention;
+    private volatile java.util.function.BooleanSupplier advice = () -> true;
 
     private TransientStore(DurableLog log, Path dir) {
         this.log = log;
@@ -68,6 +69,16 @@ public final class TransientStore implements MessageSpill, AutoCloseable {
 
     public DurableLog log() {
         return log;
+    }
+
+    /** Spill only while {@code condition} holds (e.g. memory is getting scarce); always, until this is called. */
+    public void adviseWhen(java.util.function.BooleanSupplier condition) {
+        advice = condition;
+    }
+
+    @Override
+    public boolean advised() {
+        return advice.getAsBoolean();
     }
 
     @Override
