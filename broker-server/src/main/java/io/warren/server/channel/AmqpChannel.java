@@ -136,14 +136,13 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
     current = command.method();
     try {
       dispatch(command);
-    } catch (AmqpProtocolException e) {
-      fail(e, command.method());
     } catch (RuntimeException e) {
-      fail(Errors.of(e, command.method()), command.method());
+      fail(e, command.method());
     }
   }
 
-  private void fail(AmqpProtocolException e, AmqpMethod method) {
+  /** Closes the channel (soft error) or the connection (hard error) for whatever {@code method} failed with. */
+  private void fail(Throwable e, AmqpMethod method) {
     AmqpProtocolException error = Errors.of(e, method);
     if (error.connectionLevel()) {
       connection.closeWithError(error);
@@ -362,7 +361,7 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
         if (failure != null) {
           onFailure.accept(failure);
           if (state == State.OPEN) {
-            fail(Errors.of(failure, method), method);
+            fail(failure, method);
           }
         } else {
           onSuccess.accept(value);
@@ -370,7 +369,6 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
       } catch (AmqpProtocolException e) {
         fail(e, method);
       }
-      ctx.flush();
       while (!awaiting && !held.isEmpty() && state == State.OPEN) {
         execute(held.poll());
       }

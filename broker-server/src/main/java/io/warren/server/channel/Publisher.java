@@ -114,8 +114,7 @@ final class Publisher {
       long position = -1;
       if (props.persistent() && targets > 0 && vhost.store() != null) {
         try {
-          position = logPublish(m, prio, targets == 1 ? new DeclaredQueue[] {single} : all, targets, rawProperties,
-              body);
+          position = logPublish(m, prio, single, all, targets, rawProperties, body);
         } catch (io.warren.store.log.LogFailedException e) {
           // the log failed on a disk error: the message is not taken, and never confirmed (nack in confirm mode)
           if (confirms != null) {
@@ -154,12 +153,17 @@ final class Publisher {
    * Writes a persistent message once for all its durable target queues; returns its log position (the message id),
    * or -1 when none of the queues is durable. Never waits for the disk.
    */
-  private long logPublish(BasicPublish m, int priority, DeclaredQueue[] queues, int count, ByteBuf rawProperties,
-      ByteBuf body) {
-    java.util.List<String> durable = new java.util.ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      if (BrokerVhost.isDurable(queues[i].settings())) {
-        durable.add(queues[i].name());
+  private long logPublish(BasicPublish m, int priority, DeclaredQueue single, DeclaredQueue[] all, int count,
+      ByteBuf rawProperties, ByteBuf body) {
+    java.util.List<String> durable;
+    if (count == 1) { // the usual case: no list to build
+      durable = BrokerVhost.isDurable(single.settings()) ? java.util.List.of(single.name()) : java.util.List.of();
+    } else {
+      durable = new java.util.ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        if (BrokerVhost.isDurable(all[i].settings())) {
+          durable.add(all[i].name());
+        }
       }
     }
     if (durable.isEmpty()) {
