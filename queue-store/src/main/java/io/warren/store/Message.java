@@ -14,6 +14,9 @@ import java.util.Objects;
  */
 public final class Message extends AbstractReferenceCounted {
 
+    /** {@link #expiresAt()} of a message without an expiration. */
+    public static final long NEVER = Long.MAX_VALUE;
+
     private final long id;
     private final String exchange;
     private final String routingKey;
@@ -21,6 +24,8 @@ public final class Message extends AbstractReferenceCounted {
     private final ByteBuf body;
     private final boolean persistent;
     private final int priority;
+    private final long arrival;
+    private final long expiresAt;
 
     /**
      * @param rawProperties content-header property flags and list, passed through unchanged on delivery
@@ -28,6 +33,16 @@ public final class Message extends AbstractReferenceCounted {
      */
     public Message(long id, String exchange, String routingKey, ByteBuf rawProperties, ByteBuf body,
                    boolean persistent, int priority) {
+        this(id, exchange, routingKey, rawProperties, body, persistent, priority, System.currentTimeMillis(), NEVER);
+    }
+
+    /**
+     * @param arrival when the broker received it (epoch ms): per-queue TTLs of recovered messages count from it
+     * @param expiresAt when its own {@code expiration} property makes it expire (epoch ms), {@link #NEVER} if it has
+     *     none; a queue's {@code x-message-ttl} may make it expire earlier there
+     */
+    public Message(long id, String exchange, String routingKey, ByteBuf rawProperties, ByteBuf body,
+                   boolean persistent, int priority, long arrival, long expiresAt) {
         this.exchange = Objects.requireNonNull(exchange, "exchange");
         this.routingKey = Objects.requireNonNull(routingKey, "routingKey");
         this.rawProperties = Objects.requireNonNull(rawProperties, "rawProperties");
@@ -38,6 +53,18 @@ public final class Message extends AbstractReferenceCounted {
         this.id = id;
         this.persistent = persistent;
         this.priority = priority;
+        this.arrival = arrival;
+        this.expiresAt = expiresAt;
+    }
+
+    /** When the broker received the message (epoch ms). */
+    public long arrival() {
+        return arrival;
+    }
+
+    /** When the message's own expiration makes it expire (epoch ms), {@link #NEVER} without one. */
+    public long expiresAt() {
+        return expiresAt;
     }
 
     public long id() {

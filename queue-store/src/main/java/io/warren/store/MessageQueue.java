@@ -28,6 +28,8 @@ public final class MessageQueue {
 
     private final String vhost;
     private final QueueSettings settings;
+    private final QueueFeatures features;
+    private final QueueHooks hooks;
     private final SerialExecutor executor;
     private final QueueListener listener;
     private final Mailbox mailbox = new Mailbox();
@@ -69,6 +71,18 @@ public final class MessageQueue {
     /** @param residency how much of a backlog stays in memory before the rest is paged out */
     public MessageQueue(String vhost, QueueSettings settings, SerialExecutor executor, QueueListener listener,
                         QueueJournal journal, MessageSpill spill, Residency residency) {
+        this(vhost, settings, executor, listener, journal, spill, residency, QueueFeatures.NONE, null);
+    }
+
+    /**
+     * @param features TTLs, length limits, dead-lettering, priorities... from the queue's effective arguments
+     * @param hooks clock, timer, dead-letter and retry collaborators; null only with {@link QueueFeatures#NONE}
+     */
+    public MessageQueue(String vhost, QueueSettings settings, SerialExecutor executor, QueueListener listener,
+                        QueueJournal journal, MessageSpill spill, Residency residency, QueueFeatures features,
+                        QueueHooks hooks) {
+        this.features = Objects.requireNonNull(features, "features");
+        this.hooks = hooks;
         this.contents = new QueueContents(this, journal, spill, residency);
         this.vhost = Objects.requireNonNull(vhost, "vhost");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -86,6 +100,11 @@ public final class MessageQueue {
 
     public QueueSettings settings() {
         return settings;
+    }
+
+    /** What the queue's effective arguments (its own over any policy) ask of it. */
+    public QueueFeatures features() {
+        return features;
     }
 
     /** Ready messages (not counting unacked), as of the queue's last task. */

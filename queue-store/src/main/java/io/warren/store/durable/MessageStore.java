@@ -116,8 +116,19 @@ public final class MessageStore implements AutoCloseable {
      */
     public long publish(int priority, String vhost, String exchange, String routingKey, List<String> queues,
                         ByteBuf properties, ByteBuf body) {
-        ByteBuf head = StoreRecords.publishHead(alloc, priority, vhost, exchange, routingKey, queues,
-                properties.readableBytes());
+        return publish(priority, System.currentTimeMillis(), Message.NEVER, -1, vhost, exchange, routingKey, queues,
+                properties, body);
+    }
+
+    /**
+     * As {@link #publish(int, String, String, String, List, ByteBuf, ByteBuf)}, with the message's arrival and
+     * own expiry (epoch ms, {@link Message#NEVER} for none), and for a scheduled message the time it is due (epoch
+     * ms, -1 for none); recovery hands them back ({@link RecoveredMessages#takeQueue}).
+     */
+    public long publish(int priority, long arrival, long expiresAt, long due, String vhost, String exchange,
+                        String routingKey, List<String> queues, ByteBuf properties, ByteBuf body) {
+        ByteBuf head = StoreRecords.publishHead(alloc, priority, arrival, expiresAt, due, vhost, exchange, routingKey,
+                queues, properties.readableBytes());
         try {
             // Registered under the log's append order: no queue can settle it before this returns.
             synchronized (live) {
@@ -148,7 +159,7 @@ public final class MessageStore implements AutoCloseable {
                 }
                 StoreRecords.Publish p = StoreRecords.decodePublish(r.payload());
                 return new Message(id, p.exchange(), p.routingKey(), p.properties().retainedSlice(),
-                        p.body().retainedSlice(), true, p.priority());
+                        p.body().retainedSlice(), true, p.priority(), p.arrival(), p.expiresAt());
             } finally {
                 r.release();
             }

@@ -20,18 +20,43 @@ import java.util.function.LongFunction;
 public final class RecoveredMessages implements AutoCloseable {
     private record QueueKey(String vhost, String queue) {}
 
+    /**
+     * One queue's surviving messages from the log, in publish order, with what each record says about it; the
+     * arrays are parallel and the caller's.
+     *
+     * @param ids log positions (message ids)
+     * @param arrivals epoch ms each message reached the broker
+     * @param expiresAt epoch ms each message's own expiration ends, {@code Message.NEVER} for none
+     * @param dues epoch ms a scheduled message is due, -1 for none
+     * @param priorities each message's priority, 0..255
+     */
+    public record RecoveredQueue(long[] ids, long[] arrivals, long[] expiresAt, long[] dues, byte[] priorities) {
+        public int size() {
+            return ids.length;
+        }
+    }
+
     /** Positions in increasing order (the log is read in order), acked ones marked in a bit set. */
     private static final class Positions {
         long[] ids = new long[64];
+        long[] arrivals = new long[64];
+        long[] expires = new long[64];
+        long[] dues = new long[64];
+        byte[] priorities = new byte[64];
         int size;
         final BitSet acked = new BitSet();
         int ackedCount;
 
-        void add(long id) {
+        void add(long id, StoreRecords.Publish p) {
             if (size == ids.length) {
                 compact(ids.length * 2);
             }
-            ids[size++] = id;
+            ids[size] = id;
+            arrivals[size] = p.arrival();
+            expires[size] = p.expiresAt();
+            dues[size] = p.due();
+            priorities[size] = (byte) p.priority();
+            size++;
         }
 
         void ack(long id) {
@@ -42,12 +67,19 @@ public final class RecoveredMessages implements AutoCloseable {
             }
         }
 
-        long[] survivors() {
-            long[] out = new long[size - ackedCount];
+        RecoveredQueue survivors() {
+            int live = size - ackedCount;
+            RecoveredQueue out = new RecoveredQueue(new long[live], new long[live], new long[live], new long[live],
+                    new byte[live]);
             int n = 0;
             for (int i = 0; i < size; i++) {
                 if (!acked.get(i)) {
-                    out[n++] = ids[i];
+                    out.ids()[n] = ids[i];
+                    out.arrivals()[n] = arrivals[i];
+                    out.expiresAt()[n] = expires[i];
+                    out.dues()[n] = dues[i];
+                    out.priorities()[n] = priorities[i];
+                    n++;
                 }
             }
             return out;
@@ -55,9 +87,14 @@ public final class RecoveredMessages implements AutoCloseable {
 
         /** Drops the acked ones; grows to {@code capacity} only if that leaves less than half free. */
         private void compact(int capacity) {
-            long[] live = survivors();
-            ids = Arrays.copyOf(live, live.length * 2 > ids.length ? capacity : ids.length);
-            size = live.length;
+            RecoveredQueue live = survivors();
+            int length = live.size() * 2 > ids.length ? capacity : ids.length;
+            ids = Arrays.copyOf(live.ids(), length);
+            arrivals = Arrays.copyOf(live.arrivals(), length);
+            expires = Arrays.copyOf(live.expiresAt(), length);
+            dues = Arrays.copyOf(live.dues(), length);
+            priorities = Arrays.copyOf(live.priorities(), length);
+            size = live.size();
             acked.clear();
             ackedCount = 0;
         }
@@ -78,7 +115,7 @@ public final class RecoveredMessages implements AutoCloseable {
         StoreRecords.Publish p = StoreRecords.decodePublish(payload);
         published++;
         for (String q : p.queues()) {
-            queues.computeIfAbsent(new QueueKey(p.vhost(), q), k -> new Positions()).add(position);
+            queues.computeIfAbsent(new QueueKey(p.vhost(), q), k -> new Positions()).add(position, p);
         }
     }
 
@@ -107,13 +144,21 @@ public final class RecoveredMessages implements AutoCloseable {
      * {@code MessageQueue.restorePaged}, and marks them live in the store.
      */
     public long[] takeIds(String vhost, String queue) {
+        return takeQueue(vhost, queue).ids();
+    }
+
+    /**
+     * Takes the queue's surviving messages with their arrival, expiry, due time and priority, in publish order, and
+     * marks them live in the store.
+     */
+    public RecoveredQueue takeQueue(String vhost, String queue) {
         Positions held = queues.remove(new QueueKey(vhost, queue));
         if (held == null) {
-            return new long[0];
+            return new RecoveredQueue(new long[0], new long[0], new long[0], new long[0], new byte[0]);
         }
-        long[] ids = held.survivors();
-        live.addRecovered(ids.clone(), ids.length);
-        return ids;
+        RecoveredQueue survivors = held.survivors();
+        live.addRecovered(survivors.ids().clone(), survivors.size());
+        return survivors;
     }
 
     /**

@@ -13,8 +13,12 @@ import java.util.List;
  *
  * <pre>
  * DEFINITION (1), DEFINITIONS_SNAPSHOT (4): opaque bytes of the server (an AMQP field table)
- * PUBLISH (2): u8 version=1 | u8 priority | str vhost | str exchange | str routingKey | u16 n | n x str queue
- *              | u32 propertiesLength | properties (raw content-header property flags + list) | body (the rest)
+ * PUBLISH (2): u8 version=2 | u8 priority | i64 arrival | i64 expiresAt | i64 due | str vhost | str exchange
+ *              | str routingKey | u16 n | n x str queue | u32 propertiesLength
+ *              | properties (raw content-header property flags + list) | body (the rest)
+ *              (arrival: epoch ms the broker received it; expiresAt: epoch ms its own expiration ends, Long.MAX_VALUE
+ *              for none; due: epoch ms a scheduled message is to be routed, -1 for none. Version 1 lacks the three
+ *              i64 and is still read: arrival = when it is read, no expiry, not scheduled.)
  * ACK (3):     u8 version=1 | str vhost | str queue | u32 n | n x i64 publish position
  * </pre>
  * Stateless; any thread.
@@ -26,21 +30,24 @@ public final class StoreRecords {
     public static final int DEFINITIONS_SNAPSHOT = 4;
 
     private static final int VERSION = 1;
+    private static final int PUBLISH_VERSION = 2;
 
     private StoreRecords() {}
 
     /** A decoded PUBLISH; {@code properties} and {@code body} are slices of the payload (not retained). */
-    public record Publish(int priority, String vhost, String exchange, String routingKey, List<String> queues,
-                          ByteBuf properties, ByteBuf body) {}
+    public record Publish(int priority, long arrival, long expiresAt, long due, String vhost, String exchange,
+                          String routingKey, List<String> queues, ByteBuf properties, ByteBuf body) {}
 
     /** A decoded ACK. */
     public record Ack(String vhost, String queue, long[] positions) {}
 
     /** Everything of a PUBLISH before the properties; the caller appends properties and body after it. */
-    static ByteBuf publishHead(ByteBufAllocator alloc, int priority, String vhost, String exchange,
-                               String routingKey, List<String> queues, int propertiesLength) {
-        ByteBuf out = alloc.buffer(64 + 32 * queues.size());
-        out.writeByte(VERSION).writeByte(priority);
+    static ByteBuf publishHead(ByteBufAllocator alloc, int priority, long arrival, long expiresAt, long due,
+                               String vhost, String exchange, String routingKey, List<String> queues,
+                               int propertiesLength) {
+        ByteBuf out = alloc.buffer(88 + 32 * queues.size());
+        out.writeByte(PUBLISH_VERSION).writeByte(priority);
+        out.writeLong(arrival).writeLong(expiresAt).writeLong(due);
         writeStr(out, vhost);
         writeStr(out, exchange);
         writeStr(out, routingKey);
@@ -53,8 +60,19 @@ public final class StoreRecords {
     }
 
     static Publish decodePublish(ByteBuf in) {
-        checkVersion(in);
+        int version = in.readUnsignedByte();
+        if (version != VERSION && version != PUBLISH_VERSION) {
+            throw new IllegalArgumentException("unknown publish record version " + version);
+        }
         int priority = in.readUnsignedByte();
+        long arrival = System.currentTimeMillis();
+        long expiresAt = Long.MAX_VALUE;
+        long due = -1;
+        if (version == PUBLISH_VERSION) {
+            arrival = in.readLong();
+            expiresAt = in.readLong();
+            due = in.readLong();
+        }
         String vhost = readStr(in);
         String exchange = readStr(in);
         String routingKey = readStr(in);
@@ -68,7 +86,8 @@ public final class StoreRecords {
             throw new IllegalArgumentException("properties length " + propertiesLength + " out of range");
         }
         ByteBuf properties = in.readSlice(propertiesLength);
-        return new Publish(priority, vhost, exchange, routingKey, List.copyOf(queues), properties, in.readSlice(in.readableBytes()));
+        return new Publish(priority, arrival, expiresAt, due, vhost, exchange, routingKey, List.copyOf(queues),
+                properties, in.readSlice(in.readableBytes()));
     }
 
     static ByteBuf ack(ByteBufAllocator alloc, String vhost, String queue, long[] positions, int count) {
