@@ -40,6 +40,11 @@ public final class BrokerVhost {
   /** Where backlogged queues page out what the store does not hold (transient messages); null keeps it in memory. */
   private final MessageSpill spill;
   private final Residency residency;
+  /** Turns a queue's settings into its effective features (arguments over policies); set once at startup. */
+  private volatile java.util.function.Function<QueueSettings, io.warren.store.QueueFeatures> featuresOf =
+      s -> io.warren.store.QueueFeatures.NONE;
+  /** Clock, timer, dead letters and retries for the queues' features; null until set (unit tests). */
+  private volatile io.warren.store.QueueHooks hooks;
 
   public BrokerVhost(String name, Executor queuePool) {
     this(name, queuePool, null);
@@ -62,6 +67,21 @@ public final class BrokerVhost {
     this.queuePool = queuePool;
     this.routing = new VirtualHost(name, queues::containsKey);
     this.definitions = definitions;
+  }
+
+  /**
+   * Sets how queue settings become features and the collaborators those features need; called at startup, before
+   * any queue is created or restored.
+   */
+  public void queueFeatures(java.util.function.Function<QueueSettings, io.warren.store.QueueFeatures> featuresOf,
+      io.warren.store.QueueHooks hooks) {
+    this.featuresOf = java.util.Objects.requireNonNull(featuresOf, "featuresOf");
+    this.hooks = hooks;
+  }
+
+  /** The effective features of a queue with these settings (throws ChannelException if an argument is invalid). */
+  public io.warren.store.QueueFeatures featuresOf(QueueSettings settings) {
+    return featuresOf.apply(settings);
   }
 
   /** The message store persistent messages for this vhost's durable queues go to, or null. */
@@ -154,8 +174,10 @@ public final class BrokerVhost {
     QueueListener listener = this::forget;
     QueueJournal journal = definitions != null && isDurable(settings)
         ? definitions.store().journal(name, settings.name()) : null;
+    io.warren.store.QueueFeatures features = featuresOf.apply(settings);
     MessageQueue queue = new MessageQueue(name, settings,
-        new SerialExecutor(queuePool, "queue " + name + "/" + settings.name()), listener, journal, spill, residency);
+        new SerialExecutor(queuePool, "queue " + name + "/" + settings.name()), listener, journal, spill, residency,
+        hooks == null ? io.warren.store.QueueFeatures.NONE : features, hooks);
     DeclaredQueue declared = new DeclaredQueue(queue, settings, settings.exclusive() ? owner : null);
     queues.put(settings.name(), declared);
     return declared;
