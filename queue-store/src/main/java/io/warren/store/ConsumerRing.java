@@ -5,7 +5,12 @@ import java.util.List;
 
 /**
  * The consumers of one queue, grouped by priority (highest first), each group served round-robin.
- * Confined to the queue's executor.
+ *
+ * <p>With {@code x-single-active-consumer} only one consumer, the active one, receives messages: the first to
+ * subscribe, and when it leaves, the highest-priority consumer that subscribed earliest. A higher-priority consumer
+ * that subscribes later does not take over while the active one stays (RabbitMQ 3.12+ switches once the active one
+ * has no unacked messages; the queue does not know which consumer holds which unacked messages, so it keeps the
+ * active one). Confined to the queue's executor.
  */
 final class ConsumerRing {
 
@@ -23,6 +28,22 @@ final class ConsumerRing {
     private final ArrayList<Level> levels = new ArrayList<>();
     private int size;
     private QueueConsumer exclusive;
+    private final boolean singleActive;
+    /** The only consumer served when {@link #singleActive}; null when there is none. */
+    private QueueConsumer active;
+
+    ConsumerRing() {
+        this(false);
+    }
+
+    ConsumerRing(boolean singleActive) {
+        this.singleActive = singleActive;
+    }
+
+    /** With single active consumer: the one that receives; otherwise null. */
+    QueueConsumer active() {
+        return active;
+    }
 
     int size() {
         return size;
@@ -61,6 +82,9 @@ final class ConsumerRing {
         }
         levels.get(i).members.add(consumer);
         size++;
+        if (singleActive && active == null) {
+            active = consumer;
+        }
     }
 
     boolean remove(QueueConsumer consumer) {
@@ -86,6 +110,10 @@ final class ConsumerRing {
                     level.cursor = 0;
                 }
             }
+            if (consumer == active) {
+                // Highest priority first, then the earliest subscribed (members keep subscription order).
+                active = levels.isEmpty() ? null : levels.get(0).members.get(0);
+            }
             return true;
         }
         return false;
@@ -96,6 +124,9 @@ final class ConsumerRing {
      * credit from it; null when nobody has credit. Consumers without credit are skipped, not dropped.
      */
     QueueConsumer nextWithCredit() {
+        if (singleActive) {
+            return active != null && active.tryAcquireCredit() ? active : null;
+        }
         for (int l = 0; l < levels.size(); l++) {
             Level level = levels.get(l);
             int n = level.members.size();
@@ -120,6 +151,7 @@ final class ConsumerRing {
         levels.clear();
         size = 0;
         exclusive = null;
+        active = null;
         return all;
     }
 }

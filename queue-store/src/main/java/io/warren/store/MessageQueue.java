@@ -1,5 +1,6 @@
 package io.warren.store;
 
+import io.warren.store.durable.RecoveredMessages;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -11,13 +12,19 @@ import org.slf4j.LoggerFactory;
 /**
  * An in-memory classic queue: FIFO ready messages, competing consumers with credit and priorities, and
  * unacked bookkeeping. Thread-safe by confinement: public methods only post work to the queue's
- * {@link SerialExecutor}, where all state lives; the counters are published for other threads.
+ * {@link SerialExecutor}, where all state lives (in {@link QueueState}); the counters are published for other
+ * threads.
  *
  * <p>Unacked entries are not collected here: the channel holds them and hands them back, so the queue
  * keeps only their count and each entry's state (see {@link QueueContents}). Enqueues, acks,
  * requeues and discards travel through a {@link Mailbox} linked through the entries themselves, so
  * that the hot path allocates nothing but the {@link QueueEntry}. Every other task first drains the
  * mailbox: an operation then sees everything its caller enqueued before it.
+ *
+ * <p>The queue's {@link QueueFeatures} add, each in its own class: message expiry ({@link Expiry}), length limits
+ * ({@link LengthLimit}), dead-lettering ({@link DeadLettering}), priority lanes ({@link PriorityLanes}), single active
+ * consumer ({@link ConsumerRing}), delivery limit and delayed retries ({@link QueueContents}), and {@code x-expires}
+ * ({@link IdleExpiry}). Without features (and without hooks) none of them costs anything on the hot path.
  */
 public final class MessageQueue {
 
@@ -29,22 +36,13 @@ public final class MessageQueue {
     private final String vhost;
     private final QueueSettings settings;
     private final QueueFeatures features;
-    private final QueueHooks hooks;
     private final SerialExecutor executor;
-    private final QueueListener listener;
-    private final Mailbox mailbox = new Mailbox();
     private final AtomicBoolean turnScheduled = new AtomicBoolean();
     private final Runnable turn = this::runTurn;
 
-    // Confined to the executor.
-    private final QueueContents contents;
-    private final ConsumerRing consumers = new ConsumerRing();
-
-    // Written on the executor, readable anywhere.
-    private volatile boolean deleted;
-    private volatile int messageCount;
-    private volatile int consumerCount;
-    private volatile int unackedCount;
+    /** Everything confined to the executor. */
+    private final QueueState state;
+    private final Mailbox mailbox;
 
     /**
      * @param executor runs this queue's tasks; normally one per queue, named after it
@@ -82,12 +80,12 @@ public final class MessageQueue {
                         QueueJournal journal, MessageSpill spill, Residency residency, QueueFeatures features,
                         QueueHooks hooks) {
         this.features = Objects.requireNonNull(features, "features");
-        this.hooks = hooks;
-        this.contents = new QueueContents(this, journal, spill, residency);
         this.vhost = Objects.requireNonNull(vhost, "vhost");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.executor = Objects.requireNonNull(executor, "executor");
-        this.listener = Objects.requireNonNull(listener, "listener");
+        this.state = new QueueState(this, executor, Objects.requireNonNull(listener, "listener"), journal, spill,
+                residency, features, hooks);
+        this.mailbox = state.mailbox;
     }
 
     public String name() {
@@ -109,19 +107,19 @@ public final class MessageQueue {
 
     /** Ready messages (not counting unacked), as of the queue's last task. */
     public int messageCount() {
-        return messageCount;
+        return state.messageCount;
     }
 
     public int consumerCount() {
-        return consumerCount;
+        return state.consumerCount;
     }
 
     public int unackedCount() {
-        return unackedCount;
+        return state.unackedCount;
     }
 
     public boolean isDeleted() {
-        return deleted;
+        return state.deleted;
     }
 
     /**
@@ -152,15 +150,34 @@ public final class MessageQueue {
      */
     public void restorePaged(long[] ids) {
         executor.execute(() -> {
-            processMailbox();
-            contents.restorePaged(ids, ids.length);
-            deliverAndPublish();
+            state.processMailbox();
+            state.contents.restorePaged(ids, ids.length);
+            state.deliverAndPublish();
         });
+    }
+
+    /**
+     * Puts back a queue's messages recovered from the log, in order, as log positions only (read back when
+     * delivered), marked redelivered: each to its priority lane, expiring at its own expiry or its arrival plus the
+     * queue's TTL, whichever is first. Only for a queue whose journal {@linkplain QueueJournal#pagesOut pages out}.
+     * Takes over the arrays.
+     */
+    public void restore(RecoveredMessages.RecoveredQueue recovered) {
+        executor.execute(() -> {
+            state.processMailbox();
+            state.restore(recovered);
+            state.deliverAndPublish();
+        });
+    }
+
+    /** The queue was declared again: for {@code x-expires}, that counts as use. Any thread. */
+    public void touch() {
+        state.touch();
     }
 
     /** Ready messages whose contents are out of memory, and body bytes of those in memory (for tests). */
     public CompletableFuture<long[]> pagingStats() {
-        return call(() -> new long[] {contents.pagedCount(), contents.residentReadyBytes()}, false);
+        return call(() -> new long[] {state.contents.pagedCount(), state.contents.residentReadyBytes()}, false);
     }
 
     /**
@@ -170,13 +187,7 @@ public final class MessageQueue {
     public CompletableFuture<Void> addConsumer(QueueConsumer consumer) {
         Objects.requireNonNull(consumer, "consumer");
         return call(() -> {
-            failIfDeleted();
-            if (!consumers.contains(consumer)) {
-                if (!consumers.admits(consumer)) {
-                    throw QueueException.exclusiveUse(vhost, name());
-                }
-                consumers.add(consumer);
-            }
+            state.addConsumer(consumer);
             return null;
         }, true);
     }
@@ -188,7 +199,7 @@ public final class MessageQueue {
     public CompletableFuture<Void> removeConsumer(QueueConsumer consumer) {
         Objects.requireNonNull(consumer, "consumer");
         return call(() -> {
-            removeAndMaybeAutoDelete(consumer);
+            state.removeAndMaybeAutoDelete(consumer);
             return null;
         }, false);
     }
@@ -216,7 +227,22 @@ public final class MessageQueue {
         settle(entries, QueueEntry.OP_REQUEUE);
     }
 
-    /** Rejected without requeue: the message leaves the queue (dead-lettering will hook in here). */
+    /**
+     * A consumer rejected it with {@code requeue=true} (basic.nack / basic.reject): with a {@link RetryPolicy} (and a
+     * {@link RedeliveryScheduler}) it leaves to be redelivered after a delay, or is dead-lettered once the retries are
+     * exhausted; otherwise it is requeued like {@link #requeue}. Channel close, recover, cancel and consumer timeouts
+     * use {@link #requeue}: they never consume a retry.
+     */
+    public void nackRequeue(QueueEntry entry) {
+        settle(entry, QueueEntry.OP_NACK_REQUEUE);
+    }
+
+    /** As {@link #nackRequeue(QueueEntry)}, for several (basic.nack multiple). */
+    public void nackRequeue(List<QueueEntry> entries) {
+        settle(entries, QueueEntry.OP_NACK_REQUEUE);
+    }
+
+    /** Rejected without requeue: the message leaves the queue, dead-lettered (rejected) if it has a DLX. */
     public void discard(QueueEntry entry) {
         settle(entry, QueueEntry.OP_DISCARD);
     }
@@ -229,13 +255,14 @@ public final class MessageQueue {
     public void get(boolean noAck, GetCallback callback) {
         Objects.requireNonNull(callback, "callback");
         executor.execute(() -> {
-            processMailbox();
-            QueueEntry entry = deleted ? null : contents.take(noAck);
-            publishCounters();
-            if (deleted) {
+            state.processMailbox();
+            QueueEntry entry = state.get(noAck);
+            state.publishCounters();
+            if (state.deleted) {
                 callback.onFailure(QueueException.notFound(vhost, name()));
             } else {
-                callback.onResult(entry == null ? GetResult.EMPTY : new GetResult(entry, contents.readyCount()));
+                callback.onResult(entry == null ? GetResult.EMPTY
+                        : new GetResult(entry, state.contents.readyCount()));
             }
         });
     }
@@ -243,8 +270,8 @@ public final class MessageQueue {
     /** Drops the ready messages (unacked ones stay) and completes with how many; NOT_FOUND if deleted. */
     public CompletableFuture<Integer> purge() {
         return call(() -> {
-            failIfDeleted();
-            return contents.dropReady();
+            state.failIfDeleted();
+            return state.contents.dropReady();
         }, false);
     }
 
@@ -255,19 +282,7 @@ public final class MessageQueue {
      * {@code ifUnused} and it has consumers.
      */
     public CompletableFuture<Integer> delete(boolean ifUnused, boolean ifEmpty) {
-        return call(() -> {
-            if (deleted) {
-                return 0;
-            }
-            // RabbitMQ checks emptiness first.
-            if (ifEmpty && contents.hasReady()) {
-                throw QueueException.notEmpty(vhost, name());
-            }
-            if (ifUnused && !consumers.isEmpty()) {
-                throw QueueException.inUse(vhost, name());
-            }
-            return deleteNow();
-        }, false);
+        return call(() -> state.delete(ifUnused, ifEmpty), false);
     }
 
     /**
@@ -276,10 +291,7 @@ public final class MessageQueue {
      */
     public CompletableFuture<Void> shutdown() {
         return call(() -> {
-            contents.detachJournal();
-            deleted = true;
-            contents.dropReady();
-            consumers.removeAll();
+            state.shutdown();
             return null;
         }, false);
     }
@@ -287,8 +299,9 @@ public final class MessageQueue {
     /** Exact counts, ordered after the caller's earlier enqueues; NOT_FOUND if deleted. */
     public CompletableFuture<QueueStats> stats() {
         return call(() -> {
-            failIfDeleted();
-            return new QueueStats(contents.readyCount(), consumers.size(), contents.unackedCount());
+            state.failIfDeleted();
+            return new QueueStats(state.contents.readyCount(), state.consumers.size(),
+                    state.contents.unackedCount());
         }, false);
     }
 
@@ -325,7 +338,7 @@ public final class MessageQueue {
         }
     }
 
-    private void requestTurn() {
+    void requestTurn() {
         if (!turnScheduled.get() && turnScheduled.compareAndSet(false, true)) {
             executor.execute(turn);
         }
@@ -335,15 +348,15 @@ public final class MessageQueue {
     private void runTurn() {
         // Reset first: a request arriving while this turn runs must get a turn of its own.
         turnScheduled.set(false);
-        processMailbox();
-        deliverAndPublish();
+        state.processMailbox();
+        state.deliverAndPublish();
     }
 
     /** Runs {@code body} on the executor and completes the future with its result or its exception. */
     private <T> CompletableFuture<T> call(Supplier<T> body, boolean deliverAfter) {
         CompletableFuture<T> done = new CompletableFuture<>();
         executor.execute(() -> {
-            processMailbox();
+            state.processMailbox();
             T result;
             try {
                 result = body.get();
@@ -351,139 +364,17 @@ public final class MessageQueue {
                 if (!(e instanceof QueueException)) {
                     executor.reportFailure(e);
                 }
-                publishCounters();
+                state.publishCounters();
                 done.completeExceptionally(e);
                 return;
             }
-            publishCounters();
+            state.publishCounters();
             done.complete(result);
             if (deliverAfter) {
-                deliverAndPublish();
+                state.deliverAndPublish();
             }
         });
         return done;
-    }
-
-    private void processMailbox() {
-        QueueEntry entry = mailbox.takeAll();
-        while (entry != null) {
-            QueueEntry next = entry.next;
-            entry.next = null;
-            int op = entry.op;
-            entry.op = QueueEntry.OP_NONE;
-            try {
-                apply(entry, op);
-            } catch (RuntimeException e) {
-                // Keep going: the rest of the batch is already off the mailbox.
-                executor.reportFailure(e);
-            }
-            entry = next;
-        }
-    }
-
-    private void apply(QueueEntry entry, int op) {
-        switch (op) {
-            case QueueEntry.OP_ENQUEUE -> accept(entry);
-            case QueueEntry.OP_ACK, QueueEntry.OP_DISCARD -> contents.settle(entry);
-            case QueueEntry.OP_REQUEUE -> contents.requeue(entry, deleted);
-            default -> throw new IllegalStateException("unknown mailbox operation " + op);
-        }
-    }
-
-    private void accept(QueueEntry entry) {
-        EnqueueOutcome outcome = entry.outcome;
-        entry.outcome = null;
-        if (deleted) {
-            contents.release(entry);
-            if (outcome != null) {
-                outcome.rejected(this);
-            }
-            return;
-        }
-        contents.accept(entry);
-        if (outcome != null) {
-            outcome.accepted(this);
-        }
-    }
-
-    private void deliverAndPublish() {
-        try {
-            deliver();
-        } finally {
-            publishCounters();
-        }
-    }
-
-    private void deliver() {
-        int budget = DELIVERY_BATCH;
-        while (contents.hasReady()) {
-            if (budget-- == 0) {
-                requestTurn();
-                return;
-            }
-            QueueConsumer consumer = consumers.nextWithCredit();
-            if (consumer == null) {
-                return; // until consumerReady()
-            }
-            boolean noAck = consumer.noAck();
-            QueueEntry entry = contents.take(noAck);
-            try {
-                consumer.deliver(this, entry);
-            } catch (RuntimeException e) {
-                // A consumer that cannot take deliveries would otherwise lose or strand every message.
-                executor.reportFailure(e);
-                contents.untake(entry, noAck);
-                cancel(consumer);
-                removeAndMaybeAutoDelete(consumer);
-            }
-        }
-    }
-
-    private void removeAndMaybeAutoDelete(QueueConsumer consumer) {
-        if (!consumers.remove(consumer)) {
-            return;
-        }
-        // Only a removal can get here, so the queue did have a consumer, as auto-delete requires.
-        if (settings.autoDelete() && consumers.isEmpty() && !deleted) {
-            deleteNow();
-        }
-    }
-
-    private int deleteNow() {
-        deleted = true;
-        int dropped = contents.dropReady();
-        for (QueueConsumer consumer : consumers.removeAll()) {
-            cancel(consumer);
-        }
-        publishCounters();
-        try {
-            listener.onDeleted(this);
-        } catch (RuntimeException e) {
-            executor.reportFailure(e);
-        }
-        return dropped;
-    }
-
-    private void cancel(QueueConsumer consumer) {
-        try {
-            consumer.cancelledByQueue();
-        } catch (RuntimeException e) {
-            executor.reportFailure(e);
-        }
-    }
-
-    private void failIfDeleted() {
-        if (deleted) {
-            throw QueueException.notFound(vhost, name());
-        }
-    }
-
-    /** Runs at the end of every task: also the moment to write the task's ack records. */
-    private void publishCounters() {
-        contents.flushJournal();
-        messageCount = contents.readyCount();
-        consumerCount = consumers.size();
-        unackedCount = contents.unackedCount();
     }
 
     @Override

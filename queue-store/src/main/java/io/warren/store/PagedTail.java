@@ -9,7 +9,9 @@ import java.util.Map;
  * consecutive, so the slot's index gives the seq. A message that cannot be paged (transient, or never
  * logged) but arrives behind paged ones keeps its order as a resident entry in a side map, marked
  * {@link #RESIDENT} in its slot, unless the queue has a {@link MessageSpill}: then it is written there and
- * its slot holds the spill position with the {@link #SPILLED} bit. Every seq here is after every seq of the queue's in-memory ready entries.
+ * its slot holds the spill position with the {@link #SPILLED} bit. Every seq here is after every seq of the lane's
+ * in-memory ready entries. Two parallel arrays exist only once needed, so that a plain queue's backlog costs 8 bytes a
+ * message: each slot's expiry (from the first message that has one) and body size (when the queue has a byte limit).
  * Confined to the queue's executor.
  */
 final class PagedTail {
@@ -26,6 +28,11 @@ final class PagedTail {
     /** Seq of the head slot. */
     private long headSeq;
     private final Map<Long, QueueEntry> resident = new HashMap<>();
+    /** Epoch ms each slot expires, {@link Message#NEVER} for none; null while no slot has an expiry. */
+    private long[] expiries;
+    /** Body bytes of each slot; null unless sizes are tracked (queues with {@code x-max-length-bytes}). */
+    private int[] sizes;
+    private long bytes;
 
     int size() {
         return size;
@@ -37,13 +44,35 @@ final class PagedTail {
 
     /** Appends a paged-out message logged at {@code id} with the given seq (the next one in order). */
     void addPaged(long seq, long id, boolean redelivered) {
-        add(seq, redelivered ? ~id : id);
+        add(seq, redelivered ? ~id : id, Message.NEVER, -1);
+    }
+
+    /**
+     * As {@link #addPaged(long, long, boolean)}, keeping its expiry, and its body size when {@code size >= 0} (every
+     * slot of a tail must then have one).
+     */
+    void addPaged(long seq, long id, boolean redelivered, long expiresAt, int size) {
+        add(seq, redelivered ? ~id : id, expiresAt, size);
     }
 
     /** Appends an entry that stays in memory (its seq is already set). */
-    void addResident(QueueEntry entry) {
-        add(entry.seq, RESIDENT);
+    void addResident(QueueEntry entry, boolean trackSize) {
+        add(entry.seq, RESIDENT, entry.expiresAt, trackSize ? entry.message().bodySize() : -1);
         resident.put(entry.seq, entry);
+    }
+
+    void addResident(QueueEntry entry) {
+        addResident(entry, false);
+    }
+
+    /** When the oldest slot expires ({@link Message#NEVER} for never); only when not empty. */
+    long headExpiry() {
+        return expiries == null ? Message.NEVER : expiries[head];
+    }
+
+    /** Body bytes of every slot, when sizes are tracked. */
+    long bytes() {
+        return bytes;
     }
 
     /** Seq of the oldest slot; only when not empty. */
@@ -63,12 +92,17 @@ final class PagedTail {
     QueueEntry poll() {
         long value = peek();
         long seq = headSeq;
+        if (sizes != null) {
+            bytes -= sizes[head];
+        }
         head = (head + 1) & (slots.length - 1);
         headSeq++;
         if (--size == 0) {
             head = 0;
             if (slots.length > INITIAL_CAPACITY) {
                 slots = new long[INITIAL_CAPACITY];
+                expiries = null;
+                sizes = null;
             }
         }
         return value == RESIDENT ? resident.remove(seq) : null;
@@ -87,20 +121,54 @@ final class PagedTail {
         return ((value < 0 ? ~value : value) & SPILLED) != 0;
     }
 
-    private void add(long seq, long value) {
+    private void add(long seq, long value, long expiresAt, int bodySize) {
         if (size == 0) {
             headSeq = seq;
         } else if (seq != headSeq + size) {
             throw new IllegalArgumentException("seq " + seq + " does not follow " + (headSeq + size - 1));
         }
         if (size == slots.length) {
-            long[] bigger = new long[slots.length << 1];
-            for (int i = 0; i < size; i++) {
-                bigger[i] = slots[(head + i) & (slots.length - 1)];
+            int n = slots.length << 1;
+            slots = grow(slots, n);
+            if (expiries != null) {
+                expiries = grow(expiries, n);
             }
-            slots = bigger;
+            if (sizes != null) {
+                int[] bigger = new int[n];
+                for (int i = 0; i < size; i++) {
+                    bigger[i] = sizes[(head + i) & (sizes.length - 1)];
+                }
+                sizes = bigger;
+            }
             head = 0;
         }
-        slots[(head + size++) & (slots.length - 1)] = value;
+        int at = (head + size++) & (slots.length - 1);
+        slots[at] = value;
+        if (expiresAt != Message.NEVER && expiries == null) {
+            expiries = new long[slots.length];
+            java.util.Arrays.fill(expiries, Message.NEVER);
+        }
+        if (expiries != null) {
+            expiries[at] = expiresAt;
+        }
+        if (bodySize >= 0) {
+            if (sizes == null) {
+                sizes = new int[slots.length];
+            }
+            sizes[at] = bodySize;
+            bytes += bodySize;
+        }
+    }
+
+    /** A copy of {@code a} of {@code length} slots starting with the current head. */
+    private long[] grow(long[] a, int length) {
+        long[] bigger = new long[length];
+        if (a == expiries) {
+            java.util.Arrays.fill(bigger, Message.NEVER);
+        }
+        for (int i = 0; i < size; i++) {
+            bigger[i] = a[(head + i) & (a.length - 1)];
+        }
+        return bigger;
     }
 }

@@ -1,194 +1,186 @@
 package io.warren.store;
 
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The messages one queue holds and the state of each: ready (in FIFO order) or unacked, and when each
- * reference is released. This is where a durable log slots in: accept, settle and requeue are the
- * publish, ack and requeue records. Confined to the queue's executor.
+ * The messages one queue holds and the state of each: ready (in FIFO order per priority lane) or unacked, and when
+ * each reference is released. This is where a durable log slots in: accept, settle and requeue are the publish, ack
+ * and requeue records. A message that leaves for a reason the queue's owner may want to know (rejected, expired,
+ * over a limit) goes to its {@link DeadLettering} first, then its removal is journaled. Confined to the queue's
+ * executor.
  */
 final class QueueContents {
 
     private static final Logger LOG = LoggerFactory.getLogger(QueueContents.class);
 
-    /**
-     * Ready messages kept in memory before the queue pages the rest out: enough to feed consumers between
-     * page-ins, little enough that a deep backlog costs only its {@link PagedTail}.
-     */
-    private final int residentReadyLimit;
-    private final long residentReadyBytes;
-
     private final MessageQueue queue;
-    private final ReadyEntries ready = new ReadyEntries();
-    /** Ready messages after those in {@link #ready}, contents out of memory. */
-    private final PagedTail paged = new PagedTail();
-    /** Reads paged-out messages back; null unless the queue pages out. */
-    private final QueueJournal pager;
+    private final PriorityLanes lanes;
+    private final Paging paging;
     /** Null for a transient queue, and after {@link #detachJournal}. */
     private QueueJournal journal;
-    /** Where messages the journal cannot page out go once the queue is backlogged; null keeps them resident. */
-    private final MessageSpill spill;
-    /** Set after a failed spill write: the rest stays resident (one WARN per queue, not one per message). */
-    private boolean spillFailed;
-    private long nextSeq;
+    /** Null when messages that leave are dropped rather than dead-lettered. */
+    private final DeadLettering deadLetters;
+    /** Reads the time only when a head has an expiry; null when the queue has no clock (then nothing expires). */
+    private final LongSupplier clock;
+    /** Whether paged messages keep their body size, so that {@link #readyBytes} counts them (byte limits). */
+    private final boolean trackSizes;
     private int unacked;
+    /** Ready messages, in memory or paged, over all lanes. */
+    private int readyCount;
+    /** Ready entries held in the lanes' {@link ReadyEntries}, and their body bytes: the residency window. */
+    private int residentCount;
+    private long residentBytes;
+    /** Body bytes of every ready message (paged ones only when sizes are tracked). */
     private long readyBytes;
 
-    QueueContents(MessageQueue queue, QueueJournal journal) {
-        this(queue, journal, null);
-    }
-
-    QueueContents(MessageQueue queue, QueueJournal journal, MessageSpill spill) {
-        this(queue, journal, spill, Residency.DEFAULT);
-    }
-
-    QueueContents(MessageQueue queue, QueueJournal journal, MessageSpill spill, Residency residency) {
-        this.residentReadyLimit = residency.readyMessages();
-        this.residentReadyBytes = residency.readyBytes();
+    QueueContents(MessageQueue queue, QueueJournal journal, MessageSpill spill, Residency residency, int maxPriority,
+                  boolean trackSizes, DeadLettering deadLetters, LongSupplier clock) {
         this.queue = queue;
         this.journal = journal;
-        this.spill = spill;
-        this.pager = journal != null && journal.pagesOut() ? journal : null;
+        this.paging = new Paging(queue, journal, spill, residency);
+        this.lanes = new PriorityLanes(maxPriority);
+        this.trackSizes = trackSizes;
+        this.deadLetters = deadLetters;
+        this.clock = clock;
     }
 
     int readyCount() {
-        return ready.size() + paged.size();
+        return readyCount;
     }
 
     boolean hasReady() {
-        return !ready.isEmpty() || !paged.isEmpty();
+        return readyCount > 0;
     }
 
     /** Ready messages whose contents are out of memory. */
     int pagedCount() {
-        return paged.size();
+        return readyCount - residentCount;
     }
 
     /** Body bytes of the ready messages held in memory. */
     long residentReadyBytes() {
-        return readyBytes;
+        return residentBytes;
     }
 
-    /** Recovered messages, all after what the queue holds, kept as positions only and marked redelivered. */
-    void restorePaged(long[] ids, int n) {
-        if (pager == null) {
-            throw new IllegalStateException("queue " + queue + " does not page messages out");
-        }
-        for (int i = 0; i < n; i++) {
-            paged.addPaged(nextSeq++, ids[i], true);
-        }
+    /** Body bytes of all ready messages (paged ones counted only when sizes are tracked). */
+    long readyBytes() {
+        return readyBytes;
     }
 
     int unackedCount() {
         return unacked;
     }
 
-    /** A new message joins the tail. */
+    /** Recovered messages, all after what the queue holds, kept as positions only and marked redelivered. */
+    void restorePaged(long[] ids, int n) {
+        for (int i = 0; i < n; i++) {
+            restorePaged(ids[i], 0, Message.NEVER, -1);
+        }
+    }
+
+    /** One recovered message at the tail of its lane, as a position only, marked redelivered. */
+    void restorePaged(long id, int priority, long expiresAt, int size) {
+        if (!paging.pagesOut()) {
+            throw new IllegalStateException("queue " + queue + " does not page messages out");
+        }
+        if (trackSizes && size < 0) {
+            size = paging.sizeOf(id);
+        }
+        Lane lane = lanes.laneFor(priority);
+        lane.paged.addPaged(lane.nextSeq++, id, true, expiresAt, trackSizes ? Math.max(size, 0) : -1);
+        readyCount++;
+        if (trackSizes) {
+            readyBytes += Math.max(size, 0);
+        }
+    }
+
+    /** A new message joins the tail of its lane. */
     void accept(QueueEntry entry) {
-        entry.seq = nextSeq++;
-        entry.state = QueueEntry.READY;
         Message m = entry.message();
-        boolean pageable = pager != null && journal != null && m.persistent() && m.id() >= 0;
-        boolean spillNow = spill != null && spill.advised();
-        if (!paged.isEmpty() || ((pageable || spillNow) && (ready.size() >= residentReadyLimit
-                || readyBytes >= residentReadyBytes))) {
-            if (pageable) {
-                // The log holds the contents (its writer keeps its own slices until written).
-                paged.addPaged(entry.seq, m.id(), entry.redelivered);
-                entry.state = QueueEntry.GONE;
-                m.release();
-            } else if (!spillNow || !spillOut(entry)) {
-                paged.addResident(entry);
+        Lane lane = lanes.laneFor(m.priority());
+        entry.seq = lane.nextSeq++;
+        entry.state = QueueEntry.READY;
+        readyCount++;
+        int size = trackSizes ? m.bodySize() : -1;
+        if (paging.offer(lane, entry, journal != null, residentCount, residentBytes, size)) {
+            if (trackSizes) {
+                readyBytes += size;
             }
             return;
         }
-        addReady(entry);
+        lane.ready.addLast(entry);
+        countResident(entry, 1);
     }
 
-    /** Writes a message the journal cannot page out to the spill; false (kept resident) if that fails. */
-    private boolean spillOut(QueueEntry entry) {
-        if (spill == null || spillFailed) {
-            return false;
+    private void countResident(QueueEntry entry, int sign) {
+        int size = entry.message().bodySize();
+        residentCount += sign;
+        residentBytes += sign * (long) size;
+        readyBytes += sign * (long) size;
+    }
+
+    /** Takes the oldest in-memory ready entry of the lane, paging one in when only paged ones are left. */
+    private QueueEntry pollReady(Lane lane) {
+        QueueEntry entry = lane.ready.pollFirst();
+        if (entry != null) {
+            countResident(entry, -1);
+            readyCount--;
+            return entry;
         }
-        Message m = entry.message();
-        long position;
-        try {
-            position = spill.write(m);
-        } catch (RuntimeException e) {
-            LOG.warn("Keeping {}'s overflow in memory from now on: cannot page it out: {}", queue, e.toString());
-            spillFailed = true;
-            return false;
-        }
-        paged.addPaged(entry.seq, position | PagedTail.SPILLED, entry.redelivered);
-        entry.state = QueueEntry.GONE;
-        m.release();
-        return true;
-    }
-
-    private void addReady(QueueEntry entry) {
-        ready.addLast(entry);
-        readyBytes += entry.message().bodySize();
-    }
-
-    /** The oldest ready entry in memory, paging one in when only paged ones are left. */
-    private QueueEntry pollReady() {
-        QueueEntry entry = ready.pollFirst();
-        while (entry == null && !paged.isEmpty()) {
-            entry = pageIn();
+        while (!lane.paged.isEmpty()) {
+            long before = lane.paged.bytes();
+            entry = paging.pageIn(lane, journal);
+            readyCount--;
+            if (trackSizes) {
+                readyBytes -= before - lane.paged.bytes();
+            }
             if (entry != null) {
                 return entry;
             }
         }
-        if (entry != null) {
-            readyBytes -= entry.message().bodySize();
-        }
-        return entry;
-    }
-
-    /** Null if the message could not be read back (then it is dropped, with a WARN). */
-    private QueueEntry pageIn() {
-        long seq = paged.headSeq();
-        long value = paged.peek();
-        QueueEntry resident = paged.poll();
-        if (resident != null) {
-            return resident;
-        }
-        long id = PagedTail.position(value);
-        boolean spilled = PagedTail.spilled(value);
-        Message m;
-        try {
-            m = spilled ? spill.read(id) : pager.read(id);
-        } catch (RuntimeException e) {
-            LOG.warn("Dropping message {} of {}: cannot read it back from the {}: {}", id, queue,
-                    spilled ? "transient log" : "log", e.toString());
-            forgetPaged(value);
-            return null;
-        }
-        QueueEntry entry = new QueueEntry(queue, m, null);
-        entry.seq = seq;
-        entry.redelivered = PagedTail.redelivered(value);
-        entry.state = QueueEntry.READY;
-        return entry;
+        return null;
     }
 
     /**
-     * Takes the oldest ready entry for delivery, or null. A no-ack taker now owns the entry's Message
-     * reference; otherwise the entry is unacked until settled or requeued.
+     * Lets expired heads go from the lane delivery takes from next, until its head is live; false when nothing is
+     * ready. Strictly past expiry only: a message due this very millisecond may still go to a waiting consumer (TTL 0).
+     */
+    boolean dropExpiredNext() {
+        Lane lane;
+        while ((lane = lanes.highest()) != null) {
+            long expiresAt = lane.headExpiry();
+            if (expiresAt == Message.NEVER || clock == null || clock.getAsLong() <= expiresAt) {
+                return true;
+            }
+            dropHead(lane, DeadReason.EXPIRED);
+        }
+        return false;
+    }
+
+    /**
+     * Takes the next ready entry for delivery (highest lane, oldest first), or null; the caller let expired heads go
+     * first. A no-ack taker now owns the entry's Message reference; otherwise the entry is unacked until settled or
+     * requeued.
      */
     QueueEntry take(boolean noAck) {
-        QueueEntry entry = pollReady();
-        if (entry == null) {
-            return null;
+        Lane lane;
+        while ((lane = lanes.highest()) != null) {
+            QueueEntry entry = pollReady(lane);
+            if (entry == null) {
+                continue; // unreadable paged messages were dropped
+            }
+            if (noAck) {
+                entry.state = QueueEntry.GONE;
+                journalRemoval(entry);
+            } else {
+                entry.state = QueueEntry.UNACKED;
+                unacked++;
+            }
+            return entry;
         }
-        if (noAck) {
-            entry.state = QueueEntry.GONE;
-            journalRemoval(entry);
-        } else {
-            entry.state = QueueEntry.UNACKED;
-            unacked++;
-        }
-        return entry;
+        return null;
     }
 
     /** Undoes {@link #take} after a delivery that failed: the message was not handed over. */
@@ -200,21 +192,32 @@ final class QueueContents {
         insertReady(entry);
     }
 
-    /** Back among the in-memory ready entries: its seq is before every paged one. */
+    /** Back among its lane's in-memory ready entries: its seq is before every paged one. */
     private void insertReady(QueueEntry entry) {
-        ready.insert(entry);
-        readyBytes += entry.message().bodySize();
+        lanes.laneFor(entry.message().priority()).ready.insert(entry);
+        countResident(entry, 1);
+        readyCount++;
     }
 
-    /** Ack or discard: an unacked entry leaves the queue. Anything else is ignored. */
+    /** Ack: an unacked entry leaves the queue. Anything else is ignored. */
     void settle(QueueEntry entry) {
         if (leaveUnacked(entry)) {
             release(entry);
         }
     }
 
-    /** An unacked entry returns to its place, marked redelivered; after deletion it is released instead. */
-    void requeue(QueueEntry entry, boolean queueDeleted) {
+    /** Rejected without requeue: an unacked entry leaves the queue, dead-lettered if it has a DLX. */
+    void discard(QueueEntry entry) {
+        if (leaveUnacked(entry)) {
+            letGo(entry, DeadReason.REJECTED);
+        }
+    }
+
+    /**
+     * An unacked entry returns to its place, marked redelivered; after deletion it is released instead, and past the
+     * delivery limit ({@code deliveryLimit >= 0}) it is dead-lettered or dropped.
+     */
+    void requeue(QueueEntry entry, boolean queueDeleted, long deliveryLimit) {
         if (!leaveUnacked(entry)) {
             return;
         }
@@ -224,38 +227,140 @@ final class QueueContents {
         }
         entry.redelivered = true;
         entry.deliveryCount++;
+        if (deliveryLimit >= 0 && entry.deliveryCount > deliveryLimit) {
+            letGo(entry, DeadReason.DELIVERY_LIMIT);
+            return;
+        }
         entry.state = QueueEntry.READY;
         insertReady(entry);
     }
 
-    /** Releases every ready entry (purge, delete) and returns how many there were. */
-    int dropReady() {
-        int dropped = readyCount();
-        QueueEntry entry;
-        while ((entry = ready.pollFirst()) != null) {
+    /**
+     * An unacked entry leaves to wait for a delayed retry: {@code scheduler} is offered the message (with a reference
+     * of its own); if it declines (retries exhausted) the message is dead-lettered as rejected, or dropped.
+     */
+    void retry(QueueEntry entry, RedeliveryScheduler scheduler, RetryPolicy policy) {
+        if (!leaveUnacked(entry)) {
+            return;
+        }
+        Message m = entry.message().retain();
+        boolean scheduled;
+        try {
+            scheduled = scheduler.schedule(queue, m, policy);
+        } catch (RuntimeException e) {
+            m.release();
+            throw e;
+        }
+        if (scheduled) {
             release(entry);
+        } else {
+            m.release();
+            letGo(entry, DeadReason.REJECTED);
         }
-        readyBytes = 0;
-        while (!paged.isEmpty()) {
-            long value = paged.peek();
-            QueueEntry resident = paged.poll();
-            if (resident != null) {
-                release(resident);
-            } else {
-                forgetPaged(value);
-            }
-        }
-        return dropped;
     }
 
-    /** A paged-out message leaves for good without being read: ack it in the log, or free its spill record. */
-    private void forgetPaged(long value) {
-        long id = PagedTail.position(value);
-        if (PagedTail.spilled(value)) {
-            spill.discard(id);
-        } else if (journal != null) {
-            journal.removed(id);
+    /** The message leaves for {@code reason}: dead-lettered first when the queue has a DLX, then released. */
+    void letGo(QueueEntry entry, DeadReason reason) {
+        if (deadLetters != null) {
+            deadLetters.send(entry.message(), reason);
         }
+        release(entry);
+    }
+
+    /** Removes the next message to be delivered (the highest lane's head) for {@code reason}; false if none. */
+    boolean dropHead(DeadReason reason) {
+        Lane lane = lanes.highest();
+        if (lane == null) {
+            return false;
+        }
+        dropHead(lane, reason);
+        return true;
+    }
+
+    /** Lets go of a lane's head; a paged one is read back only to be dead-lettered. */
+    private void dropHead(Lane lane, DeadReason reason) {
+        if (!lane.ready.isEmpty() || deadLetters != null) {
+            QueueEntry entry = pollReady(lane);
+            if (entry != null) {
+                letGo(entry, reason);
+            }
+            return;
+        }
+        long value = lane.paged.peek();
+        long before = lane.paged.bytes();
+        QueueEntry resident = lane.paged.poll();
+        readyCount--;
+        if (trackSizes) {
+            readyBytes -= before - lane.paged.bytes();
+        }
+        if (resident != null) {
+            release(resident);
+        } else {
+            paging.forget(value, journal);
+        }
+    }
+
+    /**
+     * Lets go of every lane head that has expired by {@code now} (at or past its expiry), and returns the earliest
+     * expiry of the heads left, {@link Message#NEVER} if none.
+     */
+    long dropExpired(long now) {
+        long earliest = Message.NEVER;
+        for (int i = lanes.top(); i >= 0; i--) {
+            Lane lane = lanes.at(i);
+            if (lane == null) {
+                continue;
+            }
+            while (!lane.isEmpty()) {
+                long expiresAt = lane.headExpiry();
+                if (expiresAt > now) {
+                    earliest = Math.min(earliest, expiresAt);
+                    break;
+                }
+                dropHead(lane, DeadReason.EXPIRED);
+            }
+        }
+        return earliest;
+    }
+
+    /** Whether some lane's head has an expiry (then {@link #dropExpired} needs the time). */
+    boolean headsMayExpire() {
+        for (int i = lanes.top(); i >= 0; i--) {
+            Lane lane = lanes.at(i);
+            if (lane != null && !lane.isEmpty() && lane.headExpiry() != Message.NEVER) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Releases every ready entry (purge, delete) and returns how many there were. */
+    int dropReady() {
+        int dropped = readyCount;
+        for (int i = lanes.levels() - 1; i >= 0; i--) {
+            Lane lane = lanes.at(i);
+            if (lane == null) {
+                continue;
+            }
+            QueueEntry entry;
+            while ((entry = lane.ready.pollFirst()) != null) {
+                release(entry);
+            }
+            while (!lane.paged.isEmpty()) {
+                long value = lane.paged.peek();
+                QueueEntry resident = lane.paged.poll();
+                if (resident != null) {
+                    release(resident);
+                } else {
+                    paging.forget(value, journal);
+                }
+            }
+        }
+        readyCount = 0;
+        residentCount = 0;
+        residentBytes = 0;
+        readyBytes = 0;
+        return dropped;
     }
 
     /** An entry the queue will not keep (enqueued after deletion, acked, discarded...). */

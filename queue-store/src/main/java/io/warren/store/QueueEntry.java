@@ -21,12 +21,15 @@ public final class QueueEntry {
     static final int OP_ACK = 2;
     static final int OP_REQUEUE = 3;
     static final int OP_DISCARD = 4;
+    static final int OP_NACK_REQUEUE = 5;
 
     private final MessageQueue queue;
     private final Message message;
     long seq = -1;
     boolean redelivered;
     int deliveryCount;
+    /** Epoch ms after which it is never delivered here (its own expiration or the queue's TTL); NEVER for none. */
+    long expiresAt = Message.NEVER;
     int state = NEW;
     /** Only until the enqueue is processed: entries are kept long, callbacks should not be. */
     EnqueueOutcome outcome;
@@ -56,6 +59,11 @@ public final class QueueEntry {
 
     public boolean redelivered() {
         return redelivered;
+    }
+
+    /** When the message expires in this queue (epoch ms), {@link Message#NEVER} if it does not. */
+    public long expiresAt() {
+        return expiresAt;
     }
 
     /** How many times the message came back to the queue (requeued) without being acked. */

@@ -27,6 +27,12 @@ public final class BrokerRecovery {
 
   public static void recover(MessageStore store, DefinitionLog definitions, Map<String, BrokerVhost> vhosts)
       throws IOException {
+    recover(store, definitions, vhosts, null);
+  }
+
+  /** As above, re-scheduling the delayed messages and retries of every configured vhost into {@code schedule}. */
+  public static void recover(MessageStore store, DefinitionLog definitions, Map<String, BrokerVhost> vhosts,
+      io.warren.server.schedule.Schedule schedule) throws IOException {
     long started = System.nanoTime();
     DefinitionModel model = new DefinitionModel();
     int queues = 0;
@@ -44,12 +50,21 @@ public final class BrokerRecovery {
         restoreDefinitions(vhost, defs);
         for (QueueSettings s : defs.queues.values()) {
           DeclaredQueue q = vhost.queue(s.name());
-          long[] held = recovered.takeIds(vhost.name(), s.name());
-          if (held.length > 0) {
-            q.queue().restorePaged(held);
+          RecoveredMessages.RecoveredQueue held = recovered.takeQueue(vhost.name(), s.name());
+          if (held.size() > 0) {
+            q.queue().restore(held);
           }
-          messages += held.length;
+          messages += held.size();
           queues++;
+        }
+      }
+      if (schedule != null) {
+        for (BrokerVhost vhost : vhosts.values()) {
+          var scheduled = recovered.takeQueue(vhost.name(), io.warren.server.schedule.Schedule.QUEUE);
+          schedule.restore(vhost, scheduled);
+          if (scheduled.size() > 0) {
+            LOG.info("Recovered {} scheduled message(s) in vhost '{}'", scheduled.size(), vhost.name());
+          }
         }
       }
     }

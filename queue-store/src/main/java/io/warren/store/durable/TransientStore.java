@@ -31,12 +31,15 @@ import org.slf4j.LoggerFactory;
  * confirmed once enqueued; "durable" here only means written). Each record is held by one queue until it is
  * read back or discarded; the segments wholly below the oldest held record are deleted every second, with
  * the same {@link LiveMessages} bookkeeping and {@link DurableLog#deleteSegmentsBefore} as the durable store.
+ * A record (type {@code MESSAGE}, version 2): version u8, priority u8, persistent u8, id i64, arrival i64, expiresAt
+ * i64, exchange and routing key (u16 length + UTF-8 each), properties length i32, properties, body.
  * Thread-safe.
  */
 public final class TransientStore implements MessageSpill, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TransientStore.class);
     static final int MESSAGE = 1;
-    private static final int VERSION = 1;
+    /** 2 adds arrival and expiresAt (the log is wiped on open, so no older record is ever read). */
+    private static final int VERSION = 2;
     /** Smaller than the durable log's segments, so that disk use follows a draining backlog closely. */
     public static final long SEGMENT_BYTES = 16L << 20;
 
@@ -85,7 +88,8 @@ public final class TransientStore implements MessageSpill, AutoCloseable {
     public long write(Message m) {
         ByteBuf head = alloc.buffer(64);
         try {
-            head.writeByte(VERSION).writeByte(m.priority()).writeBoolean(m.persistent()).writeLong(m.id());
+            head.writeByte(VERSION).writeByte(m.priority()).writeBoolean(m.persistent()).writeLong(m.id())
+                    .writeLong(m.arrival()).writeLong(m.expiresAt());
             writeStr(head, m.exchange());
             writeStr(head, m.routingKey());
             head.writeInt(m.rawProperties().readableBytes());
@@ -116,12 +120,14 @@ public final class TransientStore implements MessageSpill, AutoCloseable {
                 int priority = in.readUnsignedByte();
                 boolean persistent = in.readBoolean();
                 long id = in.readLong();
+                long arrival = in.readLong();
+                long expiresAt = in.readLong();
                 String exchange = readStr(in);
                 String routingKey = readStr(in);
                 int propsLen = in.readInt();
                 ByteBuf props = in.readRetainedSlice(propsLen);
                 ByteBuf body = in.readRetainedSlice(in.readableBytes());
-                return new Message(id, exchange, routingKey, props, body, persistent, priority);
+                return new Message(id, exchange, routingKey, props, body, persistent, priority, arrival, expiresAt);
             } finally {
                 r.release();
                 live.remove(position);
