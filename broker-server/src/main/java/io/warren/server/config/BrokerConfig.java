@@ -18,7 +18,18 @@ public record BrokerConfig(
     List<User> users,
     List<String> vhosts,
     List<Permission> permissions,
-    Residency residency) {
+    Residency residency,
+    Policies policies,
+    long consumerTimeoutMillis) {
+
+  /** RabbitMQ's default consumer acknowledgement timeout (30 minutes). */
+  public static final long DEFAULT_CONSUMER_TIMEOUT = 30 * 60 * 1000L;
+
+  public BrokerConfig(AmqpListener amqp, Path dataDir, ServerIdentity server, Limits limits, List<User> users,
+      List<String> vhosts, List<Permission> permissions, Residency residency) {
+    this(amqp, dataDir, server, limits, users, vhosts, permissions, residency, Policies.NONE,
+        DEFAULT_CONSUMER_TIMEOUT);
+  }
 
   /** The built-in window: big enough that a consumer lagging by a burst is still served from memory. */
   public static final Residency DEFAULT_RESIDENCY = new Residency(16384, 64L << 20, 0.2);
@@ -30,6 +41,11 @@ public record BrokerConfig(
 
   public BrokerConfig {
     Objects.requireNonNull(residency, "residency");
+    Objects.requireNonNull(policies, "policies");
+    if (consumerTimeoutMillis < 1) {
+      throw new IllegalArgumentException("warren.queues.consumer-timeout must be positive, got "
+          + consumerTimeoutMillis + " ms");
+    }
     Objects.requireNonNull(amqp, "amqp");
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(server, "server");
@@ -45,35 +61,58 @@ public record BrokerConfig(
         throw new IllegalArgumentException("permission for unknown vhost '" + p.vhost() + "'");
       }
     }
+    for (Policy p : policies.all()) {
+      if (!vhosts.contains(p.vhost())) {
+        throw new IllegalArgumentException("warren.policies: policy '" + p.name() + "' for unknown vhost '"
+            + p.vhost() + "'");
+      }
+    }
   }
 
   /** A copy listening on another port (tests use port 0). */
   public BrokerConfig withPort(int port) {
     return new BrokerConfig(
         new AmqpListener(amqp.bindAddress(), port, amqp.nativeTransport(), amqp.ioThreads()),
-        dataDir, server, limits, users, vhosts, permissions, residency);
+        dataDir, server, limits, users, vhosts, permissions, residency, policies,
+        consumerTimeoutMillis);
   }
 
   public BrokerConfig withDataDir(Path dir) {
-    return new BrokerConfig(amqp, dir, server, limits, users, vhosts, permissions, residency);
+    return new BrokerConfig(amqp, dir, server, limits, users, vhosts, permissions, residency, policies,
+        consumerTimeoutMillis);
   }
 
   public BrokerConfig withLimits(Limits newLimits) {
-    return new BrokerConfig(amqp, dataDir, server, newLimits, users, vhosts, permissions, residency);
+    return new BrokerConfig(amqp, dataDir, server, newLimits, users, vhosts, permissions, residency, policies,
+        consumerTimeoutMillis);
   }
 
   public BrokerConfig withAccess(List<User> newUsers, List<String> newVhosts, List<Permission> newPermissions) {
-    return new BrokerConfig(amqp, dataDir, server, limits, newUsers, newVhosts, newPermissions, residency);
+    return new BrokerConfig(amqp, dataDir, server, limits, newUsers, newVhosts, newPermissions, residency, policies,
+        consumerTimeoutMillis);
   }
 
   /** A copy keeping another amount of each queue's backlog in memory. */
   public BrokerConfig withResidency(Residency newResidency) {
-    return new BrokerConfig(amqp, dataDir, server, limits, users, vhosts, permissions, newResidency);
+    return new BrokerConfig(amqp, dataDir, server, limits, users, vhosts, permissions, newResidency, policies,
+        consumerTimeoutMillis);
+  }
+
+  /** A copy with these policies (tests). */
+  public BrokerConfig withPolicies(Policies newPolicies) {
+    return new BrokerConfig(amqp, dataDir, server, limits, users, vhosts, permissions, residency, newPolicies,
+        consumerTimeoutMillis);
+  }
+
+  /** A copy with another default consumer acknowledgement timeout (ms). */
+  public BrokerConfig withConsumerTimeout(long millis) {
+    return new BrokerConfig(amqp, dataDir, server, limits, users, vhosts, permissions, residency, policies, millis);
   }
 
   /** A copy advertising another product, version or cluster name in connection.start. */
   public BrokerConfig withServer(ServerIdentity newServer) {
-    return new BrokerConfig(amqp, dataDir, newServer, limits, users, vhosts, permissions, residency);
+    return new BrokerConfig(amqp, dataDir, newServer, limits, users, vhosts, permissions, residency, policies,
+        consumerTimeoutMillis);
   }
 
   /** The AMQP listener. */

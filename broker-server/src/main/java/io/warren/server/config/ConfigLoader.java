@@ -115,9 +115,11 @@ public final class ConfigLoader {
         throw new IllegalArgumentException("invalid configuration: warren.queues.resident-messages and "
             + "warren.queues.resident-bytes must be positive");
       }
+      Policies policies = new Policies(entries(c, "warren.policies", Policy::parse));
+      long consumerTimeout = c.getDuration("warren.queues.consumer-timeout", TimeUnit.MILLISECONDS);
       return new BrokerConfig(amqp, Path.of(c.getString("warren.data-dir")), server, limits, users,
           c.getStringList("warren.vhosts"), permissions, new Residency(residentMessages, residentBytes,
-          c.getDouble("warren.queues.spill-watermark")));
+          c.getDouble("warren.queues.spill-watermark")), policies, consumerTimeout);
     } catch (ConfigException e) {
       throw new IllegalArgumentException("invalid configuration: " + e.getMessage(), e);
     }

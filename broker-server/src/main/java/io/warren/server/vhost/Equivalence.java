@@ -17,7 +17,9 @@ final class Equivalence {
    */
   static final List<String> QUEUE_ARGUMENTS = List.of("x-expires", "x-message-ttl", "x-dead-letter-exchange",
       "x-dead-letter-routing-key", "x-max-length", "x-max-length-bytes", "x-max-priority", "x-overflow",
-      "x-queue-mode", "x-queue-version", "x-single-active-consumer", "x-queue-type", "x-queue-master-locator");
+      "x-queue-mode", "x-queue-version", "x-single-active-consumer", "x-queue-type", "x-queue-master-locator",
+      // RabbitMQ's quorum queues check x-delivery-limit; Warren's x-retry-* change behaviour as much (an extension)
+      "x-delivery-limit", "x-retry-max", "x-retry-initial-delay", "x-retry-multiplier", "x-retry-max-delay");
 
   private Equivalence() {}
 
