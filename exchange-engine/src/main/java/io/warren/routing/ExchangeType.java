@@ -10,7 +10,12 @@ public enum ExchangeType {
     DIRECT("direct"),
     FANOUT("fanout"),
     TOPIC("topic"),
-    HEADERS("headers");
+    HEADERS("headers"),
+    /**
+     * RabbitMQ's delayed-message plugin type: routes like the type named by its {@code x-delayed-type} argument
+     * ({@link Exchange#routingType()}); the broker holds messages carrying {@code x-delay} until they are due.
+     */
+    X_DELAYED_MESSAGE("x-delayed-message");
 
     private final String wireName;
 
@@ -53,6 +58,7 @@ public enum ExchangeType {
             case FANOUT -> FanoutTable.of(bindings);
             case TOPIC -> TopicTable.of(bindings, previous, generation);
             case HEADERS -> HeadersTable.of(bindings);
+            case X_DELAYED_MESSAGE -> throw new IllegalStateException("a delayed exchange routes as its x-delayed-type");
         };
     }
 

@@ -33,7 +33,7 @@ final class TopologyEdit {
     }
 
     void addExchange(Exchange exchange) {
-        BindingTable table = exchange.type().newTable(List.of(), null, generation);
+        BindingTable table = exchange.routingType().newTable(List.of(), null, generation);
         entries.put(exchange.name(), new ExchangeEntry(exchange, List.of(), table));
     }
 
@@ -82,7 +82,7 @@ final class TopologyEdit {
         changed.forEach((name, bindings) -> {
             ExchangeEntry old = entries.get(name);
             if (old == null) return;
-            BindingTable table = old.exchange().type().newTable(bindings, old.table(), generation);
+            BindingTable table = old.exchange().routingType().newTable(bindings, old.table(), generation);
             entries.put(name, new ExchangeEntry(old.exchange(), List.copyOf(bindings), table));
         });
         return new Topology(vhost, Collections.unmodifiableMap(entries), generation);

@@ -72,6 +72,7 @@ public final class VirtualHost {
                         "exchange name '" + requested.name() + "' contains reserved prefix 'amq.*'");
             }
             checkAlternateExchangeType(requested);
+            requested.routingType(); // the delayed-message plugin validates x-delayed-type of a new exchange only
             TopologyEdit edit = edit();
             edit.addExchange(requested);
             topology = edit.build();
@@ -117,7 +118,7 @@ public final class VirtualHost {
     public boolean bind(Binding binding) {
         synchronized (lock) {
             ExchangeEntry source = checkEnds(binding);
-            source.exchange().type().validate(binding);
+            source.exchange().routingType().validate(binding);
             TopologyEdit edit = edit();
             if (!edit.addBinding(binding)) return false;
             topology = edit.build();

@@ -1,0 +1,81 @@
+package io.warren.server.schedule;
+
+import java.util.Arrays;
+
+/**
+ * The scheduled messages in memory: a binary min-heap of (due, entry) pairs held in two {@code long[]}s, 16 bytes
+ * per message and no object per message, so millions of scheduled messages cost tens of MB, never their bodies.
+ * Ordered by due time, then by entry (the log position in its low bits, so messages due at the same millisecond fire
+ * in publish order). Not thread-safe: its owner guards it.
+ */
+final class DueHeap {
+  private long[] dues = new long[1024];
+  private long[] entries = new long[1024];
+  private int size;
+
+  int size() {
+    return size;
+  }
+
+  /** The earliest due time; only when not empty. */
+  long peekDue() {
+    return dues[0];
+  }
+
+  long peekEntry() {
+    return entries[0];
+  }
+
+  void add(long due, long entry) {
+    if (size == dues.length) {
+      dues = Arrays.copyOf(dues, size * 2);
+      entries = Arrays.copyOf(entries, size * 2);
+    }
+    int i = size++;
+    while (i > 0) {
+      int parent = (i - 1) >>> 1;
+      if (!less(due, entry, dues[parent], entries[parent])) {
+        break;
+      }
+      dues[i] = dues[parent];
+      entries[i] = entries[parent];
+      i = parent;
+    }
+    dues[i] = due;
+    entries[i] = entry;
+  }
+
+  /** Removes the earliest; read it with {@link #peekDue}/{@link #peekEntry} first. */
+  void poll() {
+    int last = --size;
+    long due = dues[last];
+    long entry = entries[last];
+    int i = 0;
+    int half = last >>> 1;
+    while (i < half) {
+      int child = 2 * i + 1;
+      int right = child + 1;
+      if (right < last && less(dues[right], entries[right], dues[child], entries[child])) {
+        child = right;
+      }
+      if (!less(dues[child], entries[child], due, entry)) {
+        break;
+      }
+      dues[i] = dues[child];
+      entries[i] = entries[child];
+      i = child;
+    }
+    if (last > 0) {
+      dues[i] = due;
+      entries[i] = entry;
+    }
+    if (size == 0 && dues.length > 1 << 16) { // give a drained burst's memory back
+      dues = new long[1024];
+      entries = new long[1024];
+    }
+  }
+
+  private static boolean less(long dueA, long entryA, long dueB, long entryB) {
+    return dueA < dueB || dueA == dueB && entryA < entryB;
+  }
+}
