@@ -8,6 +8,7 @@ import io.warren.server.flow.DiskAlarm;
 import io.warren.server.flow.MemoryAlarm;
 import io.warren.server.flow.ResourceAlarm;
 import io.warren.server.net.AmqpServer;
+import io.warren.server.schedule.Schedule;
 import io.warren.server.vhost.BrokerVhost;
 import io.warren.store.durable.MessageStore;
 import io.warren.store.durable.TransientStore;
@@ -39,8 +40,12 @@ public final class Broker implements AutoCloseable {
   private final MemoryAlarm memoryAlarm;
   private final DiskAlarm diskAlarm;
   private final MessageStore store;
+  /** Wakes queues for TTL expiry and x-expires; tasks only post to a queue's executor. */
+  private final java.util.concurrent.ScheduledExecutorService timer;
   /** Transient messages paged out by backlogged queues; wiped at startup and shutdown. */
   private final TransientStore transients;
+  /** Delayed messages and retries waiting for their due time (durable, in the store). */
+  private final Schedule schedule;
 
   private Broker(BrokerConfig config, Clock clock, MessageStore store, TransientStore transients,
       LongSupplier freeDisk) {
@@ -56,6 +61,13 @@ public final class Broker implements AutoCloseable {
       map.put(name, new BrokerVhost(name, queuePool, definitions, transients, config.residency()));
     }
     this.vhosts = Map.copyOf(map);
+    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "warren-queue-timer");
+      t.setDaemon(true);
+      return t;
+    });
+    this.schedule = new Schedule(store, clock, map);
+    wireQueueFeatures(clock);
     this.memoryAlarm = new MemoryAlarm(config.limits().memoryHighWatermark());
     double spillWatermark = config.residency().spillWatermark();
     if (transients != null) {
@@ -65,6 +77,24 @@ public final class Broker implements AutoCloseable {
     this.diskAlarm = freeDisk == null ? new DiskAlarm(config.dataDir(), diskLimit)
         : new DiskAlarm(diskLimit, freeDisk);
     this.server = new AmqpServer(this, clock);
+  }
+
+  /**
+   * Gives every vhost its queue-feature function (arguments over policies) and hooks, before recovery restores any
+   * queue.
+   */
+  private void wireQueueFeatures(Clock clock) {
+    for (BrokerVhost v : vhosts.values()) {
+      io.warren.server.config.Policies policies = config.policies().forVhost(v.name());
+      String vhostName = v.name();
+      // DLX: this vhost's dead-letter sink (x-death headers, cycles, republish)
+      io.warren.store.DeadLetterSink deadLetters = new io.warren.server.deadletter.DeadLetters(v, clock);
+      // DELAY: the redelivery scheduler for x-retry-* queues (null requeues at once)
+      io.warren.store.RedeliveryScheduler retries =
+          new io.warren.server.schedule.RetryScheduler(schedule, vhosts::get);
+      v.queueFeatures(s -> io.warren.server.vhost.QueueArguments.features(s, vhostName, policies),
+          new io.warren.store.QueueHooks(clock::millis, timer, deadLetters, retries));
+    }
   }
 
   /** Starts a broker and binds its listener; fails with IllegalStateException if it cannot. */
@@ -131,13 +161,14 @@ public final class Broker implements AutoCloseable {
   private void recover() {
     List<BrokerVhost> all = List.copyOf(vhosts.values());
     try {
-      BrokerRecovery.recover(store, new DefinitionLog(store), vhosts);
+      BrokerRecovery.recover(store, new DefinitionLog(store), vhosts, schedule);
     } catch (IOException e) {
       throw new IllegalStateException("cannot read the message store in " + store.log().directory() + ": " + e, e);
     }
     // a fresh snapshot frees old segments whose only remaining content is superseded definitions
     DefinitionLog definitions = new DefinitionLog(store);
     store.startRetention(() -> definitions.writeSnapshot(all), 1000);
+    schedule.start();
   }
 
   private static void prepareDataDir(BrokerConfig config) {
@@ -170,6 +201,11 @@ public final class Broker implements AutoCloseable {
     return server.port();
   }
 
+  /** The durable schedule of delayed messages and retries. */
+  public Schedule schedule() {
+    return schedule;
+  }
+
   public MemoryAlarm memoryAlarm() {
     return memoryAlarm;
   }
@@ -186,6 +222,7 @@ public final class Broker implements AutoCloseable {
   @Override
   public void close() {
     server.close();
+    schedule.close(); // before the queues and the store: it publishes into them
     memoryAlarm.close();
     diskAlarm.close();
     // the connections are closed: free the queues' messages (durable ones stay in the log)
@@ -199,6 +236,7 @@ public final class Broker implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("Queues did not stop in time: {}", e.toString());
     }
+    timer.shutdownNow();
     queuePool.shutdown();
     try {
       if (!queuePool.awaitTermination(5, TimeUnit.SECONDS)) {

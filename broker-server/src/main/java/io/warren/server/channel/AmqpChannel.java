@@ -76,16 +76,18 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
   private String lastQueue;
   /** The method being executed, for errors that surface after an await. */
   private AmqpMethod current;
+  private final Clock clock;
 
   public AmqpChannel(AmqpConnection connection, int number, Clock clock) {
     this.connection = connection;
     this.number = number;
+    this.clock = clock;
     this.ctx = connection.context();
     this.assembler = new CommandAssembler(connection.broker().config().limits().maxMessageSize());
     var vhost = connection.vhost();
     var guard = new AccessGuard(connection.broker().accessControl(), connection.user().name(), vhost.name());
     this.definitions = new DefinitionMethods(this, vhost, guard, connection);
-    this.publisher = new Publisher(this, vhost, guard, connection.user().name());
+    this.publisher = new Publisher(this, vhost, guard, connection.user().name(), connection.broker().schedule());
     this.deliveries = new Deliveries(this, vhost, guard, connection);
   }
 
@@ -338,6 +340,23 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
         connection.frameMax(), buf -> ctx.write(buf, ctx.voidPromise()));
   }
 
+  /** Writes a delivery (deliver, get-ok) of a queue entry, with x-delivery-count if it came back before. */
+  void writeDelivery(AmqpMethod method, io.warren.store.QueueEntry entry) {
+    Message message = entry.message();
+    int count = entry.deliveryCount();
+    if (count == 0) {
+      writeContent(method, message);
+      return;
+    }
+    io.netty.buffer.ByteBuf props = DeliveryCount.withHeader(message.rawProperties(), count, ctx.alloc());
+    try {
+      FrameWriter.writeContent(ctx.alloc(), number, method, props, message.body(), connection.frameMax(),
+          buf -> ctx.write(buf, ctx.voidPromise()));
+    } finally {
+      props.release(); // the header frame holds a copy
+    }
+  }
+
   void sendReturn(BasicReturn method, Message message) {
     if (state == State.OPEN) {
       writeContent(method, message);
@@ -374,6 +393,26 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
       }
       ctx.flush();
     }, ctx.executor());
+  }
+
+  int number() {
+    return number;
+  }
+
+  /** The broker's default consumer acknowledgement timeout (ms). */
+  long consumerTimeout() {
+    return connection.broker().config().consumerTimeoutMillis();
+  }
+
+  /** A channel error found outside a method's execution (an acknowledgement timeout): channel.close now. */
+  void closeWithTimeout(AmqpProtocolException e) {
+    closeWithError(e);
+    ctx.flush();
+  }
+
+  /** The broker's clock: message arrival times, acknowledgement timeouts. */
+  Clock clock() {
+    return clock;
   }
 
   EventExecutor eventLoop() {

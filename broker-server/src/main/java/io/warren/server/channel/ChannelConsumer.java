@@ -24,6 +24,8 @@ final class ChannelConsumer implements QueueConsumer {
   private final AtomicBoolean starved = new AtomicBoolean();
   /** False until basic.consume-ok is written: a delivery must never overtake it. */
   private volatile boolean active;
+  /** Cancelled for an acknowledgement timeout; event loop only. */
+  private boolean timedOut;
 
   ChannelConsumer(String tag, MessageQueue queue, boolean noAck, boolean exclusive, int priority, Credit own,
       Credit channelWide, Outbound outbound, Map<String, Object> arguments) {
@@ -111,6 +113,15 @@ final class ChannelConsumer implements QueueConsumer {
   void settled() {
     own.giveBack();
     channelWide.giveBack();
+  }
+
+  /** Cancelled by the channel for an acknowledgement timeout; deliveries still on their way are given back. */
+  void timeOut() {
+    timedOut = true;
+  }
+
+  boolean timedOut() {
+    return timedOut;
   }
 
   /** consume-ok is written: deliveries may follow it. */

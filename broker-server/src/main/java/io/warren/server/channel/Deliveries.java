@@ -48,6 +48,7 @@ final class Deliveries implements Outbound.Sink {
   private final UnackedDeliveries unacked = new UnackedDeliveries();
   private final Credit channelCredit = new Credit(0);
   private final Outbound outbound;
+  private final AckTimeouts ackTimeouts;
   private int consumerPrefetch;
   private long nextTag = 1;
   private boolean closed;
@@ -58,6 +59,8 @@ final class Deliveries implements Outbound.Sink {
     this.guard = guard;
     this.connection = connection;
     this.outbound = new Outbound(channel.eventLoop(), channel::isWritable, this);
+    this.ackTimeouts = new AckTimeouts(channel.eventLoop(), channel.clock(), channel.consumerTimeout(),
+        this::checkAckTimeouts);
   }
 
   void qos(BasicQos m) {
@@ -158,11 +161,12 @@ final class Deliveries implements Outbound.Sink {
       }
       long tag = nextTag++;
       if (!m.noAck()) {
-        unacked.add(new Unacked(tag, e, null));
+        unacked.add(new Unacked(tag, e, null, ackTimeouts.now()));
+        ackTimeouts.delivered(e.queue());
       }
       Message msg = e.message();
-      channel.writeContent(new BasicGetOk(tag, e.redelivered(), msg.exchange(), msg.routingKey(), r.messageCount()),
-          msg);
+      channel.writeDelivery(new BasicGetOk(tag, e.redelivered(), msg.exchange(), msg.routingKey(), r.messageCount()),
+          e);
       if (m.noAck()) {
         msg.release();
       }
@@ -175,16 +179,18 @@ final class Deliveries implements Outbound.Sink {
   public void deliver(Outbound.Item item) {
     QueueEntry e = item.entry();
     ChannelConsumer c = item.consumer();
-    if (closed) {
+    if (closed || c.timedOut()) {
+      // a timed-out consumer's tag is unknown to the client since basic.cancel: never deliver under it again
       giveBack(e, c.noAck());
       return;
     }
     long tag = nextTag++;
     if (!c.noAck()) {
-      unacked.add(new Unacked(tag, e, c));
+      unacked.add(new Unacked(tag, e, c, ackTimeouts.now()));
+      ackTimeouts.delivered(e.queue());
     }
     Message msg = e.message();
-    channel.writeContent(new BasicDeliver(c.tag(), tag, item.redelivered(), msg.exchange(), msg.routingKey()), msg);
+    channel.writeDelivery(new BasicDeliver(c.tag(), tag, item.redelivered(), msg.exchange(), msg.routingKey()), e);
     if (c.noAck()) {
       msg.release();
     }
@@ -233,7 +239,7 @@ final class Deliveries implements Outbound.Sink {
       }
       done = List.of(u);
     }
-    apply(done, ack, requeue);
+    apply(done, ack, requeue, true);
     return done;
   }
 
@@ -259,16 +265,19 @@ final class Deliveries implements Outbound.Sink {
     if (!requeue) {
       throw new ConnectionException(ReplyCode.NOT_IMPLEMENTED, "requeue=false", 60, 110);
     }
-    apply(unacked.removeAll(), false, true);
+    apply(unacked.removeAll(), false, true, false);
   }
 
-  private void apply(List<Unacked> done, boolean ack, boolean requeue) {
+  /** @param rejected a consumer's nack/reject (a requeue may be delayed by x-retry-*), not a recover */
+  private void apply(List<Unacked> done, boolean ack, boolean requeue, boolean rejected) {
     if (done.isEmpty()) {
       return;
     }
     forEachQueue(done, (queue, entries) -> {
       if (ack) {
         queue.ack(entries);
+      } else if (requeue && rejected) {
+        queue.nackRequeue(entries);
       } else if (requeue) {
         queue.requeue(entries);
       } else {
@@ -303,12 +312,61 @@ final class Deliveries implements Outbound.Sink {
     consumers.values().forEach(ChannelConsumer::wakeIfStarved);
   }
 
+  // ---- consumer acknowledgement timeout ---------------------------------------------------------------------------
+
+  /**
+   * Cancels each consumer with a delivery unacked past its timeout (basic.cancel to the client, its unacked messages
+   * requeued), as RabbitMQ does for clients that support consumer cancel notifications; the channel and its other
+   * consumers carry on. An overdue basic.get has no consumer to cancel: the channel is closed, as in RabbitMQ.
+   */
+  private void checkAckTimeouts() {
+    if (closed || unacked.isEmpty()) {
+      return; // the next unacked delivery re-arms the check
+    }
+    List<Unacked> overdue = unacked.overdue(ackTimeouts.now(), ackTimeouts.shortest(),
+        u -> ackTimeouts.timeoutOf(u.entry().queue()));
+    for (Unacked u : overdue) {
+      if (u.consumer() == null) {
+        channel.closeWithTimeout(new ChannelException(ReplyCode.PRECONDITION_FAILED, "delivery acknowledgement on "
+            + "channel " + channel.number() + " timed out. Timeout value used: "
+            + ackTimeouts.timeoutOf(u.entry().queue()) + " ms. This timeout value can be configured, see consumers "
+            + "doc guide to learn more"));
+        return;
+      }
+      timeOut(u.consumer());
+    }
+    if (!unacked.isEmpty()) {
+      ackTimeouts.rearm();
+    }
+  }
+
+  private void timeOut(ChannelConsumer c) {
+    if (consumers.get(c.tag()) != c) {
+      return; // already cancelled (an earlier overdue delivery of the same consumer)
+    }
+    consumers.remove(c.tag());
+    c.timeOut();
+    // removed before its messages are requeued (both run in order on the queue), so they go to other consumers
+    c.queue().removeConsumer(c);
+    List<Unacked> its = unacked.removeOf(c);
+    forEachQueue(its, MessageQueue::requeue);
+    for (Unacked u : its) {
+      c.settled();
+    }
+    channel.reply(new BasicCancel(c.tag(), true));
+    channel.flush();
+    for (ChannelConsumer other : consumers.values()) {
+      other.wakeIfStarved();
+    }
+  }
+
   /** The channel is closing: stop consumers and requeue everything unacked, in order. */
   void close() {
     if (closed) {
       return;
     }
     closed = true;
+    ackTimeouts.close();
     for (ChannelConsumer c : consumers.values()) {
       c.queue().removeConsumer(c);
     }

@@ -29,8 +29,17 @@ final class Publisher {
   private final String userName;
   /** The last exchange checked for write access: publishers usually stick to one. */
   private String permittedExchange;
+  /** x-delayed-message exchanges: messages with x-delay go to the schedule instead of the queues. */
+  private final DelayedPublishes delayed;
 
   Publisher(AmqpChannel channel, BrokerVhost vhost, AccessGuard guard, String userName) {
+    this(channel, vhost, guard, userName, null);
+  }
+
+  /** @param schedule where delayed messages wait; null routes every message at once */
+  Publisher(AmqpChannel channel, BrokerVhost vhost, AccessGuard guard, String userName,
+      io.warren.server.schedule.Schedule schedule) {
+    this.delayed = new DelayedPublishes(channel, vhost, schedule);
     this.channel = channel;
     this.vhost = vhost;
     this.routing = vhost.routing();
@@ -72,10 +81,13 @@ final class Publisher {
     BasicProperties props;
     Map<String, Object> headers;
     RouteResult route;
+    long arrival = channel.clock().millis();
+    long expiresAt;
     try {
       props = command.properties();
       headers = props.headers() == null ? Map.of() : props.headers();
       checkUserId(props);
+      expiresAt = props.expiration() == null ? Message.NEVER : Expiration.expiresAt(props.expiration(), arrival);
       route = routing.route(m.exchange(), m.routingKey(), headers);
     } catch (RuntimeException e) {
       command.release();
@@ -90,6 +102,11 @@ final class Publisher {
     int prio = priority == null ? 0 : Math.max(0, Math.min(255, priority));
     ByteBuf body = command.body();
     command.header().release();
+    long delay = delayed.delayOf(m.exchange(), headers);
+    if (delay > 0) {
+      delayed.publish(m, props, headers, delay, route, prio, rawProperties, body, confirms);
+      return;
+    }
     Message message = null;
     try {
       // Looked up once: a queue deleted meanwhile must not leave a confirm waiting for an enqueue never made.
@@ -114,7 +131,7 @@ final class Publisher {
       long position = -1;
       if (props.persistent() && targets > 0 && vhost.store() != null) {
         try {
-          position = logPublish(m, prio, single, all, targets, rawProperties, body);
+          position = logPublish(m, prio, arrival, expiresAt, single, all, targets, rawProperties, body);
         } catch (io.warren.store.log.LogFailedException e) {
           // the log failed on a disk error: the message is not taken, and never confirmed (nack in confirm mode)
           if (confirms != null) {
@@ -123,7 +140,8 @@ final class Publisher {
           return;
         }
       }
-      message = new Message(position, m.exchange(), m.routingKey(), rawProperties, body, props.persistent(), prio);
+      message = new Message(position, m.exchange(), m.routingKey(), rawProperties, body, props.persistent(), prio,
+          arrival, expiresAt);
       if (targets == 0 && m.mandatory()) {
         channel.sendReturn(new BasicReturn(ReplyCode.NO_ROUTE.code(), "NO_ROUTE", m.exchange(), m.routingKey()),
             message);
@@ -153,8 +171,8 @@ final class Publisher {
    * Writes a persistent message once for all its durable target queues; returns its log position (the message id),
    * or -1 when none of the queues is durable. Never waits for the disk.
    */
-  private long logPublish(BasicPublish m, int priority, DeclaredQueue single, DeclaredQueue[] all, int count,
-      ByteBuf rawProperties, ByteBuf body) {
+  private long logPublish(BasicPublish m, int priority, long arrival, long expiresAt, DeclaredQueue single,
+      DeclaredQueue[] all, int count, ByteBuf rawProperties, ByteBuf body) {
     java.util.List<String> durable;
     if (count == 1) { // the usual case: no list to build
       durable = BrokerVhost.isDurable(single.settings()) ? java.util.List.of(single.name()) : java.util.List.of();
@@ -169,7 +187,8 @@ final class Publisher {
     if (durable.isEmpty()) {
       return -1;
     }
-    return vhost.store().publish(priority, vhost.name(), m.exchange(), m.routingKey(), durable, rawProperties, body);
+    return vhost.store().publish(priority, arrival, expiresAt, -1, vhost.name(), m.exchange(), m.routingKey(), durable,
+        rawProperties, body);
   }
 
   /** RabbitMQ refuses a user-id property that is not the connection's user. */

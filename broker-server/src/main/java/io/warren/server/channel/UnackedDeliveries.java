@@ -74,6 +74,51 @@ final class UnackedDeliveries {
     return removeUpTo(Long.MAX_VALUE);
   }
 
+  /**
+   * The deliveries unacked for longer than their timeout, oldest first (usually none: an empty list, no allocation).
+   * Deliveries are in delivery order, so the scan stops at the first one younger than {@code shortest}.
+   *
+   * @param shortest the shortest timeout any of these deliveries can have (ms)
+   */
+  List<Unacked> overdue(long now, long shortest, java.util.function.ToLongFunction<Unacked> timeoutOf) {
+    List<Unacked> out = List.of();
+    int mask = ring.length - 1;
+    for (int i = 0; i < size; i++) {
+      Unacked u = ring[(head + i) & mask];
+      if (u == null) {
+        continue;
+      }
+      long age = now - u.deliveredAt();
+      if (age < shortest) {
+        break;
+      }
+      if (age >= timeoutOf.applyAsLong(u)) {
+        if (out.isEmpty()) {
+          out = new ArrayList<>();
+        }
+        out.add(u);
+      }
+    }
+    return out;
+  }
+
+  /** Removes every delivery made to {@code consumer}, in order. */
+  List<Unacked> removeOf(ChannelConsumer consumer) {
+    List<Unacked> out = new ArrayList<>();
+    int mask = ring.length - 1;
+    for (int i = 0; i < size; i++) {
+      int slot = (head + i) & mask;
+      Unacked u = ring[slot];
+      if (u != null && u.consumer() == consumer) {
+        out.add(u);
+        ring[slot] = null;
+        live--;
+      }
+    }
+    trimHead();
+    return out;
+  }
+
   private int find(long tag) {
     int lo = 0;
     int hi = size - 1;

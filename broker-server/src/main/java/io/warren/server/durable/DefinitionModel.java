@@ -53,7 +53,9 @@ final class DefinitionModel implements MessageStore.DefinitionReplay {
         vh.bindings.add(DefinitionCodec.binding(cast(b)));
       }
     }
-    messages.retainQueues((vhost, queue) -> vhosts.containsKey(vhost) && vhosts.get(vhost).queues.containsKey(queue));
+    // the scheduler's pseudo-queue is no declared queue, but its messages stay
+    messages.retainQueues((vhost, queue) -> queue.equals(io.warren.server.schedule.Schedule.QUEUE)
+        || vhosts.containsKey(vhost) && vhosts.get(vhost).queues.containsKey(queue));
   }
 
   private void apply(Map<String, Object> m, RecoveredMessages messages) {

@@ -132,6 +132,7 @@ public final class BrokerVhost {
 
   public QueueDeclaration declarePassive(String queueName, Object connection) {
     DeclaredQueue q = requireQueue(queueName, connection);
+    q.queue().touch(); // a declare counts as use for x-expires, passive or not (as in RabbitMQ)
     return new QueueDeclaration(q, q.queue().messageCount(), q.queue().consumerCount(), false);
   }
 
@@ -156,6 +157,7 @@ public final class BrokerVhost {
       Equivalence.check("queue", cur.name(), name, "auto_delete", settings.autoDelete(), cur.autoDelete());
       Equivalence.checkArguments("queue", cur.name(), name, settings.arguments(), cur.arguments(),
           Equivalence.QUEUE_ARGUMENTS);
+      existing.queue().touch();
       return new QueueDeclaration(existing, existing.queue().messageCount(), existing.queue().consumerCount(), false);
     }
     DeclaredQueue declared = create(settings, owner);
@@ -167,14 +169,25 @@ public final class BrokerVhost {
 
   /** Recreates a durable queue found in the log at startup (not logged again). */
   public synchronized DeclaredQueue restore(QueueSettings settings) {
-    return create(settings, null);
+    try {
+      return create(settings, null);
+    } catch (ChannelException e) {
+      // declared before its arguments were checked: keep the queue and its messages, without the bad features
+      org.slf4j.LoggerFactory.getLogger(BrokerVhost.class).warn("Queue '{}' in vhost '{}' recovered without its "
+          + "arguments' features: {}", settings.name(), name, e.getMessage());
+      return create(settings, null, io.warren.store.QueueFeatures.NONE);
+    }
   }
 
   private DeclaredQueue create(QueueSettings settings, Object owner) {
+    // validated before anything is created: an invalid argument leaves no trace
+    return create(settings, owner, featuresOf.apply(settings));
+  }
+
+  private DeclaredQueue create(QueueSettings settings, Object owner, io.warren.store.QueueFeatures features) {
     QueueListener listener = this::forget;
     QueueJournal journal = definitions != null && isDurable(settings)
         ? definitions.store().journal(name, settings.name()) : null;
-    io.warren.store.QueueFeatures features = featuresOf.apply(settings);
     MessageQueue queue = new MessageQueue(name, settings,
         new SerialExecutor(queuePool, "queue " + name + "/" + settings.name()), listener, journal, spill, residency,
         hooks == null ? io.warren.store.QueueFeatures.NONE : features, hooks);

@@ -152,8 +152,11 @@ class LogCorruptionIT {
       int end = start + 16 + length;
       if (type == 2) {
         ByteBuffer p = log.duplicate().position(start + 16).limit(end);
-        p.get(); // version
+        int version = p.get();
         p.get(); // priority
+        if (version >= 2) {
+          p.position(p.position() + 24); // arrival, expiresAt, due
+        }
         str(p); // vhost
         str(p); // exchange
         str(p); // routing key

@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# Measures a TTL + dead-letter retry loop (work --reject--> wait(x-message-ttl) --expired--> work, ROUNDS times per
+# message, counted by x-death) on Warren and RabbitMQ and prints a side-by-side table. See bench/README.md.
+#
+#   bench/retry-loop.sh [--warren-uri URI] [--rabbit-uri URI] [--seconds N] [--rounds N] [--ttl MS]
+#                       [--inflight N] [--size BYTES] [--no-start-rabbit]
+set -euo pipefail
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+LIB="$BENCH_DIR/lib"
+
+WARREN_URI="amqp://guest:guest@127.0.0.1:5672"
+RABBIT_URI="amqp://guest:guest@127.0.0.1:${BENCH_RABBIT_PORT:-5673}"
+SECONDS_PER_RUN=10
+ROUNDS=5                                  # deliveries per message: ROUNDS-1 rejections, ROUNDS-1 expiries
+TTL=0                                     # wait queue's x-message-ttl (0: dead-lettered at once)
+INFLIGHT=200                              # messages kept in the loop
+SIZE=1000
+START_RABBIT=1
+PAUSE="${BENCH_PAUSE:-2}"
+JAVA_OPTS_TOOL="${BENCH_TOOL_JAVA_OPTS:--Xms256m -Xmx1g}"
+
+usage() { sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; }
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --warren-uri) WARREN_URI="$2"; shift 2 ;;
+    --rabbit-uri) RABBIT_URI="$2"; shift 2 ;;
+    --seconds) SECONDS_PER_RUN="$2"; shift 2 ;;
+    --rounds) ROUNDS="$2"; shift 2 ;;
+    --ttl) TTL="$2"; shift 2 ;;
+    --inflight) INFLIGHT="$2"; shift 2 ;;
+    --size) SIZE="$2"; shift 2 ;;
+    --no-start-rabbit) START_RABBIT=0; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+for v in SECONDS_PER_RUN ROUNDS INFLIGHT SIZE; do
+  [[ "${!v}" =~ ^[0-9]+$ && "${!v}" -gt 0 ]] || { echo "${v} must be a positive integer" >&2; exit 2; }
+done
+[[ "$TTL" =~ ^[0-9]+$ ]] || { echo "--ttl must be a non-negative integer" >&2; exit 2; }
+
+# ---------------------------------------------------------------- helpers (as in run.sh)
+log() { echo "[retry-loop.sh] $*" >&2; }
+uri_host() { local r="${1#*://}"; r="${r#*@}"; r="${r%%/*}"; r="${r%%\?*}"; echo "${r%%:*}"; }
+uri_port() {
+  local r="${1#*://}"; r="${r#*@}"; r="${r%%/*}"; r="${r%%\?*}"
+  if [[ "$r" == *:* ]]; then echo "${r##*:}"; elif [[ "$1" == amqps://* ]]; then echo 5671; else echo 5672; fi
+}
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+uri_up() { port_open "$(uri_host "$1")" "$(uri_port "$1")"; }
+redact() { sed -E 's#(://[^:/@]*:)[^@]*@#\1***@#' <<< "$1"; }
+
+# ---------------------------------------------------------------- prerequisites
+if ! ls "$LIB"/amqp-client-*.jar >/dev/null 2>&1; then
+  log "amqp-client not found in $LIB, fetching PerfTest and its dependencies"
+  "$BENCH_DIR/fetch-perftest.sh"
+fi
+
+STARTED_RABBIT=0
+cleanup_rabbit() {
+  if [[ $STARTED_RABBIT == 1 ]]; then
+    log "stopping the RabbitMQ instance this run started"
+    "$BENCH_DIR/rabbitmq.sh" stop || true
+  fi
+}
+trap cleanup_rabbit EXIT
+
+BROKERS=()
+if uri_up "$WARREN_URI"; then
+  BROKERS+=("warren")
+else
+  echo "Warren is not running at $(redact "$WARREN_URI") (port $(uri_port "$WARREN_URI") closed): running RabbitMQ only."
+fi
+if ! uri_up "$RABBIT_URI"; then
+  rh="$(uri_host "$RABBIT_URI")"; rp="$(uri_port "$RABBIT_URI")"
+  if [[ $START_RABBIT == 1 && ( "$rh" == 127.0.0.1 || "$rh" == localhost ) ]]; then
+    log "RabbitMQ not listening on $rh:$rp, starting the private instance (bench/rabbitmq.sh)"
+    BENCH_RABBIT_PORT="$rp" "$BENCH_DIR/rabbitmq.sh" start
+    STARTED_RABBIT=1
+    export BENCH_RABBIT_PORT="$rp"
+  fi
+fi
+if uri_up "$RABBIT_URI"; then
+  BROKERS+=("rabbitmq")
+else
+  echo "RabbitMQ is not reachable at $(redact "$RABBIT_URI")."
+fi
+[[ ${#BROKERS[@]} -gt 0 ]] || { echo "No broker to benchmark." >&2; exit 1; }
+
+RUN_ID="$(date +%Y%m%d-%H%M%S)"
+OUT="$BENCH_DIR/out/$RUN_ID"
+mkdir -p "$OUT"
+{
+  echo "run id      : $RUN_ID (retry loop)"
+  echo "date        : $(date -Is)"
+  echo "host        : $(uname -srm), $(nproc) cores"
+  echo "java        : $(java -version 2>&1 | head -1)"
+  echo "warren uri  : $(redact "$WARREN_URI") $([[ " ${BROKERS[*]} " == *" warren "* ]] && echo '(up)' || echo '(not running)')"
+  echo "rabbit uri  : $(redact "$RABBIT_URI") $([[ " ${BROKERS[*]} " == *" rabbitmq "* ]] && echo '(up)' || echo '(not reachable)')"
+  echo "loop        : $ROUNDS rounds per message, wait TTL $TTL ms, $INFLIGHT in flight, $SIZE-byte bodies, $SECONDS_PER_RUN s"
+} | tee "$OUT/meta.txt"
+echo
+
+# ---------------------------------------------------------------- runs
+declare -A RESULT
+run_one() {  # broker uri
+  local broker="$1" uri="$2" file="$OUT/retry-loop-$1.txt" rc=0
+  local prefix="bench-retry-$RUN_ID-$broker"
+  echo "# java -cp 'bench/lib/*' bench/tools/RetryLoop.java $(redact "$uri") $SECONDS_PER_RUN $ROUNDS $TTL $INFLIGHT $SIZE $prefix" > "$file"
+  log "retry loop on $broker ($SECONDS_PER_RUN s)"
+  # shellcheck disable=SC2086
+  timeout --kill-after=10 $((SECONDS_PER_RUN + 60)) \
+    java $JAVA_OPTS_TOOL -cp "$LIB/*" "$BENCH_DIR/tools/RetryLoop.java" "$uri" "$SECONDS_PER_RUN" "$ROUNDS" "$TTL" \
+      "$INFLIGHT" "$SIZE" "$prefix" >> "$file" 2>&1 || rc=$?
+  if [[ $rc != 0 ]]; then
+    log "  RetryLoop exited with $rc (see $file)"
+    # the queues may be left behind if the tool died
+    timeout 60 java -cp "$LIB/*" "$BENCH_DIR/tools/Cleanup.java" "$uri" "queue:$prefix-work" "queue:$prefix-wait" \
+      > "$OUT/retry-loop-$broker.cleanup.log" 2>&1 || true
+  fi
+  local line; line="$(grep '^RESULT ' "$file" | tail -1 || true)"
+  RESULT[$broker]="${line:-FAILED}"
+  log "  ${line:-no RESULT line (see $file)}"
+}
+
+first=1
+for b in "${BROKERS[@]}"; do
+  [[ $first == 1 ]] || sleep "$PAUSE"
+  first=0
+  if [[ $b == warren ]]; then run_one warren "$WARREN_URI"; else run_one rabbitmq "$RABBIT_URI"; fi
+done
+
+# ---------------------------------------------------------------- report
+field() {  # "RESULT k=v ..." key -> v, or n/a
+  local line="${RESULT[$1]:-}"
+  if [[ -z "$line" ]]; then echo "n/a"; elif [[ "$line" == FAILED ]]; then echo "FAILED"; else
+    sed -n "s#.* $2=\([^ ]*\).*#\1#p" <<< " ${line#RESULT }"; fi
+}
+report() {
+  local fmt="| %-22s | %-12s | %-12s | %-6s |\n"
+  printf "$fmt" "figure" "Warren" "RabbitMQ" "W/R"
+  printf "|------------------------|--------------|--------------|--------|\n"
+  for key in completed/s deadletters/s deliveries/s mean_ms p99_ms; do
+    local w r ratio="-"
+    w="$(field warren "$key")"; r="$(field rabbitmq "$key")"
+    if [[ "$w" =~ ^[0-9.]+$ && "$r" =~ ^[0-9.]+$ ]] && awk "BEGIN{exit !($r > 0)}"; then
+      ratio="$(awk "BEGIN{printf \"%.2fx\", $w / $r}")"
+    fi
+    printf "$fmt" "$key" "$w" "$r" "$ratio"
+  done
+  echo "completed = messages acked after $ROUNDS deliveries; dead letters = rejections + expiries (2 per retry);"
+  echo "mean/p99 ms = first publish to final delivery of a completed message. For rates, W/R > 1 = Warren faster."
+}
+echo
+report | tee "$OUT/summary.txt"
+echo
+echo "Raw output: $OUT/"

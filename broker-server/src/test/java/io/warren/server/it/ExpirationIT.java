@@ -1,0 +1,88 @@
+package io.warren.server.it;
+
+import static io.warren.server.it.CloseReasons.awaitChannelClosed;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.MessageProperties;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The per-message expiration property: messages expire in the queue; invalid values close the channel. */
+class ExpirationIT {
+  private static BrokerFixture broker;
+  private static Connection conn;
+
+  @BeforeAll
+  static void start() {
+    broker = BrokerFixture.start();
+    conn = broker.connect();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    conn.close();
+    broker.close();
+  }
+
+  private static AMQP.BasicProperties expiring(String expiration) {
+    return new AMQP.BasicProperties.Builder().expiration(expiration).build();
+  }
+
+  private static void invalid(String expiration, String reason) throws Exception {
+    Channel ch = conn.createChannel();
+    ch.basicPublish("", "nowhere", expiring(expiration), new byte[1]);
+    AMQP.Channel.Close close = awaitChannelClosed(ch);
+    assertThat(close.getReplyCode()).isEqualTo(406);
+    assertThat(close.getReplyText()).isEqualTo("PRECONDITION_FAILED - invalid expiration '" + expiration + "': "
+        + reason);
+  }
+
+  @Test
+  void invalidExpirationsAreRefusedWithRabbitMqsText() throws Exception {
+    invalid("abc", "no_integer");
+    invalid("", "no_integer");
+    invalid("-1", "{value_negative,-1}");
+    invalid("10s", "{leftover_string,\"s\"}");
+    invalid("4294967296", "{value_too_large,4294967296}");
+  }
+
+  @Test
+  void expiredMessagesAreNeverDelivered() throws Exception {
+    try (Channel ch = conn.createChannel()) {
+      String q = ch.queueDeclare("exp", false, false, true, null).getQueue();
+      ch.basicPublish("", q, expiring("150"), "short".getBytes(StandardCharsets.UTF_8));
+      ch.basicPublish("", q, expiring("+60000"), "long".getBytes(StandardCharsets.UTF_8));
+      ch.basicPublish("", q, null, "none".getBytes(StandardCharsets.UTF_8));
+      // the expired head goes even with no consumer and no get
+      await().atMost(Duration.ofSeconds(5)).until(() -> ch.queueDeclarePassive(q).getMessageCount() == 2);
+      assertThat(new String(ch.basicGet(q, true).getBody(), StandardCharsets.UTF_8)).isEqualTo("long");
+      assertThat(new String(ch.basicGet(q, true).getBody(), StandardCharsets.UTF_8)).isEqualTo("none");
+    }
+  }
+
+  @Test
+  void aPersistentMessageKeepsItsExpirationAcrossRestart() throws Exception {
+    try (BrokerFixture own = BrokerFixture.start()) {
+      try (Connection c = own.connect(); Channel ch = c.createChannel()) {
+        ch.queueDeclare("durable-exp", true, false, false, null);
+        AMQP.BasicProperties props = MessageProperties.PERSISTENT_BASIC.builder().expiration("60000").build();
+        ch.confirmSelect();
+        ch.basicPublish("", "durable-exp", props, "kept".getBytes(StandardCharsets.UTF_8));
+        ch.waitForConfirmsOrDie(5000);
+      }
+      own.restart();
+      try (Connection c = own.connect(); Channel ch = c.createChannel()) {
+        var r = BasicGets.one(ch, "durable-exp");
+        assertThat(r.getProps().getExpiration()).isEqualTo("60000");
+        assertThat(new String(r.getBody(), StandardCharsets.UTF_8)).isEqualTo("kept");
+      }
+    }
+  }
+}
