@@ -94,6 +94,10 @@ public final class Broker implements AutoCloseable {
           new io.warren.server.schedule.RetryScheduler(schedule, vhosts::get);
       v.queueFeatures(s -> io.warren.server.vhost.QueueArguments.features(s, vhostName, policies),
           new io.warren.store.QueueHooks(clock::millis, timer, deadLetters, retries));
+      v.routing().alternateExchangePolicy(exchange -> {
+        io.warren.server.config.Policy p = policies.forExchange(vhostName, exchange);
+        return p == null ? null : p.definition().alternateExchange();
+      });
     }
   }
 

@@ -25,7 +25,16 @@ final class TopologyEdit {
     private final List<Exchange> deletedExchanges = new ArrayList<>();
     private final List<Binding> deletedBindings = new ArrayList<>();
 
+    /** The alternate exchange a policy gives an exchange that has no alternate-exchange argument, or null. */
+    private final java.util.function.UnaryOperator<String> policyAlternate;
+
     TopologyEdit(Topology base, Map<Destination, Set<Binding>> byDestination) {
+        this(base, byDestination, name -> null);
+    }
+
+    TopologyEdit(Topology base, Map<Destination, Set<Binding>> byDestination,
+                 java.util.function.UnaryOperator<String> policyAlternate) {
+        this.policyAlternate = policyAlternate;
         this.vhost = base.vhost();
         this.generation = base.generation() + 1;
         this.entries = new HashMap<>(base.entries());
@@ -34,7 +43,8 @@ final class TopologyEdit {
 
     void addExchange(Exchange exchange) {
         BindingTable table = exchange.routingType().newTable(List.of(), null, generation);
-        entries.put(exchange.name(), new ExchangeEntry(exchange, List.of(), table));
+        entries.put(exchange.name(), new ExchangeEntry(exchange, List.of(), table,
+                exchange.alternateExchange().orElseGet(() -> policyAlternate.apply(exchange.name()))));
     }
 
     /** Adds a binding whose source exists; false if it was already there. */
@@ -83,7 +93,7 @@ final class TopologyEdit {
             ExchangeEntry old = entries.get(name);
             if (old == null) return;
             BindingTable table = old.exchange().routingType().newTable(bindings, old.table(), generation);
-            entries.put(name, new ExchangeEntry(old.exchange(), List.copyOf(bindings), table));
+            entries.put(name, new ExchangeEntry(old.exchange(), List.copyOf(bindings), table, old.alternateExchange()));
         });
         return new Topology(vhost, Collections.unmodifiableMap(entries), generation);
     }

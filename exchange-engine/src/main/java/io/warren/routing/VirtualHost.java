@@ -38,6 +38,17 @@ public final class VirtualHost {
     /** Bindings by destination, for removeDestination and bindingsTo; guarded by lock. */
     private final Map<Destination, Set<Binding>> byDestination = new HashMap<>();
 
+    /** Alternate exchanges given by policy to exchanges declared without the argument; set before any declare. */
+    private volatile java.util.function.UnaryOperator<String> policyAlternate = exchange -> null;
+
+    /**
+     * Sets where exchanges declared from now on without an "alternate-exchange" argument get one (a policy); the
+     * function returns null for none. Call at startup, before any exchange other than the predeclared ones exists.
+     */
+    public void alternateExchangePolicy(java.util.function.UnaryOperator<String> policyAlternate) {
+        this.policyAlternate = Objects.requireNonNull(policyAlternate, "policyAlternate");
+    }
+
     public VirtualHost(String name, Predicate<String> queueExists) {
         this.name = Objects.requireNonNull(name, "name");
         this.queueExists = Objects.requireNonNull(queueExists, "queueExists");
@@ -196,7 +207,7 @@ public final class VirtualHost {
     }
 
     private TopologyEdit edit() {
-        return new TopologyEdit(topology, byDestination);
+        return new TopologyEdit(topology, byDestination, policyAlternate);
     }
 
     /** RabbitMQ's checks on both ends of a binding: not the default exchange, and both exist. */

@@ -80,7 +80,7 @@ class DelayedCrashIT {
       ch.confirmSelect();
       for (int i = 0; i < count; i++) {
         // a third due before the kill, the rest after the restart
-        long delay = i % 3 == 0 ? 50 : 8000 + i;
+        long delay = i % 3 == 0 ? 50 : 15_000 + i; // far enough for a slow restart on a loaded machine
         AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().deliveryMode(2)
             .headers(Map.of("x-delay", delay)).build();
         ch.basicPublish("later", "k", props, Integer.toString(i).getBytes(StandardCharsets.UTF_8));
@@ -98,7 +98,7 @@ class DelayedCrashIT {
           .isGreaterThanOrEqualTo(count / 3).isLessThan(count);
       Set<String> seen = new HashSet<>();
       List<String> all = new ArrayList<>();
-      await().atMost(Duration.ofSeconds(30)).until(() -> {
+      await().atMost(Duration.ofSeconds(45)).until(() -> {
         GetResponse g;
         while ((g = ch.basicGet("due", true)) != null) {
           String body = new String(g.getBody(), StandardCharsets.UTF_8);

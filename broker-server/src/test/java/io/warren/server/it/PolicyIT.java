@@ -28,6 +28,7 @@ class PolicyIT {
         { name = shorter, pattern = "^lim\\\\.one", priority = 5, definition { max-length = 1 } }
         { name = dl, pattern = "^dl\\\\.", definition { dead-letter-exchange = "", dead-letter-routing-key = "dlq" } }
         { name = exchanges-only, pattern = "^other", apply-to = exchanges, definition { alternate-exchange = "x" } }
+        { name = ae, pattern = "^ae\\\\.", apply-to = exchanges, definition { alternate-exchange = "ae-fallback" } }
       ]
       """;
 
@@ -51,6 +52,35 @@ class PolicyIT {
       ch.basicPublish("", q, MessageProperties.PERSISTENT_BASIC, new byte[] {(byte) i});
     }
     ch.waitForConfirmsOrDie(5000);
+  }
+
+  @Test
+  void anAlternateExchangeByPolicyCatchesUnroutedMessagesUnlessTheArgumentSetsAnother() throws Exception {
+    try (Connection c = broker.connect(); Channel ch = c.createChannel()) {
+      ch.exchangeDeclare("ae-fallback", "fanout", false, true, null);
+      ch.queueDeclare("ae-caught", false, false, true, null);
+      ch.queueBind("ae-caught", "ae-fallback", "");
+      ch.exchangeDeclare("ae-own", "fanout", false, true, null);
+      ch.queueDeclare("ae-own-caught", false, false, true, null);
+      ch.queueBind("ae-own-caught", "ae-own", "");
+      ch.exchangeDeclare("ae.by-policy", "direct", false, true, null);
+      ch.exchangeDeclare("ae.by-argument", "direct", false, true, Map.of("alternate-exchange", "ae-own"));
+      ch.exchangeDeclare("no-policy", "direct", false, true, null);
+      ch.queueDeclare("ae-anchor", false, false, true, null); // keeps the auto-delete exchanges alive
+      for (String x : new String[] {"ae.by-policy", "ae.by-argument", "no-policy"}) {
+        ch.queueBind("ae-anchor", x, "bound");
+      }
+      ch.confirmSelect();
+      ch.basicPublish("ae.by-policy", "unbound", null, "p".getBytes());
+      ch.basicPublish("ae.by-argument", "unbound", null, "a".getBytes());
+      ch.basicPublish("no-policy", "unbound", null, "n".getBytes());
+      ch.waitForConfirmsOrDie(5000);
+      assertThat(new String(ch.basicGet("ae-caught", true).getBody())).isEqualTo("p");
+      assertThat(ch.basicGet("ae-caught", true)).isNull();
+      assertThat(new String(ch.basicGet("ae-own-caught", true).getBody())).isEqualTo("a");
+      assertThat(ch.basicGet("ae-own-caught", true)).isNull();
+      assertThat(ch.basicGet("ae-anchor", true)).isNull();
+    }
   }
 
   @Test
