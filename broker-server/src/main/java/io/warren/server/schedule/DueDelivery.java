@@ -13,7 +13,8 @@ import java.util.Map;
  * from the exchange in its record (a delayed exchange routes as its x-delayed-type; a deleted exchange drops it) and
  * logs it for its durable target queues. A delayed message arrives in its queues now, so its {@code expiration}
  * counts from now, as when the plugin routes it; a retry (exchange "", routed by the source queue's name only, CC
- * ignored) keeps its arrival and expiry. Confined to the scheduler's thread (blocking reads).
+ * ignored) keeps its arrival and expiry. Used by the scheduler's two threads (blocking reads); holds no state but
+ * the store.
  */
 final class DueDelivery {
   private final MessageStore store;
@@ -24,11 +25,41 @@ final class DueDelivery {
     this.clock = clock;
   }
 
-  /** Returns how many queues took the message. */
-  int deliver(BrokerVhost vhost, long position) {
+  /**
+   * A scheduled message read back from the log ahead of its due time, with its properties decoded; holds one reference
+   * of the message until {@link #publish} or {@link #release}.
+   */
+  record Prepared(Message message, BasicProperties properties) {
+    void release() {
+      message.release();
+    }
+
+    int size() {
+      return message.bodySize() + message.rawProperties().readableBytes();
+    }
+  }
+
+  /** Reads the message scheduled at {@code position} back (blocking file I/O). */
+  Prepared prepare(long position) {
     Message m = store.read(position);
     try {
-      BasicProperties props = BasicProperties.decode(m.rawProperties().duplicate());
+      return new Prepared(m, BasicProperties.decode(m.rawProperties().duplicate()));
+    } catch (RuntimeException e) {
+      m.release();
+      throw e;
+    }
+  }
+
+  /** Reads the message back and publishes it; returns how many queues took it. */
+  int deliver(BrokerVhost vhost, long position) {
+    return publish(vhost, prepare(position));
+  }
+
+  /** Publishes a prepared message (its reference is released); returns how many queues took it. */
+  int publish(BrokerVhost vhost, Prepared p) {
+    Message m = p.message();
+    try {
+      BasicProperties props = p.properties();
       boolean retry = m.exchange().isEmpty();
       long now = clock.millis();
       Map<String, Object> headers = retry || props.headers() == null ? Map.of() : props.headers();
