@@ -29,7 +29,6 @@ import io.warren.amqp.generated.ChannelCloseOk;
 import io.warren.amqp.generated.ChannelFlow;
 import io.warren.amqp.generated.ChannelFlowOk;
 import io.warren.amqp.generated.ConfirmSelect;
-import io.warren.amqp.generated.ConfirmSelectOk;
 import io.warren.amqp.generated.ExchangeBind;
 import io.warren.amqp.generated.ExchangeDeclare;
 import io.warren.amqp.generated.ExchangeDelete;
@@ -40,11 +39,8 @@ import io.warren.amqp.generated.QueueDelete;
 import io.warren.amqp.generated.QueuePurge;
 import io.warren.amqp.generated.QueueUnbind;
 import io.warren.amqp.generated.TxCommit;
-import io.warren.amqp.generated.TxCommitOk;
 import io.warren.amqp.generated.TxRollback;
-import io.warren.amqp.generated.TxRollbackOk;
 import io.warren.amqp.generated.TxSelect;
-import io.warren.amqp.generated.TxSelectOk;
 import io.warren.server.connection.AmqpConnection;
 import io.warren.store.Message;
 import java.time.Clock;
@@ -54,7 +50,7 @@ import java.util.function.Consumer;
 
 /**
  * One AMQP channel: assembles its frames into commands and dispatches them; the work is done by
- * {@link DefinitionMethods}, {@link Publisher}, {@link Deliveries}, {@link ConfirmTracker} and {@link Transaction}.
+ * {@link DefinitionMethods}, {@link Publisher}, {@link Deliveries} and {@link ChannelMode} (confirms, transactions).
  * Commands that wait for a queue (purge, delete, consume, get...) hold back the channel's later commands so that
  * replies keep their order. Confined to the connection's event loop.
  */
@@ -68,11 +64,10 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
   private final DefinitionMethods definitions;
   private final Publisher publisher;
   private final Deliveries deliveries;
+  private final ChannelMode mode;
   private final ArrayDeque<Command> held = new ArrayDeque<>();
   private State state = State.OPEN;
   private boolean awaiting;
-  private ConfirmTracker confirms;
-  private Transaction tx;
   private String lastQueue;
   /** The method being executed, for errors that surface after an await. */
   private AmqpMethod current;
@@ -89,6 +84,7 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
     this.definitions = new DefinitionMethods(this, vhost, guard, connection);
     this.publisher = new Publisher(this, vhost, guard, connection.user().name(), connection.broker().schedule());
     this.deliveries = new Deliveries(this, vhost, guard, connection);
+    this.mode = new ChannelMode(this, connection, publisher, deliveries);
   }
 
   // ---- input ----------------------------------------------------------------------------------------------------
@@ -156,13 +152,13 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
   private void dispatch(Command c) {
     AmqpMethod m = c.method();
     if (m instanceof BasicPublish) {
-      publish(c);
+      mode.publish(c);
     } else if (m instanceof BasicAck a) {
-      settle(a.deliveryTag(), a.multiple(), true, false);
+      mode.settle(a.deliveryTag(), a.multiple(), true, false);
     } else if (m instanceof BasicNack n) {
-      settle(n.deliveryTag(), n.multiple(), false, n.requeue());
+      mode.settle(n.deliveryTag(), n.multiple(), false, n.requeue());
     } else if (m instanceof BasicReject r) {
-      settle(r.deliveryTag(), false, false, r.requeue());
+      mode.settle(r.deliveryTag(), false, false, r.requeue());
     } else if (m instanceof BasicConsume bc) {
       deliveries.consume(bc);
     } else if (m instanceof BasicCancel bc) {
@@ -195,14 +191,13 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
     } else if (m instanceof ExchangeUnbind e) {
       definitions.exchangeUnbind(e);
     } else if (m instanceof ConfirmSelect cs) {
-      confirmSelect(cs);
+      mode.confirmSelect(cs);
     } else if (m instanceof TxSelect) {
-      txSelect();
+      mode.txSelect();
     } else if (m instanceof TxCommit) {
-      txCommit();
+      mode.txCommit();
     } else if (m instanceof TxRollback) {
-      requireTx().rollback();
-      reply(new TxRollbackOk());
+      mode.txRollback();
     } else if (m instanceof ChannelClose) {
       onClientClose();
     } else if (m instanceof ChannelCloseOk) {
@@ -218,94 +213,7 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
     }
   }
 
-  // ---- publishing, confirms, transactions ---------------------------------------------------------------------
-
-  private void publish(Command c) {
-    try {
-      publisher.check(c);
-    } catch (RuntimeException e) {
-      c.release();
-      throw e;
-    }
-    connection.notePublish();
-    if (tx != null) {
-      tx.publish(c);
-    } else {
-      publisher.publish(c, confirms);
-    }
-  }
-
-  private void settle(long tag, boolean multiple, boolean ack, boolean requeue) {
-    if (tx != null) {
-      deliveries.checkTag(tag, multiple);
-      if ((tag != 0 || !multiple) && tx.settles(tag)) {
-        throw Deliveries.unknownTag(tag);
-      }
-      tx.settle(new Transaction.Settlement(tag, multiple, ack, requeue), deliveries.lastTag());
-    } else {
-      deliveries.settle(tag, multiple, ack, requeue);
-    }
-  }
-
-  private void confirmSelect(ConfirmSelect cs) {
-    if (tx != null) {
-      throw new ChannelException(ReplyCode.PRECONDITION_FAILED, "cannot switch from tx to confirm mode",
-          cs.classId(), cs.methodId());
-    }
-    if (confirms == null) {
-      confirms = new ConfirmTracker(ctx.executor(), this);
-    }
-    if (!cs.noWait()) {
-      reply(new ConfirmSelectOk());
-    }
-  }
-
-  private void txSelect() {
-    if (confirms != null) {
-      throw new ChannelException(ReplyCode.PRECONDITION_FAILED, "cannot switch from confirm to tx mode", 90, 10);
-    }
-    if (tx == null) {
-      tx = new Transaction();
-    }
-    reply(new TxSelectOk());
-  }
-
-  private void txCommit() {
-    Transaction t = requireTx();
-    CommitBarrier barrier = new CommitBarrier();
-    java.util.List<Command> publishes = t.takePublishes();
-    for (int i = 0; i < publishes.size(); i++) {
-      try {
-        publisher.publish(publishes.get(i), barrier);
-      } catch (RuntimeException e) {
-        publishes.subList(i + 1, publishes.size()).forEach(Command::release);
-        throw e;
-      }
-    }
-    java.util.Set<io.warren.store.MessageQueue> acked = new java.util.LinkedHashSet<>();
-    for (Transaction.Settlement s : t.takeSettlements()) {
-      for (Unacked u : deliveries.settle(s.tag(), s.multiple(), s.ack(), s.requeue())) {
-        if (s.ack() || !s.requeue()) {
-          acked.add(u.entry().queue());
-        }
-      }
-    }
-    // commit-ok once the queues have the publishes and have written the ack records of its acks, and the log is
-    // durable up to its end after that (which covers both)
-    var store = connection.vhost().store();
-    CompletableFuture<Void> taken = barrier.seal();
-    for (io.warren.store.MessageQueue q : acked) {
-      taken = taken.thenCombine(q.settled(), (a, b) -> null);
-    }
-    await(store == null ? taken : taken.thenCompose(v -> store.syncedToEnd()), ignored -> reply(new TxCommitOk()));
-  }
-
-  private Transaction requireTx() {
-    if (tx == null) {
-      throw new ChannelException(ReplyCode.PRECONDITION_FAILED, "channel is not transactional", 90, 20);
-    }
-    return tx;
-  }
+  // ---- publisher confirms (ConfirmTracker.Sender) -----------------------------------------------------------
 
   @Override
   public void ack(long tag, boolean multiple) {
@@ -474,12 +382,7 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
     state = State.CLOSED;
     assembler.reset();
     deliveries.close();
-    if (confirms != null) {
-      confirms.close();
-    }
-    if (tx != null) {
-      tx.rollback();
-    }
+    mode.close();
     Command c;
     while ((c = held.poll()) != null) {
       c.release();
