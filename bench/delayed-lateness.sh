@@ -10,7 +10,8 @@
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-LIB="$BENCH_DIR/lib"
+# shellcheck source=bench/common.sh
+. "$BENCH_DIR/common.sh"
 
 URI="amqp://guest:guest@127.0.0.1:5672"
 MESSAGES=1000000
@@ -39,19 +40,7 @@ for v in MESSAGES WINDOW START_AFTER SIZE; do
   [[ "${!v}" =~ ^[0-9]+$ && "${!v}" -gt 0 ]] || { echo "${v} must be a positive integer" >&2; exit 2; }
 done
 
-log() { echo "[delayed-lateness.sh] $*" >&2; }
-uri_host() { local r="${1#*://}"; r="${r#*@}"; r="${r%%/*}"; r="${r%%\?*}"; echo "${r%%:*}"; }
-uri_port() {
-  local r="${1#*://}"; r="${r#*@}"; r="${r%%/*}"; r="${r%%\?*}"
-  if [[ "$r" == *:* ]]; then echo "${r##*:}"; elif [[ "$1" == amqps://* ]]; then echo 5671; else echo 5672; fi
-}
-port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
-redact() { sed -E 's#(://[^:/@]*:)[^@]*@#\1***@#' <<< "$1"; }
-
-if ! ls "$LIB"/amqp-client-*.jar >/dev/null 2>&1; then
-  log "amqp-client not found in $LIB, fetching PerfTest and its dependencies"
-  "$BENCH_DIR/fetch-perftest.sh"
-fi
+need_jar 'amqp-client-*.jar' "amqp-client not found in $LIB, fetching PerfTest and its dependencies"
 port="$(uri_port "$URI")"
 port_open "$(uri_host "$URI")" "$port" || { echo "Warren is not running at $(redact "$URI")" >&2; exit 1; }
 pid="$PID_ARG"
@@ -60,16 +49,11 @@ if [[ -z "$pid" ]] && command -v ss >/dev/null; then
 fi
 [[ -n "$pid" ]] || log "broker PID unknown (pass --pid): RSS will be n/a"
 
-RUN_ID="$(date +%Y%m%d-%H%M%S)"
-OUT="$BENCH_DIR/out/$RUN_ID"
-mkdir -p "$OUT"
+new_run
 file="$OUT/delayed-lateness.txt"
 prefix="bench-delayed-$RUN_ID"
 {
-  echo "run id      : $RUN_ID (delayed-message lateness)"
-  echo "date        : $(date -Is)"
-  echo "host        : $(uname -srm), $(nproc) cores"
-  echo "java        : $(java -version 2>&1 | head -1)"
+  meta_head "delayed-message lateness"
   echo "broker      : $(redact "$URI") pid ${pid:-unknown}"
   echo "load        : $MESSAGES messages of $SIZE bytes, due uniformly in [T0+$START_AFTER s, T0+$((START_AFTER + WINDOW)) s]"
 } | tee "$OUT/meta.txt"

@@ -7,7 +7,8 @@
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-LIB="$BENCH_DIR/lib"
+# shellcheck source=bench/common.sh
+. "$BENCH_DIR/common.sh"
 
 WARREN_URI="amqp://guest:guest@127.0.0.1:5672"
 RABBIT_URI="amqp://guest:guest@127.0.0.1:${BENCH_RABBIT_PORT:-5673}"
@@ -58,18 +59,6 @@ done
 [[ "$SECONDS_PER_RUN" =~ ^[0-9]+$ && "$SECONDS_PER_RUN" -gt 0 ]] || { echo "--seconds must be a positive integer" >&2; exit 2; }
 [[ "$WARMUP" =~ ^[0-9]+$ ]] || { echo "--warmup must be a non-negative integer" >&2; exit 2; }
 
-# ---------------------------------------------------------------- helpers
-log() { echo "[run.sh] $*" >&2; }
-
-uri_host() { local r="${1#*://}"; r="${r#*@}"; r="${r%%/*}"; r="${r%%\?*}"; echo "${r%%:*}"; }
-uri_port() {
-  local r="${1#*://}"; r="${r#*@}"; r="${r%%/*}"; r="${r%%\?*}"
-  if [[ "$r" == *:* ]]; then echo "${r##*:}"; elif [[ "$1" == amqps://* ]]; then echo 5671; else echo 5672; fi
-}
-port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
-uri_up() { port_open "$(uri_host "$1")" "$(uri_port "$1")"; }
-redact() { sed -E 's#(://[^:/@]*:)[^@]*@#\1***@#' <<< "$1"; }
-
 # Selected scenarios
 SELECTED=()
 for s in "${SCENARIOS[@]}"; do
@@ -83,57 +72,16 @@ done
 if [[ ${#SELECTED[@]} -eq 0 ]]; then echo "no scenario matches --only '$ONLY'" >&2; usage >&2; exit 2; fi
 
 # ---------------------------------------------------------------- prerequisites
-if ! ls "$LIB"/perf-test-*.jar >/dev/null 2>&1; then
-  log "PerfTest not found in $LIB, fetching it"
-  "$BENCH_DIR/fetch-perftest.sh"
-fi
-
-STARTED_RABBIT=0
-cleanup_rabbit() {
-  if [[ $STARTED_RABBIT == 1 ]]; then
-    log "stopping the RabbitMQ instance this run started"
-    "$BENCH_DIR/rabbitmq.sh" stop || true
-  fi
-}
-trap cleanup_rabbit EXIT
-
-BROKERS=()
-if uri_up "$WARREN_URI"; then
-  BROKERS+=("warren")
-else
-  echo "Warren is not running at $(redact "$WARREN_URI") (port $(uri_port "$WARREN_URI") closed): running RabbitMQ only."
-fi
-
-if ! uri_up "$RABBIT_URI"; then
-  rh="$(uri_host "$RABBIT_URI")"; rp="$(uri_port "$RABBIT_URI")"
-  if [[ $START_RABBIT == 1 && ( "$rh" == 127.0.0.1 || "$rh" == localhost ) ]]; then
-    log "RabbitMQ not listening on $rh:$rp, starting the private instance (bench/rabbitmq.sh)"
-    BENCH_RABBIT_PORT="$rp" "$BENCH_DIR/rabbitmq.sh" start
-    STARTED_RABBIT=1
-    export BENCH_RABBIT_PORT="$rp"   # so the EXIT trap stops the same instance
-  fi
-fi
-if uri_up "$RABBIT_URI"; then
-  BROKERS+=("rabbitmq")
-else
-  echo "RabbitMQ is not reachable at $(redact "$RABBIT_URI")."
-fi
-[[ ${#BROKERS[@]} -gt 0 ]] || { echo "No broker to benchmark." >&2; exit 1; }
-
-RUN_ID="$(date +%Y%m%d-%H%M%S)"
-OUT="$BENCH_DIR/out/$RUN_ID"
-mkdir -p "$OUT"
+need_jar 'perf-test-*.jar' "PerfTest not found in $LIB, fetching it"
+find_brokers
+new_run
 RESULTS="$OUT/results.tsv"
 printf 'scenario\tbroker\tsent_rate\trecv_rate\tcons_median\tcons_p99\tconf_median\tconf_p99\tlat_unit\texit\tsteady_recv_rate\tsteady_cons_median\tsteady_cons_p99\n' > "$RESULTS"
 
 {
-  echo "run id      : $RUN_ID"
-  echo "date        : $(date -Is)"
-  echo "host        : $(uname -srm), $(nproc) cores"
-  echo "java        : $(java -version 2>&1 | head -1)"
+  meta_head
   echo "perftest    : $(ls "$LIB"/perf-test-*.jar | xargs -n1 basename)"
-  echo "warren uri  : $(redact "$WARREN_URI") $([[ " ${BROKERS[*]} " == *" warren "* ]] && echo '(up)' || echo '(not running)')"
-  echo "rabbit uri  : $(redact "$RABBIT_URI") $([[ " ${BROKERS[*]} " == *" rabbitmq "* ]] && echo '(up)' || echo '(not reachable)')"
+  meta_uris
   echo "seconds/run : $SECONDS_PER_RUN (steady-state figures skip the first $WARMUP s)"
 } | tee "$OUT/meta.txt"
 echo

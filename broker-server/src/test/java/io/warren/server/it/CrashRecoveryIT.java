@@ -1,22 +1,18 @@
 package io.warren.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,55 +37,23 @@ class CrashRecoveryIT {
   Path dataDir;
   @TempDir
   Path logDir;
-  private Process broker;
-  private int port;
+  private BrokerProcess broker;
+
+  @BeforeEach
+  void create() {
+    broker = new BrokerProcess(dataDir, logDir);
+  }
 
   @AfterEach
   void kill() {
-    if (broker != null) {
-      broker.destroyForcibly();
-    }
-  }
-
-  private void startBroker() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-cp", classpath, "io.warren.server.Main");
-    pb.environment().put("WARREN_AMQP_PORT", Integer.toString(port));
-    pb.environment().put("WARREN_DATA_DIR", dataDir.toString());
-    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
-        logDir.resolve("broker.log").toFile()));
-    broker = pb.start();
-    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
-        .until(() -> {
-          connect().close();
-          return true;
-        });
-  }
-
-  private void killBroker() throws InterruptedException {
-    broker.destroyForcibly(); // SIGKILL on Linux
-    broker.waitFor();
-    broker = null;
-  }
-
-  private Connection connect() throws Exception {
-    ConnectionFactory f = new ConnectionFactory();
-    f.setHost("127.0.0.1");
-    f.setPort(port);
-    f.setAutomaticRecoveryEnabled(false);
-    f.setConnectionTimeout(5000);
-    return f.newConnection();
+    broker.close();
   }
 
   /** Publishes persistent messages "seq" in confirmed batches until the broker dies; returns the confirmed ones. */
   private List<Long> publishUntilKilled(String queue, long firstSeq, AtomicBoolean stop) {
     List<Long> confirmed = new ArrayList<>();
     long seq = firstSeq;
-    try (Connection c = connect()) {
+    try (Connection c = broker.connect()) {
       Channel ch = c.createChannel();
       ch.confirmSelect();
       while (!stop.get()) {
@@ -117,8 +82,8 @@ class CrashRecoveryIT {
 
   @Test
   void confirmedMessagesSurviveKillNineExactlyOnceInOrder() throws Exception {
-    startBroker();
-    try (Connection c = connect()) {
+    broker.start();
+    try (Connection c = broker.connect()) {
       Channel ch = c.createChannel();
       for (int p = 0; p < PUBLISHERS; p++) {
         ch.queueDeclare("crash-" + p, true, false, false, null);
@@ -139,13 +104,13 @@ class CrashRecoveryIT {
         threads.add(t);
       }
       Thread.sleep(ThreadLocalRandom.current().nextInt(400, 1200)); // the random moment of the crash
-      killBroker();
+      broker.kill();
       stop.set(true);
       for (Thread t : threads) {
         t.join(10_000);
       }
-      startBroker();
-      try (Connection c = connect()) {
+      broker.start();
+      try (Connection c = broker.connect()) {
         Channel ch = c.createChannel();
         for (int p = 0; p < PUBLISHERS; p++) {
           List<Long> found = drain(ch, "crash-" + p);
@@ -161,15 +126,15 @@ class CrashRecoveryIT {
 
   @Test
   void messagesAckedBeforeTheCrashDoNotComeBack() throws Exception {
-    startBroker();
+    broker.start();
     Map<Long, Long> ackedAt = new ConcurrentHashMap<>();
-    try (Connection c = connect()) {
+    try (Connection c = broker.connect()) {
       c.createChannel().queueDeclare("acked", true, false, false, null);
     }
     AtomicBoolean stop = new AtomicBoolean();
     Thread publisher = new Thread(() -> publishUntilKilled("acked", 0, stop), "publisher");
     publisher.start();
-    Connection consumerConn = connect();
+    Connection consumerConn = broker.connect();
     Channel cc = consumerConn.createChannel();
     cc.basicQos(50);
     cc.basicConsume("acked", false, new DefaultConsumer(cc) {
@@ -182,7 +147,7 @@ class CrashRecoveryIT {
     });
     Thread.sleep(ThreadLocalRandom.current().nextInt(600, 1200));
     long killedAt = System.nanoTime();
-    killBroker();
+    broker.kill();
     stop.set(true);
     publisher.join(10_000);
     try {
@@ -191,9 +156,9 @@ class CrashRecoveryIT {
       // already gone
     }
     assertThat(ackedAt).isNotEmpty();
-    startBroker();
+    broker.start();
     Set<Long> back;
-    try (Connection c = connect()) {
+    try (Connection c = broker.connect()) {
       back = Set.copyOf(drain(c.createChannel(), "acked"));
     }
     List<Long> ackedLongBefore = ackedAt.entrySet().stream()

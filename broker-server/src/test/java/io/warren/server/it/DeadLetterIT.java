@@ -14,11 +14,8 @@ import com.rabbitmq.client.LongString;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Date;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,34 +23,11 @@ import org.junit.jupiter.api.Test;
  * x-death history and x-first/last-death headers, dead-letter routing key vs. the message's own keys and CC, cycles,
  * a missing DLX, durability across a restart, and no buffer leak.
  */
-class DeadLetterIT {
-  private static BrokerFixture broker;
-  private static Connection conn;
-
-  @BeforeAll
-  static void start() {
-    broker = BrokerFixture.start();
-    conn = broker.connect();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    conn.close();
-    broker.close();
-  }
-
-  private static Map<String, Object> args(Object... kv) {
-    Map<String, Object> m = new HashMap<>();
-    for (int i = 0; i < kv.length; i += 2) {
-      m.put((String) kv[i], kv[i + 1]);
-    }
-    return m;
-  }
-
+class DeadLetterIT extends SharedBroker {
   /** A source queue dead-lettering to the default exchange with routing key {@code dlq}, and that DLQ. */
   private static void sourceAndDlq(Channel ch, String source, String dlq, Object... more) throws Exception {
     ch.queueDeclare(dlq, false, false, false, null);
-    Map<String, Object> a = args(more);
+    Map<String, Object> a = Args.of(more);
     a.put("x-dead-letter-exchange", "");
     a.put("x-dead-letter-routing-key", dlq);
     ch.queueDeclare(source, false, false, false, a);
@@ -88,7 +62,7 @@ class DeadLetterIT {
     ch.exchangeDeclare("dl.rej.dlx", "direct");
     ch.queueDeclare("dl.rej.dlq", false, false, false, null);
     ch.queueBind("dl.rej.dlq", "dl.rej.dlx", "k1");
-    ch.queueDeclare("dl.rej.src", false, false, false, args("x-dead-letter-exchange", "dl.rej.dlx"));
+    ch.queueDeclare("dl.rej.src", false, false, false, Args.of("x-dead-letter-exchange", "dl.rej.dlx"));
     ch.queueBind("dl.rej.src", "dl.rej.in", "k1");
     AMQP.BasicProperties p = props("m1").builder().deliveryMode(2).priority(3).correlationId("c1")
         .headers(Map.of("app", "x")).build();
@@ -213,9 +187,9 @@ class DeadLetterIT {
       ch.queueDeclare("dl.cc." + k, false, false, false, null);
       ch.queueBind("dl.cc." + k, "dl.cc.dlx", k);
     }
-    ch.queueDeclare("dl.cc.src", false, false, false, args("x-dead-letter-exchange", "dl.cc.dlx"));
+    ch.queueDeclare("dl.cc.src", false, false, false, Args.of("x-dead-letter-exchange", "dl.cc.dlx"));
     ch.queueDeclare("dl.cc.src2", false, false, false,
-        args("x-dead-letter-exchange", "dl.cc.dlx", "x-dead-letter-routing-key", "c"));
+        Args.of("x-dead-letter-exchange", "dl.cc.dlx", "x-dead-letter-routing-key", "c"));
     ch.exchangeDeclare("dl.cc.in", "direct");
     ch.queueBind("dl.cc.src", "dl.cc.in", "a");
     ch.queueBind("dl.cc.src2", "dl.cc.in", "a");
@@ -246,9 +220,9 @@ class DeadLetterIT {
     Channel ch = conn.createChannel();
     // work and dead dead-letter into each other: every hop is a rejection, so no cycle is cut
     ch.queueDeclare("dl.twice.work", false, false, false,
-        args("x-dead-letter-exchange", "", "x-dead-letter-routing-key", "dl.twice.dead"));
+        Args.of("x-dead-letter-exchange", "", "x-dead-letter-routing-key", "dl.twice.dead"));
     ch.queueDeclare("dl.twice.dead", false, false, false,
-        args("x-dead-letter-exchange", "", "x-dead-letter-routing-key", "dl.twice.work"));
+        Args.of("x-dead-letter-exchange", "", "x-dead-letter-routing-key", "dl.twice.work"));
     ch.basicPublish("", "dl.twice.work", props("t"), body("bouncing"));
     ch.basicReject(getWithoutAck(ch, "dl.twice.work").getEnvelope().getDeliveryTag(), false);
     ch.basicReject(getWithoutAck(ch, "dl.twice.dead").getEnvelope().getDeliveryTag(), false);
@@ -274,12 +248,12 @@ class DeadLetterIT {
   void anAutomaticCycleIsDroppedButACycleWithARejectionIsNot() throws Exception {
     Channel ch = conn.createChannel();
     // expires and dead-letters to itself through the default exchange (its own name is the routing key)
-    ch.queueDeclare("dl.cyc.self", false, false, false, args("x-message-ttl", 30, "x-dead-letter-exchange", ""));
+    ch.queueDeclare("dl.cyc.self", false, false, false, Args.of("x-message-ttl", 30, "x-dead-letter-exchange", ""));
     ch.basicPublish("", "dl.cyc.self", props("s"), body("loop"));
     assertStaysEmpty(ch, "dl.cyc.self");
 
     // the same queue with rejections instead: it comes back each time, counting
-    ch.queueDeclare("dl.cyc.rej", false, false, false, args("x-dead-letter-exchange", ""));
+    ch.queueDeclare("dl.cyc.rej", false, false, false, Args.of("x-dead-letter-exchange", ""));
     ch.basicPublish("", "dl.cyc.rej", props("r"), body("loop"));
     for (int round = 1; round <= 3; round++) {
       GetResponse r = getWithoutAck(ch, "dl.cyc.rej");
@@ -290,9 +264,9 @@ class DeadLetterIT {
 
     // expired from a, rejected from b, expired from a again: back to b, since a rejection is in the cycle
     ch.queueDeclare("dl.cyc.b", false, false, false,
-        args("x-dead-letter-exchange", "", "x-dead-letter-routing-key", "dl.cyc.a"));
+        Args.of("x-dead-letter-exchange", "", "x-dead-letter-routing-key", "dl.cyc.a"));
     ch.queueDeclare("dl.cyc.a", false, false, false,
-        args("x-message-ttl", 30, "x-dead-letter-exchange", "", "x-dead-letter-routing-key", "dl.cyc.b"));
+        Args.of("x-message-ttl", 30, "x-dead-letter-exchange", "", "x-dead-letter-routing-key", "dl.cyc.b"));
     ch.basicPublish("", "dl.cyc.a", props("ab"), body("ab"));
     ch.basicReject(getWithoutAck(ch, "dl.cyc.b").getEnvelope().getDeliveryTag(), false);
     GetResponse again = BasicGets.one(ch, "dl.cyc.b");
@@ -304,7 +278,7 @@ class DeadLetterIT {
   @Test
   void aMissingDeadLetterExchangeDropsTheMessage() throws Exception {
     Channel ch = conn.createChannel();
-    ch.queueDeclare("dl.miss.src", false, false, false, args("x-dead-letter-exchange", "dl.miss.dlx"));
+    ch.queueDeclare("dl.miss.src", false, false, false, Args.of("x-dead-letter-exchange", "dl.miss.dlx"));
     ch.basicPublish("", "dl.miss.src", props("gone"), body("gone"));
     ch.basicReject(getWithoutAck(ch, "dl.miss.src").getEnvelope().getDeliveryTag(), false);
     assertStaysEmpty(ch, "dl.miss.src");
@@ -327,7 +301,7 @@ class DeadLetterIT {
         Channel ch = c.createChannel();
         ch.queueDeclare("dl.dur.dlq", true, false, false, null);
         ch.queueDeclare("dl.dur.src", true, false, false,
-            args("x-dead-letter-exchange", "", "x-dead-letter-routing-key", "dl.dur.dlq"));
+            Args.of("x-dead-letter-exchange", "", "x-dead-letter-routing-key", "dl.dur.dlq"));
         ch.basicPublish("", "dl.dur.src", props("d").builder().deliveryMode(2).expiration("60000").build(),
             body("durable"));
         ch.basicReject(getWithoutAck(ch, "dl.dur.src").getEnvelope().getDeliveryTag(), false);
@@ -354,8 +328,8 @@ class DeadLetterIT {
     try (LeakCheck check = LeakCheck.start()) {
       Channel ch = conn.createChannel();
       sourceAndDlq(ch, "dl.leak.src", "dl.leak.dlq", "x-max-length", 3, "x-message-ttl", 50);
-      ch.queueDeclare("dl.leak.miss", false, false, false, args("x-dead-letter-exchange", "dl.leak.none"));
-      ch.queueDeclare("dl.leak.self", false, false, false, args("x-message-ttl", 10, "x-dead-letter-exchange", ""));
+      ch.queueDeclare("dl.leak.miss", false, false, false, Args.of("x-dead-letter-exchange", "dl.leak.none"));
+      ch.queueDeclare("dl.leak.self", false, false, false, Args.of("x-message-ttl", 10, "x-dead-letter-exchange", ""));
       byte[] big = new byte[20_000];
       for (int i = 0; i < 20; i++) {
         ch.basicPublish("", "dl.leak.src", props("m" + i).builder().expiration(i % 2 == 0 ? "5" : null).build(),

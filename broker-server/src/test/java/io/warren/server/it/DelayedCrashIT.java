@@ -6,9 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,49 +29,23 @@ class DelayedCrashIT {
   Path dataDir;
   @TempDir
   Path logDir;
-  private Process broker;
-  private int port;
+  private BrokerProcess broker;
+
+  @BeforeEach
+  void create() {
+    broker = new BrokerProcess(dataDir, logDir);
+  }
 
   @AfterEach
   void kill() {
-    if (broker != null) {
-      broker.destroyForcibly();
-    }
-  }
-
-  private void startBroker() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-cp", classpath, "io.warren.server.Main");
-    pb.environment().put("WARREN_AMQP_PORT", Integer.toString(port));
-    pb.environment().put("WARREN_DATA_DIR", dataDir.toString());
-    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
-        logDir.resolve("broker.log").toFile()));
-    broker = pb.start();
-    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
-        .until(() -> {
-          connect().close();
-          return true;
-        });
-  }
-
-  private Connection connect() throws Exception {
-    ConnectionFactory f = new ConnectionFactory();
-    f.setHost("127.0.0.1");
-    f.setPort(port);
-    f.setAutomaticRecoveryEnabled(false);
-    f.setConnectionTimeout(5000);
-    return f.newConnection();
+    broker.close();
   }
 
   @Test
   void confirmedDelayedMessagesSurviveKillNine() throws Exception {
-    startBroker();
+    broker.start();
     int count = 300;
-    try (Connection c = connect()) {
+    try (Connection c = broker.connect()) {
       Channel ch = c.createChannel();
       ch.exchangeDeclare("later", "x-delayed-message", true, false, Map.of("x-delayed-type", "direct"));
       ch.queueDeclare("due", true, false, false, null);
@@ -88,11 +61,9 @@ class DelayedCrashIT {
       ch.waitForConfirmsOrDie(10_000);
       await().atMost(Duration.ofSeconds(5)).until(() -> ch.messageCount("due") == count / 3);
     }
-    broker.destroyForcibly(); // SIGKILL
-    broker.waitFor();
-    broker = null;
-    startBroker();
-    try (Connection c = connect()) {
+    broker.kill();
+    broker.start();
+    try (Connection c = broker.connect()) {
       Channel ch = c.createChannel();
       assertThat(ch.messageCount("due")).as("the due ones are back, the others not yet due")
           .isGreaterThanOrEqualTo(count / 3).isLessThan(count);

@@ -4,31 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** x-delivery-count on redeliveries, and x-delivery-limit dropping or dead-lettering a message that keeps coming back. */
-class DeliveryCountIT {
-  private static BrokerFixture broker;
-  private static Connection conn;
-
-  @BeforeAll
-  static void start() {
-    broker = BrokerFixture.start();
-    conn = broker.connect();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    conn.close();
-    broker.close();
-  }
-
+class DeliveryCountIT extends SharedBroker {
   private static GetResponse get(Channel ch, String q) {
     return await().atMost(Duration.ofSeconds(5)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
         .until(() -> ch.basicGet(q, false), r -> r != null);

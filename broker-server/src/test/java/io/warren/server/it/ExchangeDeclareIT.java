@@ -4,29 +4,11 @@ import static io.warren.server.it.CloseReasons.assertChannelError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** exchange.declare and exchange.delete: properties, redeclaration, reserved names and RabbitMQ's errors. */
-class ExchangeDeclareIT {
-  private static BrokerFixture broker;
-  private static Connection conn;
-
-  @BeforeAll
-  static void start() {
-    broker = BrokerFixture.start();
-    conn = broker.connect();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    conn.close();
-    broker.close();
-  }
-
+class ExchangeDeclareIT extends SharedBroker {
   @Test
   void predeclaredExchangesExistAndMayBeRedeclaredAsTheyAre() throws Exception {
     Channel ch = conn.createChannel();

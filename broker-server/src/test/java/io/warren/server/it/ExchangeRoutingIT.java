@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -14,27 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Routing through each exchange type, end to end through the Java client. */
-class ExchangeRoutingIT {
-  private static BrokerFixture broker;
-  private static Connection conn;
-
-  @BeforeAll
-  static void start() {
-    broker = BrokerFixture.start();
-    conn = broker.connect();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    conn.close();
-    broker.close();
-  }
-
+class ExchangeRoutingIT extends SharedBroker {
   /** Every body in the queue, in order, taken with no-ack. */
   static List<String> drain(Channel ch, String queue) throws Exception {
     List<String> bodies = new ArrayList<>();
@@ -147,15 +129,15 @@ class ExchangeRoutingIT {
     Channel ch = confirming();
     ch.exchangeDeclare("r.headers", "headers", false, true, null);
     Map<String, Map<String, Object>> bindings = new LinkedHashMap<>();
-    bindings.put("all", args("x-match", "all", "a", 1, "b", "x"));
-    bindings.put("default-all", args("a", 1, "b", "x"));
-    bindings.put("any", args("x-match", "any", "a", 1, "b", "x"));
-    bindings.put("all-empty", args("x-match", "all"));
-    bindings.put("any-only-x", args("x-match", "any", "x-k", "v"));
-    bindings.put("all-ignores-x", args("x-match", "all", "x-k", "v", "a", 1));
-    bindings.put("all-with-x", args("x-match", "all-with-x", "x-k", "v", "a", 1));
-    bindings.put("any-with-x", args("x-match", "any-with-x", "x-k", "v"));
-    bindings.put("presence", args("x-match", "all", "a", null));
+    bindings.put("all", Args.of("x-match", "all", "a", 1, "b", "x"));
+    bindings.put("default-all", Args.of("a", 1, "b", "x"));
+    bindings.put("any", Args.of("x-match", "any", "a", 1, "b", "x"));
+    bindings.put("all-empty", Args.of("x-match", "all"));
+    bindings.put("any-only-x", Args.of("x-match", "any", "x-k", "v"));
+    bindings.put("all-ignores-x", Args.of("x-match", "all", "x-k", "v", "a", 1));
+    bindings.put("all-with-x", Args.of("x-match", "all-with-x", "x-k", "v", "a", 1));
+    bindings.put("any-with-x", Args.of("x-match", "any-with-x", "x-k", "v"));
+    bindings.put("presence", Args.of("x-match", "all", "a", null));
     Map<String, String> queueOf = new HashMap<>();
     for (var e : bindings.entrySet()) {
       String q = tempQueue(ch);
@@ -163,13 +145,13 @@ class ExchangeRoutingIT {
       queueOf.put(e.getKey(), q);
     }
     Map<String, Map<String, Object>> messages = new LinkedHashMap<>();
-    messages.put("m-ab", args("a", 1, "b", "x"));
-    messages.put("m-abc", args("a", 1, "b", "x", "c", 2));
-    messages.put("m-a", args("a", 1));
-    messages.put("m-a2", args("a", 2));
-    messages.put("m-b", args("b", "x"));
-    messages.put("m-xk-a", args("x-k", "v", "a", 1));
-    messages.put("m-xk", args("x-k", "v"));
+    messages.put("m-ab", Args.of("a", 1, "b", "x"));
+    messages.put("m-abc", Args.of("a", 1, "b", "x", "c", 2));
+    messages.put("m-a", Args.of("a", 1));
+    messages.put("m-a2", Args.of("a", 2));
+    messages.put("m-b", Args.of("b", "x"));
+    messages.put("m-xk-a", Args.of("x-k", "v", "a", 1));
+    messages.put("m-xk", Args.of("x-k", "v"));
     messages.put("m-none", null);
     for (var e : messages.entrySet()) {
       ch.basicPublish("r.headers", "", new AMQP.BasicProperties.Builder().headers(e.getValue()).build(),
@@ -205,14 +187,14 @@ class ExchangeRoutingIT {
     ch.queueBind(direct, "amq.direct", "pd");
     ch.queueBind(fanout, "amq.fanout", "");
     ch.queueBind(topic, "amq.topic", "pd.*");
-    ch.queueBind(headers, "amq.headers", "", args("h", "1"));
-    ch.queueBind(match, "amq.match", "", args("x-match", "any", "h", "2"));
+    ch.queueBind(headers, "amq.headers", "", Args.of("h", "1"));
+    ch.queueBind(match, "amq.match", "", Args.of("x-match", "any", "h", "2"));
     ch.basicPublish("amq.direct", "pd", null, "d".getBytes());
     ch.basicPublish("amq.fanout", "zzz", null, "f".getBytes());
     ch.basicPublish("amq.topic", "pd.t", null, "t".getBytes());
-    ch.basicPublish("amq.headers", "", new AMQP.BasicProperties.Builder().headers(args("h", "1")).build(),
+    ch.basicPublish("amq.headers", "", new AMQP.BasicProperties.Builder().headers(Args.of("h", "1")).build(),
         "h".getBytes());
-    ch.basicPublish("amq.match", "", new AMQP.BasicProperties.Builder().headers(args("h", "2")).build(),
+    ch.basicPublish("amq.match", "", new AMQP.BasicProperties.Builder().headers(Args.of("h", "2")).build(),
         "m".getBytes());
     ch.waitForConfirmsOrDie(5000);
     assertThat(drain(ch, direct)).containsExactly("d");
@@ -240,13 +222,5 @@ class ExchangeRoutingIT {
     assertThat(returned).containsExactly("312 NO_ROUTE r.unbind u.2");
     ch.exchangeDelete("r.unbind");
     ch.close();
-  }
-
-  static Map<String, Object> args(Object... kv) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    for (int i = 0; i < kv.length; i += 2) {
-      m.put((String) kv[i], kv[i + 1]);
-    }
-    return m;
   }
 }

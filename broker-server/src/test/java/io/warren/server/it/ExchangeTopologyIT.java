@@ -2,43 +2,24 @@ package io.warren.server.it;
 
 import static io.warren.server.it.CloseReasons.assertChannelError;
 import static io.warren.server.it.CloseReasons.awaitChannelClosed;
-import static io.warren.server.it.ExchangeRoutingIT.args;
 import static io.warren.server.it.ExchangeRoutingIT.drain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Exchange-to-exchange bindings, alternate exchanges, internal and auto-delete exchanges, and sender-selected
  * distribution (CC/BCC).
  */
-class ExchangeTopologyIT {
-  private static BrokerFixture broker;
-  private static Connection conn;
-
-  @BeforeAll
-  static void start() {
-    broker = BrokerFixture.start();
-    conn = broker.connect();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    conn.close();
-    broker.close();
-  }
-
+class ExchangeTopologyIT extends SharedBroker {
   private static Channel confirming() throws Exception {
     Channel ch = conn.createChannel();
     ch.confirmSelect();
@@ -247,7 +228,7 @@ class ExchangeTopologyIT {
     ch.queueBind(bcc, "ssd", "bcc-key");
     ch.queueBind(bcc, "ssd", "main-too");
     AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
-        .headers(args("CC", List.of("cc-key"), "BCC", List.of("bcc-key", "main-too"), "other", "kept"))
+        .headers(Args.of("CC", List.of("cc-key"), "BCC", List.of("bcc-key", "main-too"), "other", "kept"))
         .build();
     ch.basicPublish("ssd", "main", props, "ssd".getBytes());
     ch.waitForConfirmsOrDie(5000);
@@ -272,7 +253,7 @@ class ExchangeTopologyIT {
       ch.exchangeDeclare("leak.int", "fanout", false, true, true, null);
       String q = tempQueue(ch);
       AMQP.BasicProperties bcc = new AMQP.BasicProperties.Builder()
-          .headers(args("BCC", List.of(q), "CC", List.of("nowhere"))).build();
+          .headers(Args.of("BCC", List.of(q), "CC", List.of("nowhere"))).build();
       for (int i = 0; i < 20; i++) {
         ch.basicPublish("", "no-such-queue", bcc, new byte[1000]); // the default exchange, by BCC only
       }

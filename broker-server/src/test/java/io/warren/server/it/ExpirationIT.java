@@ -10,27 +10,10 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.MessageProperties;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The per-message expiration property: messages expire in the queue; invalid values close the channel. */
-class ExpirationIT {
-  private static BrokerFixture broker;
-  private static Connection conn;
-
-  @BeforeAll
-  static void start() {
-    broker = BrokerFixture.start();
-    conn = broker.connect();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    conn.close();
-    broker.close();
-  }
-
+class ExpirationIT extends SharedBroker {
   private static AMQP.BasicProperties expiring(String expiration) {
     return new AMQP.BasicProperties.Builder().expiration(expiration).build();
   }

@@ -4,41 +4,15 @@ import static io.warren.server.it.CloseReasons.assertChannelError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Queue x-arguments: RabbitMQ's 406 texts for invalid ones, no queue left behind, and redeclaration equivalence. */
-class QueueArgumentsIT {
-  private static BrokerFixture broker;
-  private static Connection conn;
-
-  @BeforeAll
-  static void start() {
-    broker = BrokerFixture.start();
-    conn = broker.connect();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    conn.close();
-    broker.close();
-  }
-
-  private static Map<String, Object> args(Object... kv) {
-    Map<String, Object> m = new HashMap<>();
-    for (int i = 0; i < kv.length; i += 2) {
-      m.put((String) kv[i], kv[i + 1]);
-    }
-    return m;
-  }
-
+class QueueArgumentsIT extends SharedBroker {
   /** Declaring q with these arguments fails with this text after "invalid arg 'key' for queue 'q' in vhost '/': ". */
   private static void refused(String key, Object value, String error, Object... more) throws Exception {
-    Map<String, Object> a = args(more);
+    Map<String, Object> a = Args.of(more);
     a.put(key, value);
     refusedWith(a, "PRECONDITION_FAILED - invalid arg '" + key + "' for queue 'q' in vhost '/': " + error);
   }
@@ -82,7 +56,7 @@ class QueueArgumentsIT {
     refused("x-dead-letter-routing-key", "rk", "routing_key_but_no_dlx_defined");
     refused("x-dead-letter-routing-key", 7, "{unacceptable_type,signedint}", "x-dead-letter-exchange", "dlx");
     // rabbit_channel checks the exchange argument's type first, with its own wording
-    refusedWith(args("x-dead-letter-exchange", 5, "x-max-length", -1),
+    refusedWith(Args.of("x-dead-letter-exchange", 5, "x-max-length", -1),
         "PRECONDITION_FAILED - invalid type 'signedint' for arg 'x-dead-letter-exchange' in queue 'q' in vhost '/'");
   }
 
@@ -98,7 +72,7 @@ class QueueArgumentsIT {
 
   @Test
   void validArgumentsDeclareAndRedeclare() throws Exception {
-    Map<String, Object> a = args("x-message-ttl", 60000, "x-expires", 3_600_000L, "x-max-length", 10,
+    Map<String, Object> a = Args.of("x-message-ttl", 60000, "x-expires", 3_600_000L, "x-max-length", 10,
         "x-max-length-bytes", 1_000_000, "x-overflow", "reject-publish", "x-dead-letter-exchange", "",
         "x-dead-letter-routing-key", "dead", "x-max-priority", 10, "x-single-active-consumer", true,
         "x-delivery-limit", 3, "x-consumer-timeout", 60000, "x-retry-max", 3, "x-retry-initial-delay", 100,
@@ -116,18 +90,18 @@ class QueueArgumentsIT {
   @Test
   void redeclarationChecksTheFeatureArguments() throws Exception {
     try (Channel ch = conn.createChannel()) {
-      ch.queueDeclare("eq", false, false, true, args("x-max-length", 10, "x-delivery-limit", 2,
+      ch.queueDeclare("eq", false, false, true, Args.of("x-max-length", 10, "x-delivery-limit", 2,
           "x-consumer-timeout", 1000));
       // not an argument RabbitMQ checks on redeclaration: accepted
-      ch.queueDeclare("eq", false, false, true, args("x-max-length", 10, "x-delivery-limit", 2,
+      ch.queueDeclare("eq", false, false, true, Args.of("x-max-length", 10, "x-delivery-limit", 2,
           "x-consumer-timeout", 5000));
     }
     assertChannelError(() -> conn.createChannel().queueDeclare("eq", false, false, true,
-        args("x-max-length", 20, "x-delivery-limit", 2)), 406,
+        Args.of("x-max-length", 20, "x-delivery-limit", 2)), 406,
         "PRECONDITION_FAILED - inequivalent arg 'x-max-length' for queue 'eq' in vhost '/': received '20' but "
             + "current is '10'");
     assertChannelError(() -> conn.createChannel().queueDeclare("eq", false, false, true,
-        args("x-max-length", 10)), 406,
+        Args.of("x-max-length", 10)), 406,
         "PRECONDITION_FAILED - inequivalent arg 'x-delivery-limit' for queue 'eq' in vhost '/': received none but "
             + "current is the value '2' of type 'signedint'");
     try (Channel ch = conn.createChannel()) {

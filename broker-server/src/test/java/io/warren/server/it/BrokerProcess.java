@@ -1,0 +1,68 @@
+package io.warren.server.it;
+
+import static org.awaitility.Awaitility.await;
+
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * A broker in its own JVM (io.warren.server.Main), so that a crash test can kill -9 it and start it again on the same
+ * data directory. Each start takes a fresh free port. Used from the test thread; connect() from any thread.
+ */
+final class BrokerProcess implements AutoCloseable {
+  private final Path dataDir;
+  private final Path log;
+  private Process process;
+  private volatile int port;
+
+  BrokerProcess(Path dataDir, Path logDir) {
+    this.dataDir = dataDir;
+    this.log = logDir.resolve("broker.log");
+  }
+
+  /** Starts the broker and returns once it accepts AMQP connections. */
+  void start() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-cp", classpath, "io.warren.server.Main");
+    pb.environment().put("WARREN_AMQP_PORT", Integer.toString(port));
+    pb.environment().put("WARREN_DATA_DIR", dataDir.toString());
+    // appended, so the log of a run before a kill is kept next to the one after the restart
+    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    process = pb.start();
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
+        .until(() -> {
+          connect().close();
+          return true;
+        });
+  }
+
+  /** kill -9: no shutdown hook runs, nothing is flushed. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly(); // SIGKILL on Linux
+    process.waitFor();
+    process = null;
+  }
+
+  Connection connect() throws Exception {
+    ConnectionFactory f = new ConnectionFactory();
+    f.setHost("127.0.0.1");
+    f.setPort(port);
+    f.setAutomaticRecoveryEnabled(false);
+    f.setConnectionTimeout(5000);
+    return f.newConnection();
+  }
+
+  @Override
+  public void close() {
+    if (process != null) {
+      process.destroyForcibly();
+    }
+  }
+}
