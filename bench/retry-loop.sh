@@ -3,7 +3,7 @@
 # message, counted by x-death) on Warren and RabbitMQ and prints a side-by-side table. See bench/README.md.
 #
 #   bench/retry-loop.sh [--warren-uri URI] [--rabbit-uri URI] [--seconds N] [--rounds N] [--ttl MS]
-#                       [--inflight N] [--size BYTES] [--no-start-rabbit]
+#                       [--inflight N] [--size BYTES] [--persistent] [--no-start-rabbit]
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -17,6 +17,7 @@ ROUNDS=5                                  # deliveries per message: ROUNDS-1 rej
 TTL=0                                     # wait queue's x-message-ttl (0: dead-lettered at once)
 INFLIGHT=200                              # messages kept in the loop
 SIZE=1000
+PERSISTENT=""
 START_RABBIT=1
 PAUSE="${BENCH_PAUSE:-2}"
 JAVA_OPTS_TOOL="${BENCH_TOOL_JAVA_OPTS:--Xms256m -Xmx1g}"
@@ -32,6 +33,7 @@ while [[ $# -gt 0 ]]; do
     --ttl) TTL="$2"; shift 2 ;;
     --inflight) INFLIGHT="$2"; shift 2 ;;
     --size) SIZE="$2"; shift 2 ;;
+    --persistent) PERSISTENT=persistent; shift ;;
     --no-start-rabbit) START_RABBIT=0; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
@@ -49,7 +51,7 @@ new_run
 {
   meta_head "retry loop"
   meta_uris
-  echo "loop        : $ROUNDS rounds per message, wait TTL $TTL ms, $INFLIGHT in flight, $SIZE-byte bodies, $SECONDS_PER_RUN s"
+  echo "loop        : $ROUNDS rounds per message, wait TTL $TTL ms, $INFLIGHT in flight, $SIZE-byte bodies, $SECONDS_PER_RUN s${PERSISTENT:+, durable queues and persistent messages}"
 } | tee "$OUT/meta.txt"
 echo
 
@@ -58,12 +60,12 @@ declare -A RESULT
 run_one() {  # broker uri
   local broker="$1" uri="$2" file="$OUT/retry-loop-$1.txt" rc=0
   local prefix="bench-retry-$RUN_ID-$broker"
-  echo "# java -cp 'bench/lib/*' bench/tools/RetryLoop.java $(redact "$uri") $SECONDS_PER_RUN $ROUNDS $TTL $INFLIGHT $SIZE $prefix" > "$file"
+  echo "# java -cp 'bench/lib/*' bench/tools/RetryLoop.java $(redact "$uri") $SECONDS_PER_RUN $ROUNDS $TTL $INFLIGHT $SIZE $prefix $PERSISTENT" > "$file"
   log "retry loop on $broker ($SECONDS_PER_RUN s)"
   # shellcheck disable=SC2086
   timeout --kill-after=10 $((SECONDS_PER_RUN + 60)) \
     java $JAVA_OPTS_TOOL -cp "$LIB/*" "$BENCH_DIR/tools/RetryLoop.java" "$uri" "$SECONDS_PER_RUN" "$ROUNDS" "$TTL" \
-      "$INFLIGHT" "$SIZE" "$prefix" >> "$file" 2>&1 || rc=$?
+      "$INFLIGHT" "$SIZE" "$prefix" $PERSISTENT >> "$file" 2>&1 || rc=$?
   if [[ $rc != 0 ]]; then
     log "  RetryLoop exited with $rc (see $file)"
     # the queues may be left behind if the tool died

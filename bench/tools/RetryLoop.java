@@ -2,7 +2,8 @@
 // each message going round ROUNDS times before the consumer acks it (counted by the x-death header, as real retry
 // code does). Keeps INFLIGHT messages in the loop (a new one is published when one finishes) and prints per-second
 // and whole-run figures. Run with the single-file launcher and PerfTest's amqp-client (bench/retry-loop.sh does):
-//   java -cp 'bench/lib/*' bench/tools/RetryLoop.java URI SECONDS ROUNDS TTL_MS INFLIGHT SIZE PREFIX
+//   java -cp 'bench/lib/*' bench/tools/RetryLoop.java URI SECONDS ROUNDS TTL_MS INFLIGHT SIZE PREFIX [persistent]
+// With "persistent", both queues are durable and the messages persistent (delivery mode 2).
 // Last line (parsed by retry-loop.sh):
 //   RESULT completed/s=N deadletters/s=N deliveries/s=N mean_ms=N p99_ms=N completed=N deadletters=N
 // Dead letters = rejections (work -> wait) + expiries (wait -> work) = 2 * (ROUNDS - 1) per completed message.
@@ -36,6 +37,8 @@ public class RetryLoop {
     int size = Math.max(8, Integer.parseInt(args[5]));
     String work = args[6] + "-work";
     String wait = args[6] + "-wait";
+    boolean persistent = args.length > 7 && args[7].equals("persistent");
+    AMQP.BasicProperties props = persistent ? new AMQP.BasicProperties.Builder().deliveryMode(2).build() : null;
 
     ConnectionFactory cf = new ConnectionFactory();
     cf.setUri(uri);
@@ -50,9 +53,9 @@ public class RetryLoop {
     try (Connection pubConn = cf.newConnection("warren-bench-retry-pub");
          Connection conConn = cf.newConnection("warren-bench-retry-con")) {
       Channel setup = pubConn.createChannel();
-      setup.queueDeclare(work, false, false, false,
+      setup.queueDeclare(work, persistent, false, false,
           Map.of("x-dead-letter-exchange", "", "x-dead-letter-routing-key", wait));
-      setup.queueDeclare(wait, false, false, false,
+      setup.queueDeclare(wait, persistent, false, false,
           Map.of("x-message-ttl", ttl, "x-dead-letter-exchange", "", "x-dead-letter-routing-key", work));
 
       Channel con = conConn.createChannel();
@@ -95,7 +98,7 @@ public class RetryLoop {
       while (System.nanoTime() < end) {
         if (room.tryAcquire(10, TimeUnit.MILLISECONDS)) {
           ByteBuffer.wrap(body).putLong(System.nanoTime());
-          pub.basicPublish("", work, null, body);
+          pub.basicPublish("", work, props, body);
         }
         long now = System.nanoTime();
         if (now >= nextReport) {
