@@ -4,9 +4,10 @@
 # consumes them and prints the lateness distribution (arrival - due) and Warren's RSS. See bench/README.md.
 #
 #   bench/delayed-lateness.sh [--uri URI] [--messages N] [--window SECONDS] [--start-after SECONDS]
-#                             [--size BYTES] [--pid BROKER_PID]
+#                             [--size BYTES] [--pid BROKER_PID] [--warmup N]
 # Defaults: 1,000,000 messages, 60 s window, start-after N/15000+10 s, 100-byte bodies; the broker's PID (for RSS)
-# is looked up from the listening port when not given.
+# is looked up from the listening port when not given. --warmup N first routes N messages at once (no x-delay)
+# through the same exchange, queue and consumer, warming both JVMs' delivery path (not the scheduler's).
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -30,6 +31,7 @@ while [[ $# -gt 0 ]]; do
     --window) WINDOW="$2"; shift 2 ;;
     --start-after) START_AFTER="$2"; shift 2 ;;
     --size) SIZE="$2"; shift 2 ;;
+    --warmup) export BENCH_WARMUP="$2"; shift 2 ;;
     --pid) PID_ARG="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
