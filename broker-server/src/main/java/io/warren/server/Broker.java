@@ -61,11 +61,15 @@ public final class Broker implements AutoCloseable {
       map.put(name, new BrokerVhost(name, queuePool, definitions, transients, config.residency()));
     }
     this.vhosts = Map.copyOf(map);
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "warren-queue-timer");
-      t.setDaemon(true);
-      return t;
-    });
+    java.util.concurrent.ScheduledThreadPoolExecutor queueTimer = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
+        r -> {
+          Thread t = new Thread(r, "warren-queue-timer");
+          t.setDaemon(true);
+          return t;
+        });
+    // queues re-arm their expiry wakeups often: a cancelled one must not stay queued until its time
+    queueTimer.setRemoveOnCancelPolicy(true);
+    this.timer = queueTimer;
     this.schedule = new Schedule(store, clock, map);
     wireQueueFeatures(clock);
     this.memoryAlarm = new MemoryAlarm(config.limits().memoryHighWatermark());
