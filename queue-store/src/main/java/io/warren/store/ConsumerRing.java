@@ -7,10 +7,10 @@ import java.util.List;
  * The consumers of one queue, grouped by priority (highest first), each group served round-robin.
  *
  * <p>With {@code x-single-active-consumer} only one consumer, the active one, receives messages: the first to
- * subscribe, and when it leaves, the highest-priority consumer that subscribed earliest. A higher-priority consumer
- * that subscribes later does not take over while the active one stays (RabbitMQ 3.12+ switches once the active one
- * has no unacked messages; the queue does not know which consumer holds which unacked messages, so it keeps the
- * active one). Confined to the queue's executor.
+ * subscribe, and when it leaves, the highest-priority consumer that subscribed earliest. When a consumer with a higher
+ * priority than the active one subscribes, the queue switches to it as RabbitMQ 3.12+ does: nobody gets new messages
+ * until the active one holds no unacked entry from this queue (each {@link Tenure} counts them), so that the new one
+ * gets the requeued messages in their order. Confined to the queue's executor.
  */
 final class ConsumerRing {
 
@@ -25,12 +25,28 @@ final class ConsumerRing {
         }
     }
 
+    /**
+     * One consumer's time as the single active consumer, and how many of the entries it was given in that time are
+     * still unacked. Entries point to it ({@link QueueEntry#holder}), so a settlement finds what to count down even
+     * after the consumer has left or been replaced.
+     */
+    static final class Tenure {
+        final QueueConsumer consumer;
+        int unacked;
+
+        Tenure(QueueConsumer consumer) {
+            this.consumer = consumer;
+        }
+    }
+
     private final ArrayList<Level> levels = new ArrayList<>();
     private int size;
     private QueueConsumer exclusive;
     private final boolean singleActive;
     /** The only consumer served when {@link #singleActive}; null when there is none. */
     private QueueConsumer active;
+    /** The active consumer's tenure; null when there is none. */
+    private Tenure tenure;
 
     ConsumerRing() {
         this(false);
@@ -83,8 +99,25 @@ final class ConsumerRing {
         levels.get(i).members.add(consumer);
         size++;
         if (singleActive && active == null) {
-            active = consumer;
+            activate(consumer);
         }
+    }
+
+    private void activate(QueueConsumer consumer) {
+        active = consumer;
+        tenure = consumer == null ? null : new Tenure(consumer);
+    }
+
+    /** With single active consumer: an entry (not no-ack) was just delivered to the active one. */
+    void delivered(QueueEntry entry) {
+        entry.holder = tenure;
+        tenure.unacked++;
+    }
+
+    /** An entry given to a single active consumer was acked, rejected or requeued (the first settlement only). */
+    void settled(QueueEntry entry) {
+        entry.holder.unacked--;
+        entry.holder = null;
     }
 
     boolean remove(QueueConsumer consumer) {
@@ -112,7 +145,7 @@ final class ConsumerRing {
             }
             if (consumer == active) {
                 // Highest priority first, then the earliest subscribed (members keep subscription order).
-                active = levels.isEmpty() ? null : levels.get(0).members.get(0);
+                activate(levels.isEmpty() ? null : levels.get(0).members.get(0));
             }
             return true;
         }
@@ -125,7 +158,7 @@ final class ConsumerRing {
      */
     QueueConsumer nextWithCredit() {
         if (singleActive) {
-            return active != null && active.tryAcquireCredit() ? active : null;
+            return nextSingleActive();
         }
         for (int l = 0; l < levels.size(); l++) {
             Level level = levels.get(l);
@@ -142,6 +175,24 @@ final class ConsumerRing {
         return null;
     }
 
+    /**
+     * The active consumer if it has credit, after switching to a waiting consumer of a higher priority once the active
+     * one holds no unacked entry; null while that switch waits, so that nobody gets messages meanwhile.
+     */
+    private QueueConsumer nextSingleActive() {
+        if (active == null) {
+            return null;
+        }
+        QueueConsumer first = levels.get(0).members.get(0);
+        if (first.priority() > active.priority()) {
+            if (tenure.unacked > 0) {
+                return null;
+            }
+            activate(first);
+        }
+        return active.tryAcquireCredit() ? active : null;
+    }
+
     /** Empties the ring, returning every consumer (for queue deletion). */
     List<QueueConsumer> removeAll() {
         List<QueueConsumer> all = new ArrayList<>(size);
@@ -151,7 +202,7 @@ final class ConsumerRing {
         levels.clear();
         size = 0;
         exclusive = null;
-        active = null;
+        activate(null);
         return all;
     }
 }

@@ -31,6 +31,8 @@ public final class QueueEntry {
     /** Epoch ms after which it is never delivered here (its own expiration or the queue's TTL); NEVER for none. */
     long expiresAt = Message.NEVER;
     int state = NEW;
+    /** Single active consumer only: whose tenure it was delivered in, until settled or requeued; else null. */
+    ConsumerRing.Tenure holder;
     /** Only until the enqueue is processed: entries are kept long, callbacks should not be. */
     EnqueueOutcome outcome;
     /** Mailbox link, owned by whoever holds the entry in a mailbox batch. */

@@ -21,6 +21,8 @@ final class QueueState {
     final Mailbox mailbox = new Mailbox();
     final QueueContents contents;
     final ConsumerRing consumers;
+    /** x-single-active-consumer: the ring counts the active consumer's unacked entries (see {@link ConsumerRing}). */
+    private final boolean singleActive;
     /** Null without a clock (no hooks): then nothing expires. */
     private final Expiry expiry;
     private final LengthLimit limit;
@@ -43,7 +45,8 @@ final class QueueState {
         this.expiry = hooks == null ? null : new Expiry(features.messageTtl(), hooks, executor, this::expiryTimer);
         this.idle = hooks == null || features.expires() < 0 ? null : new IdleExpiry(features.expires(), hooks,
                 () -> executor.execute(this::idleTimer));
-        this.consumers = new ConsumerRing(features.singleActiveConsumer());
+        this.singleActive = features.singleActiveConsumer();
+        this.consumers = new ConsumerRing(singleActive);
         this.contents = new QueueContents(queue, journal, spill, residency, features.maxPriority(),
                 limit != null && limit.countsBytes(), DeadLettering.of(queue, features, hooks),
                 hooks == null ? null : hooks.clock());
@@ -128,6 +131,9 @@ final class QueueState {
     }
 
     private void apply(QueueEntry entry, int op) {
+        if (entry.holder != null) {
+            consumers.settled(entry); // may let a waiting higher-priority single active consumer take over
+        }
         switch (op) {
             case QueueEntry.OP_ENQUEUE -> accept(entry);
             case QueueEntry.OP_ACK -> contents.settle(entry);
@@ -259,6 +265,9 @@ final class QueueState {
             }
             try {
                 consumer.deliver(queue, entry);
+                if (singleActive && !noAck) {
+                    consumers.delivered(entry);
+                }
             } catch (RuntimeException e) {
                 // A consumer that cannot take deliveries would otherwise lose or strand every message.
                 executor.reportFailure(e);
@@ -272,6 +281,10 @@ final class QueueState {
     void removeAndMaybeAutoDelete(QueueConsumer consumer) {
         if (!consumers.remove(consumer)) {
             return;
+        }
+        if (singleActive && consumers.active() != null) {
+            // A new active consumer, or a switch called off (its newcomer left): deliver what was waiting.
+            queue.requestTurn();
         }
         if (idle != null && consumers.isEmpty()) {
             // x-expires counts from when the last consumer left.

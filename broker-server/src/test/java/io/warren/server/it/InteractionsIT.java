@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Queue features together: TTL + dead-lettering + a length limit on one queue, message priorities under a prefetch
- * limit, a single active consumer chosen by consumer priority (with failover), and a TTL + DLX retry loop.
+ * limit, a single active consumer chosen by consumer priority (with failover and a higher-priority takeover), and a
+ * TTL + DLX retry loop.
  */
 class InteractionsIT {
   private static BrokerFixture broker;
@@ -145,6 +146,38 @@ class InteractionsIT {
     low.awaitCount(1);
     assertThat(low.get(0).first()).isEqualTo(5);
     assertThat(mid.count()).isEqualTo(3);
+  }
+
+  @Test
+  void aHigherPrioritySingleActiveConsumerTakesOverOnceTheActiveOneAckedEverything() throws Exception {
+    Channel setup = conn.createChannel();
+    setup.queueDeclare("ix.sac.switch", false, false, true, Map.of("x-single-active-consumer", true));
+    setup.confirmSelect();
+    Channel aCh = conn.createChannel();
+    aCh.basicQos(2);
+    CollectingConsumer a = new CollectingConsumer(aCh);
+    aCh.basicConsume("ix.sac.switch", false, "a", false, false, Map.of("x-priority", 0), a);
+    for (int i = 0; i < 5; i++) {
+      setup.basicPublish("", "ix.sac.switch", null, new byte[] {(byte) i});
+    }
+    setup.waitForConfirmsOrDie(5000);
+    a.awaitCount(2);
+
+    Channel bCh = conn.createChannel();
+    CollectingConsumer b = new CollectingConsumer(bCh);
+    bCh.basicConsume("ix.sac.switch", false, "b", false, false, Map.of("x-priority", 10), b);
+    // a's first ack gives it prefetch room again, but the queue is switching: nobody gets anything
+    aCh.basicAck(a.get(0).tag(), false);
+    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+        .until(() -> a.count() == 2 && b.count() == 0);
+
+    aCh.basicAck(a.get(1).tag(), false);
+    b.awaitCount(3);
+    assertThat(b.firstBytes()).containsExactly(2, 3, 4);
+    assertThat(a.count()).isEqualTo(2);
+    bCh.basicAck(b.last().tag(), true);
+    await().atMost(Duration.ofSeconds(5)).until(() -> setup.messageCount("ix.sac.switch") == 0);
+    setup.queueDelete("ix.sac.switch");
   }
 
   @Test
