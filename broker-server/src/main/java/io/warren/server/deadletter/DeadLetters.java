@@ -69,7 +69,8 @@ public final class DeadLetters implements DeadLetterSink {
     BasicProperties out = props.toBuilder().headers(newHeaders).expiration(null).build();
     Predicate<String> exclude = reason == DeadReason.REJECTED ? null
         : cycles(source.name(), (List<?>) newHeaders.get(DeathHistory.X_DEATH));
-    ByteBuf raw = message.rawProperties().alloc().buffer();
+    // room for the old properties and one more x-death entry, so that encoding does not grow the buffer
+    ByteBuf raw = message.rawProperties().alloc().buffer(message.rawProperties().readableBytes() + 256);
     ByteBuf body;
     try {
       out.encode(raw);
