@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class DelayedExchangeIT {
   /** How late a delayed message may arrive in these tests (the target is 50 ms; CI machines are slow). */
-  private static final long LATE_MS = 150;
+  private static final long LATE_MS = 300;
   private static final String INVALID = "PRECONDITION_FAILED - Invalid argument, 'x-delayed-type' must be an "
       + "existing exchange type";
 
