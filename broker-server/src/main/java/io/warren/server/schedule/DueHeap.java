@@ -75,6 +75,42 @@ final class DueHeap {
     }
   }
 
+  /**
+   * Looks at up to {@code maxScan} slots from slot {@code from} (wrapping to 0 at the end) and fills
+   * {@code outEntries}/{@code outDues} with up to their length of the entries whose {@code entry & mask} is below
+   * {@code below} and whose due time is after {@code dueAfter}. Returns the count in the low 32 bits and the slot to
+   * resume from in the high 32 bits.
+   */
+  long collect(int from, int maxScan, long below, long mask, long dueAfter, long[] outEntries, long[] outDues) {
+    int n = 0;
+    int i = from < size ? from : 0;
+    for (int scanned = 0; scanned < Math.min(maxScan, size) && n < outEntries.length; scanned++) {
+      if ((entries[i] & mask) < below && dues[i] > dueAfter) {
+        outEntries[n] = entries[i];
+        outDues[n++] = dues[i];
+      }
+      i = i + 1 < size ? i + 1 : 0;
+    }
+    return (long) i << 32 | n;
+  }
+
+  /**
+   * Replaces entries (due times unchanged, so the order by due time holds; among equal due times the new entries may
+   * not be in entry order, which only affects the order those fire in). Returns the old entries replaced; an entry no
+   * longer here (taken meanwhile) is left out. O(size).
+   */
+  java.util.Set<Long> replace(java.util.Map<Long, Long> replacements) {
+    java.util.Set<Long> replaced = new java.util.HashSet<>();
+    for (int i = 0; i < size; i++) {
+      Long replacement = replacements.get(entries[i]);
+      if (replacement != null) {
+        replaced.add(entries[i]);
+        entries[i] = replacement;
+      }
+    }
+    return replaced;
+  }
+
   private static boolean less(long dueA, long entryA, long dueB, long entryB) {
     return dueA < dueB || dueA == dueB && entryA < entryB;
   }

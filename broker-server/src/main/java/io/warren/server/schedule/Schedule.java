@@ -6,14 +6,10 @@ import io.warren.store.QueueJournal;
 import io.warren.store.durable.MessageStore;
 import io.warren.store.durable.RecoveredMessages.RecoveredQueue;
 import java.time.Clock;
-import java.util.Comparator;
-import java.util.PriorityQueue;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,14 +20,16 @@ import org.slf4j.LoggerFactory;
  * exchange and routing key (the default exchange "" and the source queue's name for a retry). In memory there is only
  * a {@link DueHeap} entry per message: due (8 bytes) and {@code vhostIndex << 48 | position} (8 bytes).
  *
- * <p>Two threads. "warren-scheduler-read-ahead" takes the messages due within {@link #LOOKAHEAD_MILLIS} off the heap,
- * reads them back from the log and decodes them (at most {@link #MAX_STAGED} messages / {@link #MAX_STAGED_BYTES}
- * bytes held that way), so that the slow part of firing, including a cold JVM's first executions of it, happens
- * before the due time. "warren-scheduler" parks until the earliest due time (of the staged messages and of the heap:
- * a message scheduled with a short delay may not be staged), publishes each due message through {@link DueDelivery}
- * (which logs it again for its durable target queues; one not staged is read back first) and only then writes an
- * ACK record for the pseudo-queue (its {@link QueueJournal}, confined to that thread), so the log always holds a
- * message either scheduled or delivered, never neither.
+ * <p>Two threads share a {@link ScheduledSet}. "warren-scheduler-read-ahead" takes the messages due within
+ * {@link ScheduledSet#LOOKAHEAD_MILLIS} off the heap, reads them back from the log and decodes them (bounded by
+ * {@link ScheduledSet#MAX_STAGED} messages and {@link ScheduledSet#MAX_STAGED_BYTES} bytes), so that the slow part of
+ * firing, including a cold JVM's first executions of it, happens before the due time. "warren-scheduler" parks until
+ * the earliest due time (of the staged messages and of the heap: a message scheduled with a short delay may not be
+ * staged), publishes each due message through {@link DueDelivery} (which logs it again for its durable target queues;
+ * one not staged is read back first) and only then writes an ACK record for the pseudo-queue (its
+ * {@link QueueJournal}, confined to that thread), so the log always holds a message either scheduled or delivered,
+ * never neither. Every second it also copies forward (a bounded step) the records of messages due much later that the log has left far
+ * behind ({@link #relocate}), so that a long delay does not keep every later segment on disk.
  *
  * <p>Crash policy: a crash after the re-publish and before the ACK record delivers the message again after restart
  * (at-least-once, like any unacked message); scheduled records left in the log are re-heaped by recovery
@@ -44,39 +42,28 @@ public final class Schedule implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Schedule.class);
   /** The pseudo-queue holding scheduled messages; its "amq." name can never be declared by a client. */
   public static final String QUEUE = "amq.warren.scheduled";
-  /** How far ahead of their due time messages are read back and decoded. */
-  static final long LOOKAHEAD_MILLIS = 1000;
-  /** Bounds on what is held read ahead, so that a burst due at one instant cannot fill the memory. */
-  static final int MAX_STAGED = 65_536;
-  static final long MAX_STAGED_BYTES = 64L << 20;
-  /** Longest park without re-reading the clock, so an adjusted clock is noticed. */
-  private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
   private static final int BATCH = 256;
   private static final int READ_BATCH = 64;
   private static final long POSITION_MASK = (1L << 48) - 1;
-
-  /** A message read ahead of its due time. */
-  private record Staged(long due, long entry, DueDelivery.Prepared prepared) {}
+  /**
+   * A scheduled message written this far behind the end of the log is copied forward (and its old record acked), so
+   * that a long delay does not keep every later segment on disk.
+   */
+  static final long RELOCATE_BEHIND_BYTES = 4 * io.warren.store.log.LogConfig.DEFAULT_MAX_SEGMENT_BYTES;
+  /** Messages due sooner than this are not copied: they fire, and free their record, soon enough. */
+  static final long RELOCATE_MIN_REMAINING_MILLIS = 60_000;
+  /** Relocation runs this often on the firing thread, a bounded step at a time, so that firing stays on time. */
+  private static final long RELOCATE_PERIOD_MILLIS = 1000;
+  private static final int RELOCATE_BATCH = 1000;
+  private static final int RELOCATE_SCAN = 65_536;
 
   private final MessageStore store;
   private final Clock clock;
   private final List<BrokerVhost> vhosts;
   private final Map<String, Integer> vhostIndex = new HashMap<>();
   private final DueDelivery delivery;
-  private final ReentrantLock lock = new ReentrantLock();
-  /** Signalled when the heap or the staged messages change. */
-  private final Condition changed = lock.newCondition();
-  /** Guarded by lock. */
-  private final DueHeap heap = new DueHeap();
-  /**
-   * Read ahead, earliest first (a later read may stage an earlier message: one scheduled meanwhile with a shorter
-   * delay); guarded by lock.
-   */
-  private final PriorityQueue<Staged> staged = new PriorityQueue<>(
-      Comparator.comparingLong(Staged::due).thenComparingLong(Staged::entry));
-  /** Guarded by lock: bytes held by {@link #staged}, and messages taken off the heap being read ahead. */
-  private long stagedBytes;
-  private int reading;
+  /** What is scheduled: the heap and the messages read ahead. */
+  private final ScheduledSet set;
   /** Confined to the firing thread. */
   private final QueueJournal[] journals;
   private final Thread firing;
@@ -85,8 +72,19 @@ public final class Schedule implements AutoCloseable {
   /** Written by the firing thread only. */
   private volatile long lateFirings;
   private volatile long fired;
+  private final long relocateBehindBytes;
+  /** Confined to the firing thread. */
+  private long nextRelocation;
+  private volatile long relocated;
 
   public Schedule(MessageStore store, Clock clock, Map<String, BrokerVhost> vhosts) {
+    this(store, clock, vhosts, RELOCATE_BEHIND_BYTES);
+  }
+
+  /** @param relocateBehindBytes how far behind the log's end a scheduled record is copied forward (tests) */
+  Schedule(MessageStore store, Clock clock, Map<String, BrokerVhost> vhosts, long relocateBehindBytes) {
+    this.relocateBehindBytes = relocateBehindBytes;
+    this.set = new ScheduledSet(clock);
     this.store = store;
     this.clock = clock;
     this.vhosts = List.copyOf(vhosts.values());
@@ -137,28 +135,14 @@ public final class Schedule implements AutoCloseable {
 
   /** Messages scheduled and not fired yet. */
   public int size() {
-    lock.lock();
-    try {
-      return heap.size() + staged.size() + reading;
-    } finally {
-      lock.unlock();
-    }
+    return set.size();
   }
 
   private void add(long due, int vhost, long position) {
     if (position > POSITION_MASK) {
       throw new IllegalStateException("log position " + position + " beyond the schedule's 48 bits");
     }
-    lock.lock();
-    try {
-      long entry = (long) vhost << 48 | position;
-      heap.add(due, entry);
-      if (heap.peekEntry() == entry && heap.peekDue() == due) {
-        changed.signalAll();
-      }
-    } finally {
-      lock.unlock();
-    }
+    set.add(due, (long) vhost << 48 | position);
   }
 
   // ---- reading ahead ----
@@ -170,7 +154,7 @@ public final class Schedule implements AutoCloseable {
     while (!closed) {
       int n;
       try {
-        n = takeSoonDue(dues, entries);
+        n = set.takeSoonDue(dues, entries);
       } catch (InterruptedException e) {
         break;
       }
@@ -181,45 +165,7 @@ public final class Schedule implements AutoCloseable {
           prepared[i] = null; // the firing thread tries again, and reports it
         }
       }
-      lock.lock();
-      try {
-        for (int i = 0; i < n; i++) {
-          staged.add(new Staged(dues[i], entries[i], prepared[i]));
-          stagedBytes += prepared[i] == null ? 0 : prepared[i].size();
-          prepared[i] = null;
-        }
-        reading -= n;
-        changed.signalAll();
-      } finally {
-        lock.unlock();
-      }
-    }
-  }
-
-  /** Parks until messages are due within the look-ahead and there is room; takes them off the heap. */
-  private int takeSoonDue(long[] dues, long[] entries) throws InterruptedException {
-    lock.lock();
-    try {
-      while (!closed) {
-        long horizon = clock.millis() + LOOKAHEAD_MILLIS;
-        boolean room = staged.size() < MAX_STAGED && stagedBytes < MAX_STAGED_BYTES;
-        if (room && heap.size() > 0 && heap.peekDue() <= horizon) {
-          int n = 0;
-          while (n < dues.length && heap.size() > 0 && heap.peekDue() <= horizon) {
-            dues[n] = heap.peekDue();
-            entries[n++] = heap.peekEntry();
-            heap.poll();
-          }
-          reading += n;
-          return n;
-        }
-        long park = !room || heap.size() == 0 ? MAX_PARK_NANOS
-            : Math.min(MAX_PARK_NANOS, TimeUnit.MILLISECONDS.toNanos(heap.peekDue() - horizon));
-        changed.awaitNanos(park);
-      }
-      return 0;
-    } finally {
-      lock.unlock();
+      set.stage(dues, entries, prepared, n);
     }
   }
 
@@ -232,7 +178,7 @@ public final class Schedule implements AutoCloseable {
     while (!closed) {
       int n;
       try {
-        n = takeDue(entries, dues, prepared);
+        n = set.takeDue(entries, dues, prepared);
       } catch (InterruptedException e) {
         break;
       }
@@ -251,61 +197,77 @@ public final class Schedule implements AutoCloseable {
         prepared[i] = null;
       }
       flushJournals();
+      if (!closed && clock.millis() >= nextRelocation) {
+        relocate();
+        nextRelocation = clock.millis() + RELOCATE_PERIOD_MILLIS;
+      }
     }
+  }
+
+  /** Scheduled messages copied forward in the log since start. */
+  public long relocated() {
+    return relocated;
+  }
+
+  /**
+   * Copies scheduled messages written more than {@link #relocateBehindBytes} behind the log's end, and due more than
+   * {@link #RELOCATE_MIN_REMAINING_MILLIS} from now, to the end of the log and acks their old records, so that the old
+   * segments can be deleted. Each copy is appended before the old record's ack: a crash in between delivers the
+   * message twice (at least once, as everywhere in the schedule). Runs on the firing thread (it owns the journals),
+   * or on the caller's before {@link #start}; returns how many were copied.
+   */
+  int relocate() {
+    long below = store.log().endPosition() - relocateBehindBytes;
+    if (below <= store.log().startPosition()) {
+      return 0;
+    }
+    long[] entries = new long[RELOCATE_BATCH];
+    long[] dues = new long[RELOCATE_BATCH];
+    int n;
+    n = set.collect(RELOCATE_SCAN, below, POSITION_MASK, clock.millis() + RELOCATE_MIN_REMAINING_MILLIS, entries,
+        dues);
+    Map<Long, Long> copies = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      int index = (int) (entries[i] >>> 48);
+      try {
+        copies.put(entries[i], (long) index << 48 | copy(vhosts.get(index), entries[i] & POSITION_MASK, dues[i]));
+      } catch (RuntimeException e) {
+        LOG.warn("Cannot copy scheduled message {} forward: {}", entries[i] & POSITION_MASK, e.toString());
+      }
+    }
+    java.util.Set<Long> replaced = set.replace(copies);
+    for (Map.Entry<Long, Long> c : copies.entrySet()) {
+      // the old record if the heap now holds the copy; the copy if the old one was taken meanwhile (it fires)
+      long done = replaced.contains(c.getKey()) ? c.getKey() : c.getValue();
+      journal((int) (done >>> 48)).removed(done & POSITION_MASK);
+    }
+    flushJournals();
+    relocated += replaced.size();
+    return replaced.size();
+  }
+
+  /** Appends a copy of the scheduled record at {@code position}; returns the copy's position. */
+  private long copy(BrokerVhost vhost, long position, long due) {
+    io.warren.store.Message m = store.read(position);
+    try {
+      return store.publish(m.priority(), m.arrival(), m.expiresAt(), due, vhost.name(), m.exchange(), m.routingKey(),
+          List.of(QUEUE), m.rawProperties(), m.body());
+    } finally {
+      m.release();
+    }
+  }
+
+  private QueueJournal journal(int index) {
+    QueueJournal journal = journals[index];
+    if (journal == null) {
+      journal = journals[index] = store.journal(vhosts.get(index).name(), QUEUE);
+    }
+    return journal;
   }
 
   /** Messages fired more than 50 ms after their due time since start (a measure of the scheduler's backlog). */
   public long lateFirings() {
     return lateFirings;
-  }
-
-  /**
-   * Parks until something is due (or closed); fills the arrays with the due messages, earliest first, from the staged
-   * ones and the heap ({@code prepared[i]} null for one to read back), and returns how many.
-   */
-  private int takeDue(long[] entries, long[] dues, DueDelivery.Prepared[] prepared) throws InterruptedException {
-    lock.lock();
-    try {
-      while (!closed) {
-        long now = clock.millis();
-        int n = 0;
-        while (n < entries.length) {
-          Staged first = staged.peek();
-          boolean heapFirst = heap.size() > 0 && (first == null || heap.peekDue() < first.due());
-          if (heapFirst && heap.peekDue() <= now) {
-            dues[n] = heap.peekDue();
-            entries[n] = heap.peekEntry();
-            prepared[n++] = null;
-            heap.poll();
-          } else if (!heapFirst && first != null && first.due() <= now) {
-            staged.poll();
-            stagedBytes -= first.prepared() == null ? 0 : first.prepared().size();
-            dues[n] = first.due();
-            entries[n] = first.entry();
-            prepared[n++] = first.prepared();
-          } else {
-            break;
-          }
-        }
-        if (n > 0) {
-          changed.signalAll(); // room for the read-ahead
-          return n;
-        }
-        long next = Long.MAX_VALUE;
-        if (heap.size() > 0) {
-          next = heap.peekDue();
-        }
-        if (!staged.isEmpty()) {
-          next = Math.min(next, staged.peek().due());
-        }
-        long park = next == Long.MAX_VALUE ? MAX_PARK_NANOS
-            : Math.min(MAX_PARK_NANOS, TimeUnit.MILLISECONDS.toNanos(next - now));
-        changed.awaitNanos(park);
-      }
-      return 0;
-    } finally {
-      lock.unlock();
-    }
   }
 
   private void fire(long entry, DueDelivery.Prepared prepared) {
@@ -322,11 +284,7 @@ public final class Schedule implements AutoCloseable {
       // unreadable or undeliverable: dropped rather than retried for ever
       LOG.warn("Dropping scheduled message {} of vhost '{}': {}", position, vhost.name(), e.toString());
     }
-    QueueJournal journal = journals[index];
-    if (journal == null) {
-      journal = journals[index] = store.journal(vhost.name(), QUEUE);
-    }
-    journal.removed(position);
+    journal(index).removed(position);
   }
 
   private void flushJournals() {
@@ -348,12 +306,7 @@ public final class Schedule implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    lock.lock();
-    try {
-      changed.signalAll();
-    } finally {
-      lock.unlock();
-    }
+    set.close();
     for (Thread t : new Thread[] {readAhead, firing}) {
       if (t.isAlive()) {
         try {
@@ -363,21 +316,8 @@ public final class Schedule implements AutoCloseable {
         }
       }
     }
-    int held;
-    lock.lock();
-    try {
-      Staged s;
-      while ((s = staged.poll()) != null) {
-        if (s.prepared() != null) {
-          s.prepared().release();
-        }
-      }
-      stagedBytes = 0;
-      held = heap.size() + reading;
-    } finally {
-      lock.unlock();
-    }
-    LOG.info("Scheduler stopped: {} message(s) fired ({} more than 50 ms late), {} still scheduled", fired,
-        lateFirings, held);
+    int held = set.drain();
+    LOG.info("Scheduler stopped: {} message(s) fired ({} more than 50 ms late), {} copied forward in the log, {} still "
+        + "scheduled", fired, lateFirings, relocated, held);
   }
 }
