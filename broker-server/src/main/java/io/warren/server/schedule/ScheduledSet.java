@@ -115,13 +115,15 @@ final class ScheduledSet {
   }
 
   /**
-   * Parks until something is due (or closed); fills the arrays with the due messages, earliest first, from the staged
-   * ones and the heap ({@code prepared[i]} null for one to read back), and returns how many.
+   * Parks until something is due (or closed), for at most about a second, so that the caller gets to do its periodic
+   * work; fills the arrays with the due messages, earliest first, from the staged ones and the heap
+   * ({@code prepared[i]} null for one to read back), and returns how many (0 when nothing came due).
    */
   int takeDue(long[] entries, long[] dues, DueDelivery.Prepared[] prepared) throws InterruptedException {
+    long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
     lock.lock();
     try {
-      while (!closed) {
+      while (!closed && System.nanoTime() - giveUp < 0) {
         long now = clock.millis();
         int n = 0;
         while (n < entries.length) {

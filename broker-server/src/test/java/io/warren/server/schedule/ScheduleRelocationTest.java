@@ -77,6 +77,25 @@ class ScheduleRelocationTest {
   }
 
   @Test
+  void theRunningScheduleCopiesForwardByItselfWhileNothingFires() throws Exception {
+    try (MessageStore store = MessageStore.open(dir, LogConfig.defaults().withMaxSegmentBytes(64 * 1024))) {
+      noReplay(store);
+      BrokerVhost vhost = new BrokerVhost("/", pool, new DefinitionLog(store));
+      Schedule schedule = new Schedule(store, clock, Map.of("/", vhost), BEHIND);
+      schedule.start();
+      schedule.schedule(vhost, now.get() + 7 * 86_400_000L, 0, now.get(), Message.NEVER, "", "target",
+          emptyProperties(), Unpooled.copiedBuffer("next week", StandardCharsets.UTF_8));
+      ByteBuf filler = Unpooled.wrappedBuffer(new byte[1000]);
+      for (int i = 0; i < 300; i++) {
+        store.publish(0, "/", "", "other", List.of("other"), emptyProperties(), filler.duplicate());
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> schedule.relocated() == 1);
+      assertThat(schedule.size()).isEqualTo(1);
+      schedule.close();
+    }
+  }
+
+  @Test
   void aFarScheduledMessageIsCopiedForwardAndTheCopyFires() throws Exception {
     long original;
     long due = now.get() + 3_600_000;
