@@ -11,41 +11,16 @@ import com.rabbitmq.client.GetResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** basic.get, ack / nack / reject, redelivery, requeue order, unknown tags and basic.recover. */
-class AcknowledgementIT {
-  private static BrokerFixture broker;
-  private Connection conn;
-  private Channel ch;
+class AcknowledgementIT extends ConnectionPerTest {
   private Channel look;
 
-  @BeforeAll
-  static void startBroker() {
-    broker = BrokerFixture.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.close();
-  }
-
   @BeforeEach
-  void open() throws Exception {
-    conn = broker.connect();
-    ch = conn.createChannel();
+  void openMoreChannels() throws Exception {
     look = conn.createChannel();
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    if (conn.isOpen()) {
-      conn.close();
-    }
   }
 
   private void publish(String q, int from, int to) throws Exception {

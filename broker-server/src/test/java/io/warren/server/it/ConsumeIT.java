@@ -11,40 +11,10 @@ import com.rabbitmq.client.Connection;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** basic.consume and basic.cancel: tags, exclusive consumers, consumer priorities, cancel notifications. */
-class ConsumeIT {
-  private static BrokerFixture broker;
-  private Connection conn;
-  private Channel ch;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = BrokerFixture.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.close();
-  }
-
-  @BeforeEach
-  void open() throws Exception {
-    conn = broker.connect();
-    ch = conn.createChannel();
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    if (conn.isOpen()) {
-      conn.close();
-    }
-  }
+class ConsumeIT extends ConnectionPerTest {
 
   private void publish(String q, int n) throws Exception {
     for (int i = 0; i < n; i++) {

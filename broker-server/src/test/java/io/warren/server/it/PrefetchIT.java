@@ -3,11 +3,7 @@ package io.warren.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -15,32 +11,12 @@ import org.junit.jupiter.api.Test;
  * basic.qos enforced exactly: consumers that never ack must hold exactly the prefetch count, and the queues must
  * still hold exactly the rest (counted by a passive declare, which the queue answers after its deliveries).
  */
-class PrefetchIT {
-  private static BrokerFixture broker;
-  private Connection conn;
-  private Channel ch;
+class PrefetchIT extends ConnectionPerTest {
   private Channel look;
 
-  @BeforeAll
-  static void startBroker() {
-    broker = BrokerFixture.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.close();
-  }
-
   @BeforeEach
-  void open() throws Exception {
-    conn = broker.connect();
-    ch = conn.createChannel();
+  void openMoreChannels() throws Exception {
     look = conn.createChannel();
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    conn.close();
   }
 
   private void fill(String q, int n) throws Exception {

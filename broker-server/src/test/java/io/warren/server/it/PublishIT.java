@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConfirmListener;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
@@ -24,38 +23,10 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** basic.publish: properties passed through untouched, mandatory returns and their order against confirms. */
-class PublishIT {
-  private static BrokerFixture broker;
-  private Connection conn;
-  private Channel ch;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = BrokerFixture.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.close();
-  }
-
-  @BeforeEach
-  void open() throws Exception {
-    conn = broker.connect();
-    ch = conn.createChannel();
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    conn.close();
-  }
+class PublishIT extends ConnectionPerTest {
 
   static AMQP.BasicProperties allProperties() {
     Map<String, Object> inner = new LinkedHashMap<>();

@@ -10,38 +10,10 @@ import com.rabbitmq.client.Connection;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** confirm.select and the basic.ack / basic.nack stream a publisher gets back. */
-class PublisherConfirmsIT {
-  private static BrokerFixture broker;
-  private Connection conn;
-  private Channel ch;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = BrokerFixture.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.close();
-  }
-
-  @BeforeEach
-  void open() throws Exception {
-    conn = broker.connect();
-    ch = conn.createChannel();
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    conn.close();
-  }
+class PublisherConfirmsIT extends ConnectionPerTest {
 
   /** One basic.ack or basic.nack as the client saw it. */
   record Confirm(boolean ack, long tag, boolean multiple) {}

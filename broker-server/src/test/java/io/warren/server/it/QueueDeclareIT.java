@@ -12,38 +12,10 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** queue.declare as RabbitMQ answers it: flags, server-chosen names, passive declares, equivalence, reserved names. */
-class QueueDeclareIT {
-  private static BrokerFixture broker;
-  private Connection conn;
-  private Channel ch;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = BrokerFixture.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.close();
-  }
-
-  @BeforeEach
-  void open() throws Exception {
-    conn = broker.connect();
-    ch = conn.createChannel();
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    conn.close();
-  }
+class QueueDeclareIT extends ConnectionPerTest {
 
   @Test
   void declareOkEchoesTheNameAndRedeclaringTheSameQueueIsAllowed() throws Exception {

@@ -6,45 +6,16 @@ import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** queue.bind / unbind, queue.purge and queue.delete with their counts and preconditions. */
-class QueueOpsIT {
-  private static BrokerFixture broker;
-  private Connection conn;
-  private Channel ch;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = BrokerFixture.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.close();
-  }
-
-  @BeforeEach
-  void open() throws Exception {
-    conn = broker.connect();
-    ch = conn.createChannel();
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    conn.close();
-  }
+class QueueOpsIT extends ConnectionPerTest {
 
   @Test
   void bindRoutesAndUnbindStopsRouting() throws Exception {
