@@ -36,7 +36,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class MessageStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MessageStore.class);
-    private static final int EPOCH = 0;
 
     /** What the server does with the definition records met during recovery, in log order. */
     public interface DefinitionReplay {
@@ -55,9 +54,13 @@ public final class MessageStore implements AutoCloseable {
     /** The latest durable snapshot: the log before it is needed only for live publishes. */
     private volatile long snapshotPosition = -1;
     private volatile long skippedRecords;
+    /** The HA epoch new records are tagged with: 0 on a single node, the current epoch on a mirrored primary. */
+    private volatile int epoch;
 
     private MessageStore(DurableLog log) {
         this.log = log;
+        var history = log.epochHistory();
+        this.epoch = history.isEmpty() ? 0 : history.get(history.size() - 1).epoch(); // epochs never go back
         this.retention = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "warren-log-retention");
             t.setDaemon(true);
@@ -90,6 +93,7 @@ public final class MessageStore implements AutoCloseable {
                         case StoreRecords.DEFINITIONS_SNAPSHOT -> replay.snapshot(r.position(), r.payload(), messages);
                         case StoreRecords.PUBLISH -> messages.publish(r.position(), r.payload());
                         case StoreRecords.ACK -> messages.ack(StoreRecords.decodeAck(r.payload()));
+                        case StoreRecords.EPOCH_START -> { }
                         default -> throw new IllegalArgumentException("unknown record type " + r.type());
                     }
                 } catch (RuntimeException e) {
@@ -103,6 +107,25 @@ public final class MessageStore implements AutoCloseable {
         }
         skippedRecords = skipped;
         return messages;
+    }
+
+    /**
+     * Tags every later record with {@code newEpoch} (unsigned, above every epoch in the log) and appends the
+     * epoch's first record; returns its position. Called by a node as it becomes primary.
+     */
+    public long beginEpoch(int newEpoch) {
+        List<io.warren.store.log.EpochHistory.Entry> history = log.epochHistory();
+        if (!history.isEmpty() && Integer.compareUnsigned(newEpoch, history.get(history.size() - 1).epoch()) <= 0) {
+            throw new IllegalArgumentException("epoch " + Integer.toUnsignedString(newEpoch)
+                    + " is not above the log's last epoch " + history.get(history.size() - 1));
+        }
+        epoch = newEpoch;
+        return log.append(StoreRecords.EPOCH_START, newEpoch, io.netty.buffer.Unpooled.EMPTY_BUFFER);
+    }
+
+    /** The epoch new records are tagged with. */
+    public int epoch() {
+        return epoch;
     }
 
     /** Records that passed their checksum but could not be replayed, in the last {@link #recover}. */
@@ -132,7 +155,7 @@ public final class MessageStore implements AutoCloseable {
         try {
             // Registered under the log's append order: no queue can settle it before this returns.
             synchronized (live) {
-                long position = log.append(StoreRecords.PUBLISH, EPOCH, head, properties, body);
+                long position = log.append(StoreRecords.PUBLISH, epoch, head, properties, body);
                 live.add(position, queues.size());
                 return position;
             }
@@ -175,12 +198,12 @@ public final class MessageStore implements AutoCloseable {
 
     /** Appends a definition change (opaque to the store); the caller keeps its buffer. */
     public long appendDefinition(ByteBuf payload) {
-        return log.append(StoreRecords.DEFINITION, EPOCH, payload);
+        return log.append(StoreRecords.DEFINITION, epoch, payload);
     }
 
     /** Appends a snapshot of every durable definition; it frees the log before it once durable. */
     public long appendSnapshot(ByteBuf payload) {
-        long position = log.append(StoreRecords.DEFINITIONS_SNAPSHOT, EPOCH, payload);
+        long position = log.append(StoreRecords.DEFINITIONS_SNAPSHOT, epoch, payload);
         log.durable(position, new SyncCallback() {
             @Override
             public void synced() {
@@ -327,7 +350,7 @@ public final class MessageStore implements AutoCloseable {
             }
             ByteBuf record = StoreRecords.ack(alloc, vhost, queue, positions, count);
             try {
-                log.append(StoreRecords.ACK, EPOCH, record);
+                log.append(StoreRecords.ACK, epoch, record);
             } finally {
                 record.release();
             }

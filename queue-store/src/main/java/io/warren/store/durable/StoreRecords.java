@@ -20,6 +20,8 @@ import java.util.List;
  *              for none; due: epoch ms a scheduled message is to be routed, -1 for none. Version 1 lacks the three
  *              i64 and is still read: arrival = when it is read, no expiry, not scheduled.)
  * ACK (3):     u8 version=1 | str vhost | str queue | u32 n | n x i64 publish position
+ * EPOCH_START (16): empty; the first record a primary appends in its epoch (the record's epoch tag says which),
+ *              so the log's epoch history shows every epoch, even one that appended nothing else
  * </pre>
  * Stateless; any thread.
  */
@@ -28,6 +30,7 @@ public final class StoreRecords {
     public static final int PUBLISH = 2;
     public static final int ACK = 3;
     public static final int DEFINITIONS_SNAPSHOT = 4;
+    public static final int EPOCH_START = 16;
 
     private static final int VERSION = 1;
     private static final int PUBLISH_VERSION = 2;

@@ -20,6 +20,8 @@ final class AppendQueue {
 
     private static final Logger LOG = LoggerFactory.getLogger(AppendQueue.class);
     private static final long NOT_TRUNCATING = Long.MAX_VALUE;
+    /** {@link #replicaLimit} while no replica must confirm: local durability alone releases waiters. */
+    private static final long NO_REPLICA = Long.MAX_VALUE;
 
     private record Waiter(long position, long seq, SyncCallback callback) implements Comparable<Waiter> {
         @Override
@@ -50,9 +52,19 @@ final class AppendQueue {
     private volatile long writtenPosition;
     private volatile long durablePosition;
     private volatile LogFailedException failure;
+    /**
+     * While a replica is in sync: everything before this position is durable on it too. Waiters are
+     * released below min(durable, replicaLimit); NO_REPLICA leaves the single-node path as it was.
+     */
+    private volatile long replicaLimit = NO_REPLICA;
+    /** Appended epoch changes; guarded by the lock. */
+    private final EpochHistory epochs;
+    /** Told the written position after each batch reaches the files, before its fsync. Writer thread. */
+    private volatile java.util.function.LongConsumer writtenListener;
 
-    AppendQueue(long maxSegmentBytes, long activeBase, long end) {
+    AppendQueue(long maxSegmentBytes, long activeBase, long end, EpochHistory epochs) {
         this.maxSegmentBytes = maxSegmentBytes;
+        this.epochs = epochs;
         this.activeBase = activeBase;
         this.activeSize = end - activeBase;
         this.nextPosition = end;
@@ -76,6 +88,90 @@ final class AppendQueue {
         return failure;
     }
 
+    /** Everything before this position is durable locally and, while one is required, on the replica. */
+    long confirmedPosition() {
+        return Math.min(durablePosition, replicaLimit);
+    }
+
+    /**
+     * From now on waiters are released only once the replica has their records too; {@code acked} is
+     * what it has already. Any thread.
+     */
+    void requireReplica(long acked) {
+        lock.lock();
+        try {
+            replicaLimit = Math.max(0, acked);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The replica has everything before {@code position} durable; ignored while none is required. */
+    void replicaDurable(long position) {
+        lock.lock();
+        try {
+            if (replicaLimit != NO_REPLICA && position > replicaLimit) {
+                replicaLimit = position;
+                if (readyWaiter()) {
+                    wakeWriter(); // callbacks stay on the writer thread, in position order
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Local durability alone confirms again (the replica left the in-sync set). Any thread. */
+    void releaseReplica() {
+        lock.lock();
+        try {
+            replicaLimit = NO_REPLICA;
+            if (readyWaiter()) {
+                wakeWriter();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean replicaRequired() {
+        return replicaLimit != NO_REPLICA;
+    }
+
+    void writtenListener(java.util.function.LongConsumer listener) {
+        writtenListener = listener;
+    }
+
+    EpochHistory.Entry[] epochEntries() {
+        lock.lock();
+        try {
+            return epochs.entries();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * As {@link #append}, for a record shipped from the primary: it must land exactly at {@code expected}
+     * and must not belong to an epoch older than the last one appended.
+     */
+    long appendAt(PendingRecord record, long expected) {
+        lock.lock();
+        try {
+            if (nextPosition != expected) {
+                throw new IllegalArgumentException("replicated record for position " + expected
+                    + " but the log ends at " + nextPosition);
+            }
+            if (Integer.compareUnsigned(record.epoch, epochs.lastEpoch()) < 0 && !epochs.isEmpty()) {
+                throw new IllegalArgumentException("replicated record of epoch " + Integer.toUnsignedString(record.epoch)
+                    + " after epoch " + Integer.toUnsignedString(epochs.lastEpoch()) + ": older epochs are refused");
+            }
+            return append(record);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Places the record after everything appended before it; the writer will write it there. */
     long append(PendingRecord record) {
         lock.lock();
@@ -92,6 +188,7 @@ final class AppendQueue {
             }
             record.position = nextPosition;
             record.segmentBase = activeBase;
+            epochs.appended(record.epoch, nextPosition);
             nextPosition += size;
             activeSize += size;
             enqueue(record);
@@ -157,7 +254,7 @@ final class AppendQueue {
                 cut.add(new Waiter(position, waiterSeq++, callback));
             } else if (!now) {
                 waiters.add(new Waiter(position, waiterSeq++, callback));
-                if (position < durablePosition) {
+                if (position < confirmedPosition()) {
                     wakeWriter(); // already durable: the writer calls back, keeping callbacks in order
                 }
             }
@@ -165,7 +262,7 @@ final class AppendQueue {
             lock.unlock();
         }
         if (now) {
-            complete(new Waiter(position, 0, callback), durablePosition, failure);
+            complete(new Waiter(position, 0, callback), confirmedPosition(), failure);
         }
     }
 
@@ -193,27 +290,37 @@ final class AppendQueue {
     }
 
     private boolean readyWaiter() {
-        return !waiters.isEmpty() && waiters.peek().position < durablePosition;
+        return !waiters.isEmpty() && waiters.peek().position < confirmedPosition();
     }
 
     /** Writer thread: bytes up to {@code position} are in the files (not necessarily on disk). */
     void written(long position) {
         writtenPosition = position;
+        java.util.function.LongConsumer listener = writtenListener;
+        if (listener != null) {
+            try {
+                listener.accept(position);
+            } catch (RuntimeException e) {
+                LOG.error("Written-position listener threw", e);
+            }
+        }
     }
 
     /** Writer thread: everything before {@code position} is fsynced; calls back in position order. */
     void durable(long position) {
         durablePosition = position;
+        long confirmed;
         lock.lock();
         try {
-            while (!waiters.isEmpty() && waiters.peek().position < position) {
+            confirmed = confirmedPosition();
+            while (!waiters.isEmpty() && waiters.peek().position < confirmed) {
                 ready.add(waiters.poll());
             }
         } finally {
             lock.unlock();
         }
         for (Waiter w : ready) {
-            complete(w, position, null);
+            complete(w, confirmed, null);
         }
         ready.clear();
     }
@@ -226,6 +333,10 @@ final class AppendQueue {
             nextPosition = position;
             writtenPosition = position;
             durablePosition = Math.min(durablePosition, position);
+            if (replicaLimit != NO_REPLICA) {
+                replicaLimit = Math.min(replicaLimit, position);
+            }
+            epochs.truncate(position);
             activeBase = base;
             activeSize = position - base;
             truncateAt = NOT_TRUNCATING;
@@ -276,8 +387,9 @@ final class AppendQueue {
             lock.unlock();
         }
         all.sort(null);
+        long confirmed = confirmedPosition();
         for (Waiter w : all) {
-            complete(w, durablePosition, failure);
+            complete(w, confirmed, failure);
         }
         return dropped;
     }

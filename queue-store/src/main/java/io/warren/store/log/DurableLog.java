@@ -48,7 +48,8 @@ public final class DurableLog implements AutoCloseable {
         this.recovery = recovered.report();
         this.lockChannel = lockChannel;
         Map.Entry<Long, Segment> last = segments.lastEntry();
-        this.queue = new AppendQueue(config.maxSegmentBytes(), last.getKey(), last.getKey() + last.getValue().end());
+        this.queue = new AppendQueue(config.maxSegmentBytes(), last.getKey(), last.getKey() + last.getValue().end(),
+            recovered.epochs());
         this.writer = new LogWriter(dir, config, segments, queue, holds, hook);
         this.writerThread = new Thread(writer, config.writerThreadName());
         writerThread.setDaemon(true); // only fsynced records are ever confirmed: a forgotten log loses nothing
@@ -122,8 +123,29 @@ public final class DurableLog implements AutoCloseable {
     }
 
     /**
+     * Appends a record shipped from a primary, which must land at {@code position} (this log's end) with
+     * the checksum {@code crc} the primary computed: a backup's log keeps the same positions and bytes.
+     * Records of an epoch older than the last one appended are refused.
+     *
+     * @throws IllegalArgumentException when the position, the checksum or the epoch does not fit
+     */
+    public long appendReplica(long position, int type, int flags, int epoch, int crc, ByteBuf payload) {
+        PendingRecord record = PendingRecord.of(type, flags, epoch, new ByteBuf[] {payload});
+        try {
+            if (record.crc != crc) {
+                throw new IllegalArgumentException("replicated record for position " + position + " fails its checksum");
+            }
+            return queue.appendAt(record, position);
+        } catch (RuntimeException e) {
+            record.release();
+            throw e;
+        }
+    }
+
+    /**
      * Calls back once the record at {@code position} (a position {@link #append} returned) and everything
-     * before it are fsynced, or once they never will be. Callbacks run on the writer thread in position
+     * before it are fsynced (and, while {@link #requireReplica a replica is required}, durable on it too),
+     * or once they never will be. Callbacks run on the writer thread in position
      * order, also for a record that is already durable, so hand off and return.
      */
     public void durable(long position, SyncCallback callback) {
@@ -145,6 +167,47 @@ public final class DurableLog implements AutoCloseable {
             }
         });
         return done;
+    }
+
+    /**
+     * From now on durability callbacks wait for the replica as well: a record is confirmed only once it is
+     * fsynced here and the replica has reported it durable ({@link #replicaDurable}). {@code acked} is the
+     * replica's durable position now. Any thread.
+     */
+    public void requireReplica(long acked) {
+        queue.requireReplica(acked);
+    }
+
+    /** The replica has fsynced everything before {@code position}; releases the waiters that covers. */
+    public void replicaDurable(long position) {
+        queue.replicaDurable(position);
+    }
+
+    /** Local fsync alone confirms again: the replica left the in-sync set. */
+    public void releaseReplica() {
+        queue.releaseReplica();
+    }
+
+    public boolean replicaRequired() {
+        return queue.replicaRequired();
+    }
+
+    /** Everything before this position is confirmed: durable here, and on the replica while one is required. */
+    public long confirmedPosition() {
+        return queue.confirmedPosition();
+    }
+
+    /**
+     * {@code listener} is told the written position each time a batch reaches the files, before that
+     * batch's fsync, on the writer thread: it must only hand off (wake a shipping thread). Null removes it.
+     */
+    public void onWritten(java.util.function.LongConsumer listener) {
+        queue.writtenListener(listener);
+    }
+
+    /** The ⟨epoch, first position⟩ pairs of the records in the log, oldest first. */
+    public List<EpochHistory.Entry> epochHistory() {
+        return List.of(queue.epochEntries());
     }
 
     /** Everything before this position is fsynced. */
@@ -245,6 +308,30 @@ public final class DurableLog implements AutoCloseable {
     /** The disk error that failed the log, or null while it is healthy. */
     public LogFailedException failure() {
         return queue.failure();
+    }
+
+    /**
+     * Empties the (closed) log in {@code dir} and makes it start at {@code start}: how a backup that is too
+     * far behind takes a full copy from a primary whose log no longer reaches back to where it stopped.
+     *
+     * @throws IOException when the directory is open elsewhere or cannot be written
+     */
+    public static void resetAt(Path dir, long start) throws IOException {
+        Recovery.checkDirectory(dir);
+        if (start < 0) {
+            throw new IllegalArgumentException("log start must be >= 0: " + start);
+        }
+        try (FileChannel lock = lock(dir)) {
+            try (var files = java.nio.file.Files.list(dir)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    if (Segment.baseOf(f) >= 0) {
+                        java.nio.file.Files.delete(f);
+                    }
+                }
+            }
+            Segment.create(dir, start, 0).close();
+            Directories.sync(dir);
+        }
     }
 
     private void checkNotClosed() {

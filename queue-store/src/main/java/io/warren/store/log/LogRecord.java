@@ -24,6 +24,15 @@ public record LogRecord(long position, int type, int flags, int epoch, ByteBuf p
         return position + size();
     }
 
+    /** The record's CRC32C as the log stores it: what {@link DurableLog#appendReplica} checks. */
+    public int checksum() {
+        java.util.zip.CRC32C crc = RecordFormat.headerCrc(type, flags, payload.readableBytes(), epoch);
+        for (java.nio.ByteBuffer part : payload.nioBuffers()) {
+            crc.update(part);
+        }
+        return (int) crc.getValue();
+    }
+
     public boolean release() {
         return payload.release();
     }

@@ -33,7 +33,7 @@ final class Recovery {
 
     private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
 
-    record Outcome(ConcurrentSkipListMap<Long, Segment> segments, RecoveryReport report) {
+    record Outcome(ConcurrentSkipListMap<Long, Segment> segments, RecoveryReport report, EpochHistory epochs) {
     }
 
     private Recovery() {
@@ -44,6 +44,7 @@ final class Recovery {
         List<RecoveryReport.SkippedRange> skipped = new ArrayList<>();
         long records = 0;
         long truncated = 0;
+        EpochHistory epochs = new EpochHistory();
         try {
             if (segments.isEmpty()) {
                 segments.put(0L, Segment.create(dir, 0, config.preallocate() ? config.maxSegmentBytes() : 0));
@@ -58,7 +59,7 @@ final class Recovery {
                 }
                 MappedByteBuffer bytes = segment.map(limit);
                 try {
-                    SegmentScanner.Result scan = SegmentScanner.scan(bytes, (int) limit, segment.file);
+                    SegmentScanner.Result scan = SegmentScanner.scan(bytes, (int) limit, segment.file, epochs, segment.base);
                     records += scan.records();
                     skipped.addAll(scan.skipped());
                     if (nextBase == null) {
@@ -83,7 +84,7 @@ final class Recovery {
         RecoveryReport report = new RecoveryReport(segments.size(), records, skipped, truncated);
         LOG.info("Opened log {}: {} segments, {} records, positions {}..{}", dir, segments.size(), records,
             segments.firstKey(), segments.lastKey() + segments.lastEntry().getValue().end());
-        return new Outcome(segments, report);
+        return new Outcome(segments, report, epochs);
     }
 
     static void checkDirectory(Path dir) throws IOException {

@@ -31,6 +31,11 @@ final class SegmentScanner {
     }
 
     static Result scan(ByteBuffer buf, int limit, Path file) {
+        return scan(buf, limit, file, new EpochHistory(), 0);
+    }
+
+    /** As {@link #scan(ByteBuffer, int, Path)}, noting each intact record's epoch at {@code base + offset}. */
+    static Result scan(ByteBuffer buf, int limit, Path file, EpochHistory epochs, long base) {
         List<Long> holes = new ArrayList<>();
         List<RecoveryReport.SkippedRange> skipped = new ArrayList<>();
         long records = 0;
@@ -38,6 +43,7 @@ final class SegmentScanner {
         while (off < limit) {
             int size = RecordFormat.recordSizeAt(buf, off, limit);
             if (size > 0) {
+                epochs.appended(RecordFormat.epochAt(buf, off), base + off);
                 off += size;
                 records++;
                 continue;

@@ -187,4 +187,27 @@ class MessageStoreTest {
             assertThat(bodies(messages.take("/", "q"))).containsExactly("message-199");
         }
     }
+
+    @Test
+    void aNewEpochTagsLaterRecordsAndSurvivesReopening() throws Exception {
+        try (MessageStore store = MessageStore.open(dir, LogConfig.defaults())) {
+            store.recover(new Defs()).close();
+            long before = publish(store, "zero", "q");
+            long start = store.beginEpoch(3);
+            long after = publish(store, "three", "q");
+            store.syncedTo(after).get(5, TimeUnit.SECONDS);
+            assertThat(store.log().read(before).epoch()).isZero();
+            assertThat(store.log().epochHistory()).extracting(e -> e.epoch() + "@" + e.start())
+                    .containsExactly("0@0", "3@" + start);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.beginEpoch(2))
+                    .hasMessageContaining("not above");
+        }
+        try (MessageStore store = MessageStore.open(dir, LogConfig.defaults())) {
+            Defs defs = new Defs();
+            try (RecoveredMessages recovered = store.recover(defs)) {
+                assertThat(store.skippedRecords()).isZero(); // the epoch's first record is no damage
+            }
+            assertThat(store.epoch()).isEqualTo(3);
+        }
+    }
 }
