@@ -1,0 +1,121 @@
+package io.warren.management.api;
+
+import io.warren.management.http.Request;
+import io.warren.management.spi.AdminException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * RabbitMQ's list query parameters: {@code sort}/{@code sort_reverse} on any list; with {@code page}, also
+ * {@code page_size} (1..500, default 100), {@code name} (case-insensitive substring, or a regex with
+ * {@code use_regex=true}) and the paged object {filtered_count, item_count, items, page, page_count, page_size,
+ * total_count}. Pure.
+ */
+public final class Pagination {
+  static final int MAX_PAGE_SIZE = 500;
+
+  private Pagination() {
+  }
+
+  /** Filters, sorts and pages the rows as the request asks; returns a list or the paged object. */
+  public static Object apply(Request r, List<Map<String, Object>> rows) {
+    List<Map<String, Object>> sorted = sort(r, rows);
+    if (r.query("page") == null) {
+      return sorted;
+    }
+    int page = r.intQuery("page", 1);
+    int size = r.intQuery("page_size", 100);
+    if (page < 1) {
+      throw AdminException.badRequest("page must be at least 1, got " + page);
+    }
+    if (size < 1 || size > MAX_PAGE_SIZE) {
+      throw AdminException.badRequest("page_size must be between 1 and " + MAX_PAGE_SIZE + ", got " + size);
+    }
+    List<Map<String, Object>> filtered = filter(r, sorted);
+    int pageCount = (filtered.size() + size - 1) / size;
+    if (page > Math.max(1, pageCount)) {
+      throw AdminException.badRequest("page_out_of_range: page " + page + " of " + pageCount);
+    }
+    int from = Math.min(filtered.size(), (page - 1) * size);
+    List<Map<String, Object>> items = filtered.subList(from, Math.min(filtered.size(), from + size));
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("filtered_count", filtered.size());
+    out.put("item_count", items.size());
+    out.put("items", items);
+    out.put("page", page);
+    out.put("page_count", pageCount);
+    out.put("page_size", size);
+    out.put("total_count", rows.size());
+    return out;
+  }
+
+  private static List<Map<String, Object>> filter(Request r, List<Map<String, Object>> rows) {
+    String name = r.query("name");
+    if (name == null || name.isEmpty()) {
+      return rows;
+    }
+    java.util.function.Predicate<String> match;
+    if ("true".equals(r.query("use_regex"))) {
+      try {
+        Pattern p = Pattern.compile(name, Pattern.CASE_INSENSITIVE);
+        match = s -> p.matcher(s).find();
+      } catch (PatternSyntaxException e) {
+        throw AdminException.badRequest("name is not a valid regular expression: " + e.getDescription());
+      }
+    } else {
+      String lower = name.toLowerCase(Locale.ROOT);
+      match = s -> s.toLowerCase(Locale.ROOT).contains(lower);
+    }
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Map<String, Object> row : rows) {
+      Object n = row.get("name");
+      if (n != null && match.test(n.toString())) {
+        out.add(row);
+      }
+    }
+    return out;
+  }
+
+  private static List<Map<String, Object>> sort(Request r, List<Map<String, Object>> rows) {
+    String key = r.query("sort");
+    if (key == null || key.isEmpty()) {
+      return rows;
+    }
+    Comparator<Map<String, Object>> c = Comparator.comparing(row -> lookup(row, key), Pagination::compareValues);
+    if ("true".equals(r.query("sort_reverse"))) {
+      c = c.reversed();
+    }
+    List<Map<String, Object>> out = new ArrayList<>(rows);
+    out.sort(c);
+    return out;
+  }
+
+  /** A dotted key ("message_stats.publish_details.rate") in nested maps, or null. */
+  @SuppressWarnings("unchecked")
+  static Object lookup(Map<String, Object> row, String key) {
+    Object cur = row;
+    for (String part : key.split("\\.")) {
+      if (!(cur instanceof Map)) {
+        return null;
+      }
+      cur = ((Map<String, Object>) cur).get(part);
+    }
+    return cur;
+  }
+
+  private static int compareValues(Object a, Object b) {
+    if (a == null || b == null) {
+      return a == null ? (b == null ? 0 : -1) : 1;
+    }
+    if (a instanceof Number x && b instanceof Number y) {
+      return Double.compare(x.doubleValue(), y.doubleValue());
+    }
+    return a.toString().compareTo(b.toString());
+  }
+}

@@ -1,0 +1,149 @@
+package io.warren.management.http;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.warren.management.spi.AdminException;
+import io.warren.management.spi.Principal;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns one aggregated HTTP request into a {@link Request}, authenticates it (HTTP Basic), runs the matching route
+ * and writes its {@link Response}. Errors become RabbitMQ's {"error","reason"} JSON; an unexpected exception is
+ * logged and answered 500 without its stack trace. Confined to the management event loop.
+ */
+public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpApiHandler.class);
+
+  /** Checks a user's password; returns null when the login fails. */
+  public interface Authenticator {
+    Principal authenticate(String user, String password, InetAddress peer);
+  }
+
+  private final Router router;
+  private final Authenticator authenticator;
+
+  public HttpApiHandler(Router router, Authenticator authenticator) {
+    this.router = router;
+    this.authenticator = authenticator;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
+    boolean keepAlive = HttpUtil.isKeepAlive(msg);
+    Response response;
+    if (!msg.decoderResult().isSuccess()) {
+      response = Response.error(400, "bad_request", "malformed HTTP request");
+      keepAlive = false;
+    } else {
+      response = answer(ctx, msg);
+    }
+    write(ctx, response, keepAlive, msg.method().name().equals("HEAD"));
+  }
+
+  private Response answer(ChannelHandlerContext ctx, FullHttpRequest msg) {
+    try {
+      String target = msg.uri();
+      List<String> segments = Paths.segments(target);
+      String method = msg.method().name();
+      Router.Match match = router.match(method, segments);
+      if (match.route() == null) {
+        return match.pathExists() ? Response.error(405, "method_not_allowed", method + " is not allowed here")
+            : Response.error(404, "Object Not Found", "Not Found");
+      }
+      InetAddress peer = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+      Principal user = null;
+      if (match.route().guard() != Guard.NONE) {
+        user = login(msg, peer);
+        if (user == null) {
+          return unauthorised("Login failed");
+        }
+        if (!user.mayUseManagement()) {
+          return unauthorised("Not management user");
+        }
+        if (!match.route().guard().allows(user)) {
+          return unauthorised("Not administrator user");
+        }
+      }
+      byte[] body = new byte[msg.content().readableBytes()];
+      msg.content().getBytes(msg.content().readerIndex(), body);
+      Map<String, String> headers = new HashMap<>();
+      msg.headers().forEach(e -> headers.putIfAbsent(e.getKey().toLowerCase(java.util.Locale.ROOT), e.getValue()));
+      Request request = new Request(method, segments, match.params(), Paths.query(target), body, user, peer, headers);
+      return match.route().handler().handle(request);
+    } catch (AdminException e) {
+      if (e.status() == 401) {
+        return unauthorised(e.reason());
+      }
+      return Response.error(e.status(), e.error(), e.reason());
+    } catch (Exception | StackOverflowError e) {
+      LOG.warn("HTTP {} {} failed", msg.method(), msg.uri(), e);
+      return Response.error(500, "internal_server_error", "the request failed: " + e.getClass().getSimpleName());
+    }
+  }
+
+  private Principal login(FullHttpRequest msg, InetAddress peer) {
+    String auth = msg.headers().get(HttpHeaderNames.AUTHORIZATION);
+    if (auth == null || !auth.regionMatches(true, 0, "Basic ", 0, 6)) {
+      return null;
+    }
+    String decoded;
+    try {
+      decoded = new String(Base64.getDecoder().decode(auth.substring(6).trim()), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    int colon = decoded.indexOf(':');
+    if (colon < 0) {
+      return null;
+    }
+    return authenticator.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1), peer);
+  }
+
+  private static Response unauthorised(String reason) {
+    Response r = Response.error(401, "not_authorised", reason);
+    return new Response(401, r.contentType(), r.body(),
+        Map.of("WWW-Authenticate", "Basic realm=\"Warren Management\""));
+  }
+
+  static void write(ChannelHandlerContext ctx, Response r, boolean keepAlive, boolean head) {
+    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()),
+        head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(r.body()));
+    if (r.contentType() != null) {
+      res.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
+    }
+    r.headers().forEach((k, v) -> res.headers().set(k, v));
+    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
+    res.headers().set("X-Content-Type-Options", "nosniff");
+    res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+    if (keepAlive) {
+      res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+      ctx.writeAndFlush(res);
+    } else {
+      ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.debug("HTTP connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    ctx.close();
+  }
+}

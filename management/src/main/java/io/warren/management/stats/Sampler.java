@@ -1,0 +1,110 @@
+package io.warren.management.stats;
+
+import io.warren.management.spi.ChannelInfo;
+import io.warren.management.spi.ChurnCounters;
+import io.warren.management.spi.ExchangeInfo;
+import io.warren.management.spi.ManagedBroker;
+import io.warren.management.spi.MessageCounters;
+import io.warren.management.spi.QueueInfo;
+import io.warren.management.spi.Stat;
+import io.warren.management.spi.VhostInfo;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Every interval, reads the live counters of the node, the vhosts, queues, exchanges and channels, turns them into
+ * per-second rates (kept in each {@link MessageCounters}), records queue-length rates and appends a node-wide
+ * snapshot to the bounded {@link History}. There is no statistics database: what is not live is these few numbers.
+ * Confined to the management event loop.
+ */
+public final class Sampler {
+  private final ManagedBroker broker;
+  private final History history;
+  private final java.time.Clock clock;
+  /** Per queue ("vhost\0name"): last ready, unacked, time, and the rates of messages, ready and unacked. */
+  private Map<String, double[]> queueLengths = new HashMap<>();
+
+  public Sampler(ManagedBroker broker, int historyLength, java.time.Clock clock) {
+    this.broker = broker;
+    this.history = new History(historyLength);
+    this.clock = clock;
+  }
+
+  public History history() {
+    return history;
+  }
+
+  public void tick() {
+    long nanos = System.nanoTime();
+    double nowSec = nanos / 1e9;
+    broker.counters().sample(nanos);
+    for (VhostInfo v : broker.vhosts()) {
+      MessageCounters c = broker.vhostCounters(v.name());
+      if (c != null) {
+        c.sample(nanos);
+      }
+    }
+    long messages = 0;
+    long ready = 0;
+    long unacked = 0;
+    Map<String, double[]> lengths = new HashMap<>();
+    for (QueueInfo q : broker.queues(null)) {
+      if (q.counters() != null) {
+        q.counters().sample(nanos);
+      }
+      ready += q.messagesReady();
+      unacked += q.messagesUnacknowledged();
+      String key = q.vhost() + '\0' + q.name();
+      double[] prev = queueLengths.get(key);
+      double[] cur = {q.messagesReady(), q.messagesUnacknowledged(), nowSec, 0, 0, 0};
+      if (prev != null && nowSec > prev[2]) {
+        double dt = nowSec - prev[2];
+        cur[4] = (cur[0] - prev[0]) / dt;
+        cur[5] = (cur[1] - prev[1]) / dt;
+        cur[3] = cur[4] + cur[5];
+      }
+      lengths.put(key, cur);
+    }
+    messages = ready + unacked;
+    queueLengths = lengths;
+    for (ExchangeInfo e : broker.exchanges(null)) {
+      if (e.counters() != null) {
+        e.counters().sample(nanos);
+      }
+    }
+    for (ChannelInfo ch : broker.channels()) {
+      if (ch.counters() != null) {
+        ch.counters().sample(nanos);
+      }
+    }
+    long[] stats = new long[Stat.values().length];
+    for (Stat s : Stat.values()) {
+      stats[s.ordinal()] = broker.counters().get(s);
+    }
+    ChurnCounters churn = broker.churn();
+    long[] churnValues = {churn.connectionsOpened.sum(), churn.connectionsClosed.sum(), churn.channelsOpened.sum(),
+        churn.channelsClosed.sum(), churn.queuesDeclared.sum(), churn.queuesCreated.sum(),
+        churn.queuesDeleted.sum()};
+    history.add(new Snapshot(clock.millis(), stats, messages, ready, unacked, churnValues));
+  }
+
+  /** Rates of a queue's messages, messages_ready, messages_unacknowledged (zeros before two samples). */
+  public double[] queueLengthRates(String vhost, String name) {
+    double[] v = queueLengths.get(vhost + '\0' + name);
+    return v == null ? new double[3] : new double[] {v[3], v[4], v[5]};
+  }
+
+  /** Per-second rate of a node-wide series between the two newest snapshots. */
+  public double rate(java.util.function.ToLongFunction<Snapshot> series) {
+    Snapshot a = history.previous();
+    Snapshot b = history.last();
+    if (a == null || b == null || b.timestampMillis() <= a.timestampMillis()) {
+      return 0;
+    }
+    return (series.applyAsLong(b) - series.applyAsLong(a)) * 1000.0 / (b.timestampMillis() - a.timestampMillis());
+  }
+
+  public long nowMillis() {
+    return clock.millis();
+  }
+}
