@@ -1,0 +1,72 @@
+package io.warren.management;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * Debian's chromium driven headless through the system chromedriver: no browser or driver download
+ * (both paths are set, so Selenium Manager has nothing to resolve), a fresh profile per run, and
+ * screenshots written to a folder under target/. Confined to the test thread.
+ */
+final class HeadlessChromium implements AutoCloseable {
+  static final Path BROWSER = Path.of(System.getProperty("warren.test.chromium", "/usr/bin/chromium"));
+  static final Path DRIVER = Path.of(System.getProperty("warren.test.chromedriver", "/usr/bin/chromedriver"));
+
+  private final Path profile;
+  private final Path screenshots;
+  final ChromeDriver driver;
+
+  HeadlessChromium(Path screenshots) throws IOException {
+    if (!Files.isExecutable(BROWSER) || !Files.isExecutable(DRIVER)) {
+      // Fail, not skip: a CI machine without the browser must show up red (.ci/run installs both).
+      throw new IllegalStateException("The browser test needs Debian's chromium and chromium-driver packages: "
+          + BROWSER + (Files.isExecutable(BROWSER) ? " found" : " missing") + ", "
+          + DRIVER + (Files.isExecutable(DRIVER) ? " found" : " missing")
+          + " (apt-get install -y chromium chromium-driver)");
+    }
+    this.screenshots = Files.createDirectories(screenshots);
+    this.profile = Files.createTempDirectory("warren-chromium-");
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(BROWSER.toFile());
+    options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-dev-shm-usage", "--window-size=1400,1000", "--user-data-dir=" + profile);
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(DRIVER.toFile())
+        .usingAnyFreePort()
+        .build();
+    this.driver = new ChromeDriver(service, options);
+    driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
+  }
+
+  /** Saves the whole window as {@code name}.png and returns its path. */
+  Path screenshot(String name) {
+    try {
+      Path shot = driver.getScreenshotAs(OutputType.FILE).toPath();
+      return Files.copy(shot, screenshots.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      driver.quit();
+    } finally {
+      try (Stream<Path> files = Files.walk(profile)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+}
