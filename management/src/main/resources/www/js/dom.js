@@ -65,7 +65,7 @@ export function fmtArgs(args) {
 /** A status message at the top of the page: kind is 'error', 'ok' or 'info'. */
 export function notify(kind, text) {
   const box = document.getElementById('notices');
-  const note = h('div', { class: `notice ${kind}`, role: kind === 'error' ? 'alert' : 'status' },
+  const note = h('div', { class: `notice ${kind}`, role: kind === 'error' ? 'alert' : 'status', dataset: { born: String(Date.now()) } },
     h('span', { class: 'notice-text' }, text),
     h('button', { class: 'notice-close', title: 'Dismiss', onclick: () => note.remove() }, '×'));
   box.append(note);
@@ -73,9 +73,21 @@ export function notify(kind, text) {
   return note;
 }
 
-/** Drops the error notices (they belonged to the page being left); confirmations fade on their own. */
+/**
+ * Drops the notices of the page being left, except a confirmation just given (e.g. "Queue deleted", shown
+ * while the app moves to the list).
+ */
 export function clearNotices() {
-  document.querySelectorAll('#notices .notice.error').forEach((n) => n.remove());
+  const now = Date.now();
+  document.querySelectorAll('#notices .notice').forEach((n) => {
+    if (n.classList.contains('error') || now - Number(n.dataset.born) > 1500) n.remove();
+  });
+}
+
+/** The page for an object that does not exist (deleted meanwhile, or a stale link). */
+export function missing(main, text, backHref, backText) {
+  put(main, h('div', { class: 'panel missing' }, h('h1', null, 'Not found'), h('p', null, text),
+    h('p', null, h('a', { href: backHref }, backText))));
 }
 
 /** Shows an API error as the broker phrased it: "error: reason". */

@@ -1,6 +1,6 @@
 // One exchange: details, bindings from and to it, add a binding, publish, delete.
 import { api, seg } from '../api.js';
-import { clear, confirmDialog, field, fmtArgs, form, h, input, link, notify, notifyError, parseJsonObject, put, section, select, table } from '../dom.js';
+import { clear, confirmDialog, missing, field, fmtArgs, form, h, input, link, notify, notifyError, parseJsonObject, put, section, select, table } from '../dom.js';
 import { propertiesFrom, publishFields } from './publish-form.js';
 
 export async function render(main, [vhost, name], ctx) {
@@ -8,7 +8,14 @@ export async function render(main, [vhost, name], ctx) {
   const base = `/api/exchanges/${seg(vhost)}/${seg(isDefault ? 'amq.default' : name)}`;
   const details = h('div');
   const bindings = h('div', { id: 'exchange-bindings' });
-  const e = await api.get(base);
+  let e;
+  try {
+    e = await api.get(base);
+  } catch (err) {
+    if (err.status !== 404) throw err;
+    missing(main, `There is no exchange '${name}' in virtual host '${vhost}'.`, '#/exchanges', 'Back to the exchanges');
+    return;
+  }
   const loadBindings = async () => {
     if (isDefault) {
       put(clear(bindings), h('p', { class: 'muted' }, 'The default exchange routes to the queue named by the routing key; it has no bindings of its own.'));

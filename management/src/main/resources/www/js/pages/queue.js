@@ -1,18 +1,26 @@
 // One queue: live details, consumers, bindings (add/remove), get messages, publish, purge, delete.
 import { api, seg } from '../api.js';
-import { clear, confirmDialog, field, fmtArgs, fmtBytes, fmtNum, fmtRate, form, h, input, link, notify, notifyError, parseJsonObject, put, section, select, table } from '../dom.js';
+import { clear, confirmDialog, missing, field, fmtArgs, fmtBytes, fmtNum, fmtRate, form, h, input, link, notify, notifyError, parseJsonObject, put, section, select, table } from '../dom.js';
 import { refreshMillis } from './overview.js';
 import { propertiesFrom, publishFields } from './publish-form.js';
 
 export async function render(main, [vhost, name], ctx) {
   const base = `/api/queues/${seg(vhost)}/${seg(name)}`;
+  let first;
+  try {
+    first = await api.get(base);
+  } catch (e) {
+    if (e.status !== 404) throw e;
+    missing(main, `There is no queue '${name}' in virtual host '${vhost}'.`, '#/queues', 'Back to the queues');
+    return;
+  }
   const details = h('div', { id: 'queue-details' });
   const consumers = h('div', { id: 'queue-consumers' });
   const bindings = h('div', { id: 'queue-bindings' });
   const messages = h('div', { id: 'fetched-messages' });
 
-  const load = async () => {
-    const q = await api.get(base);
+  const load = async (given) => {
+    const q = given || await api.get(base);
     if (!ctx.alive) return;
     renderDetails(details, q);
     put(clear(consumers), consumerTable(q.consumer_details || []));
@@ -37,8 +45,8 @@ export async function render(main, [vhost, name], ctx) {
         h('label', { class: 'inline' }, h('input', { type: 'checkbox', id: 'delete-if-empty' }), ' only if empty'),
         h('label', { class: 'inline' }, h('input', { type: 'checkbox', id: 'delete-if-unused' }), ' only if unused'),
         h('button', { class: 'danger', id: 'delete-queue', onclick: () => remove(base, vhost, name) }, 'Delete queue'))));
-  await Promise.all([load(), loadBindings()]);
-  ctx.every(refreshMillis(), load);
+  await Promise.all([load(first), loadBindings()]);
+  ctx.every(refreshMillis(), () => load());
 }
 
 function renderDetails(el, q) {
