@@ -1,0 +1,106 @@
+package io.warren.mirror.control;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.CompletableFuture;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.StateMachineStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replicated state of a pair ({@link ControlState}) as a Ratis state machine. Ratis calls it on its
+ * own threads, applying committed commands one at a time; the state is one immutable value swapped under
+ * this object's monitor. Snapshots are the one-line encoded state in a file named by term and index.
+ *
+ * <p>Replies: {@code OK <state>} when a command applied, {@code REJECTED <why>} when it did not fit.
+ */
+final class PairStateMachine extends BaseStateMachine {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PairStateMachine.class);
+
+    private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+    private volatile ControlState state = ControlState.INITIAL;
+
+    ControlState state() {
+        return state;
+    }
+
+    @Override
+    public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
+        super.initialize(server, groupId, raftStorage);
+        storage.init(raftStorage);
+        load(storage.loadLatestSnapshot());
+    }
+
+    @Override
+    public void reinitialize() throws IOException {
+        load(storage.loadLatestSnapshot());
+    }
+
+    private synchronized void load(SingleFileSnapshotInfo snapshot) throws IOException {
+        if (snapshot == null) {
+            return;
+        }
+        File file = snapshot.getFile().getPath().toFile();
+        state = ControlState.decode(Files.readAllBytes(file.toPath()));
+        setLastAppliedTermIndex(snapshot.getTermIndex());
+        LOG.info("Control state restored from snapshot {}: {}", file.getName(), state);
+    }
+
+    @Override
+    public StateMachineStorage getStateMachineStorage() {
+        return storage;
+    }
+
+    @Override
+    public synchronized long takeSnapshot() throws IOException {
+        TermIndex last = getLastAppliedTermIndex();
+        File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
+        File tmp = new File(file.getParentFile(), file.getName() + ".tmp");
+        Files.write(tmp.toPath(), state.encode());
+        Files.move(tmp.toPath(), file.toPath(), StandardCopyOption.ATOMIC_MOVE);
+        storage.loadLatestSnapshot();
+        return last.getIndex();
+    }
+
+    @Override
+    public CompletableFuture<Message> query(Message request) {
+        return CompletableFuture.completedFuture(Message.valueOf(org.apache.ratis.thirdparty.com.google.protobuf.ByteString
+            .copyFrom(state.encode())));
+    }
+
+    @Override
+    public synchronized CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+        LogEntryProto entry = trx.getLogEntry();
+        byte[] data = entry.getStateMachineLogEntry().getLogData().toByteArray();
+        String reply;
+        try {
+            ControlCommand command = ControlCommand.decode(data);
+            ControlState next = command.apply(state);
+            if (!(command instanceof ControlCommand.Renew)) {
+                LOG.info("Control state: {} (after {})", next, new String(data, StandardCharsets.UTF_8));
+            }
+            state = next;
+            reply = "OK " + new String(next.encode(), StandardCharsets.UTF_8);
+        } catch (ControlCommand.Rejected e) {
+            reply = "REJECTED " + e.getMessage();
+        } catch (RuntimeException e) {
+            reply = "REJECTED malformed command: " + e;
+        }
+        updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+        return CompletableFuture.completedFuture(Message.valueOf(reply));
+    }
+}

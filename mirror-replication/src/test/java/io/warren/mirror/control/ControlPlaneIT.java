@@ -1,0 +1,146 @@
+package io.warren.mirror.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Three control plane members (a, b and the witness) in one JVM over loopback gRPC. */
+class ControlPlaneIT {
+
+    private static final ControlTiming TIMING = new ControlTiming(1000, 2000, 8000, 5);
+
+    @TempDir
+    Path dir;
+
+    private final Map<String, ControlPlane> members = new HashMap<>();
+    private List<ControlPlane.Peer> peers;
+    private final Map<String, Integer> ports = new HashMap<>();
+
+    @AfterEach
+    void stop() throws IOException {
+        for (ControlPlane m : members.values()) {
+            m.close();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private void startAll() throws IOException {
+        peers = new ArrayList<>();
+        for (String id : List.of("a", "b", "witness")) {
+            int port = freePort();
+            ports.put(id, port);
+            peers.add(new ControlPlane.Peer(id, "127.0.0.1:" + port));
+        }
+        for (String id : List.of("a", "b", "witness")) {
+            start(id);
+        }
+    }
+
+    private ControlPlane start(String id) throws IOException {
+        ControlPlane m = ControlPlane.start("pair1", id, peers, dir.resolve(id), "127.0.0.1", ports.get(id), TIMING);
+        members.put(id, m);
+        return m;
+    }
+
+    private void stop(String id) throws IOException {
+        members.remove(id).close();
+    }
+
+    private static ControlState get(java.util.concurrent.CompletableFuture<ControlState> f) throws Exception {
+        return f.get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void onlyAnInSyncNodeIsPromotedAndOnlyTheCurrentPrimaryChangesTheInSyncSet() throws Exception {
+        startAll();
+        ControlPlane a = members.get("a");
+        ControlPlane b = members.get("b");
+        assertThat(get(a.read())).isEqualTo(ControlState.INITIAL);
+
+        ControlState first = get(a.submit(new ControlCommand.Promote("a", 0)));
+        assertThat(first.epoch()).isEqualTo(1);
+        assertThat(first.primary()).isEqualTo("a");
+        assertThat(first.inSync()).containsExactly("a");
+        // b lost the race for epoch 1, and is not in sync: it cannot take over.
+        assertThatThrownBy(() -> get(b.submit(new ControlCommand.Promote("b", 0))))
+            .hasRootCauseInstanceOf(ControlCommand.Rejected.class).hasMessageContaining("epoch is 1");
+        assertThatThrownBy(() -> get(b.submit(new ControlCommand.Promote("b", 1))))
+            .hasMessageContaining("not in sync");
+        assertThatThrownBy(() -> get(b.submit(new ControlCommand.SetInSync(1, "b", Set.of("b")))))
+            .hasMessageContaining("not the primary");
+
+        a.commitInSync(1, Set.of("a", "b")).get(30, TimeUnit.SECONDS);
+        get(a.submit(new ControlCommand.Renew(1, "a")));
+        ControlState seenByB = get(b.read());
+        assertThat(seenByB.inSync()).containsExactlyInAnyOrder("a", "b");
+        assertThat(seenByB.renewals()).isEqualTo(1);
+
+        ControlState second = get(b.submit(new ControlCommand.Promote("b", 1)));
+        assertThat(second.epoch()).isEqualTo(2);
+        assertThat(second.primary()).isEqualTo("b");
+        assertThat(second.inSync()).containsExactly("b");
+        // The old primary's requests of epoch 1 are refused from now on.
+        assertThatThrownBy(() -> get(a.submit(new ControlCommand.Renew(1, "a")))).hasMessageContaining("not the primary");
+        assertThatThrownBy(() -> a.commitInSync(1, Set.of("a")).get(30, TimeUnit.SECONDS)).hasMessageContaining("not the primary");
+    }
+
+    @Test
+    void twoMembersOfThreeDecideAndOneAloneCannot() throws Exception {
+        startAll();
+        get(members.get("a").submit(new ControlCommand.Promote("a", 0)));
+        stop("b");
+        ControlPlane a = members.get("a");
+        a.commitInSync(1, Set.of("a")).get(30, TimeUnit.SECONDS); // a and the witness are a majority
+        stop("witness");
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> a.commitInSync(1, Set.of("a")).get(30, TimeUnit.SECONDS))
+            .isInstanceOf(ExecutionException.class);
+        assertThatThrownBy(() -> get(a.read())).isInstanceOf(ExecutionException.class);
+        assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)).isLessThan(25);
+    }
+
+    @Test
+    void theStateSurvivesRestartsFromSnapshots() throws Exception {
+        startAll();
+        ControlPlane a = members.get("a");
+        get(a.submit(new ControlCommand.Promote("a", 0)));
+        a.commitInSync(1, Set.of("a", "b")).get(30, TimeUnit.SECONDS);
+        for (int i = 0; i < 12; i++) { // more than the snapshot threshold of 5
+            get(a.submit(new ControlCommand.Renew(1, "a")));
+        }
+        for (String id : List.of("a", "b", "witness")) {
+            stop(id);
+        }
+        try (Stream<Path> files = Files.walk(dir.resolve("witness"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("snapshot."));
+        }
+        for (String id : List.of("a", "b", "witness")) {
+            start(id);
+        }
+        ControlState after = get(members.get("b").read());
+        assertThat(after.epoch()).isEqualTo(1);
+        assertThat(after.primary()).isEqualTo("a");
+        assertThat(after.inSync()).containsExactlyInAnyOrder("a", "b");
+        assertThat(after.renewals()).isEqualTo(12);
+    }
+}
