@@ -51,7 +51,7 @@ public final class DefinitionCommands {
 
   @Command(name = "import_definitions", mixinStandardHelpOptions = true, description = "Applies a definitions file (RabbitMQ's JSON format, e.g. "
       + "exported from RabbitMQ or by export_definitions) read from <path>, or from standard input with '-'. "
-      + "With -p, the file's objects go into that vhost.")
+      + "With -p, the file's objects go into that vhost. Exits with 65 and lists what the broker could not apply.")
   public int importDefinitions(@Parameters(paramLabel = "<path>", description = "file to read, or -") String path) {
     String text;
     try {
@@ -66,9 +66,19 @@ public final class DefinitionCommands {
     ApiPath api = session.vhostGiven() ? ApiPath.of("definitions", session.vhost()) : ApiPath.of("definitions");
     JsonNode reply = session.api().post(api, definitions,
         session.vhostGiven() ? Missing.vhost(session.vhost()) : null);
-    if (reply != null && reply.size() > 0) {
-      // what the broker could not apply, or other notes it returns, are the user's to see
-      session.output().raw(Output.compact(reply) + System.lineSeparator());
+    JsonNode notApplied = reply == null ? null : reply.path("not_applied");
+    if (notApplied != null && notApplied.isArray() && !notApplied.isEmpty()) {
+      // Warren answers 200 with what it applied and what it could not; nothing is dropped silently
+      if (session.output().formatter() == Formatter.JSON) {
+        session.output().raw(Output.compact(reply) + System.lineSeparator());
+      }
+      StringBuilder message = new StringBuilder("the definitions were imported except " + notApplied.size()
+          + " that could not be applied:");
+      for (JsonNode item : notApplied) {
+        message.append(System.lineSeparator()).append("  ").append(item.path("kind").asText("object")).append(" '")
+            .append(item.path("name").asText("")).append("': ").append(item.path("reason").asText(""));
+      }
+      throw new CtlException(ExitCodes.DATA_ERROR, message.toString());
     }
     session.output().banner("Definitions imported.");
     return ExitCodes.OK;

@@ -190,6 +190,18 @@ class WriteVerbsTest {
   }
 
   @Test
+  void whatTheBrokerCouldNotImportIsListedWithANonZeroExit(@TempDir Path dir) throws Exception {
+    api.on("POST", "/api/definitions", 200, "{\"applied\":{\"queues\":1},\"not_applied\":[{\"kind\":\"queue\","
+        + "\"name\":\"stream-q\",\"reason\":\"x-queue-type stream is not supported\"}]}");
+    Path file = dir.resolve("defs.json");
+    Files.writeString(file, "{\"queues\":[]}");
+    Run run = Run.warrenctl(api.port(), "import_definitions", file.toString());
+    assertThat(run.code()).isEqualTo(ExitCodes.DATA_ERROR);
+    assertThat(run.err()).isEqualTo("Error: the definitions were imported except 1 that could not be applied:\n"
+        + "  queue 'stream-q': x-queue-type stream is not supported\n");
+  }
+
+  @Test
   void credentialsGoInBasicAuth() {
     api.get("/api/vhosts", "vhosts.json");
     Run.warrenctl(api.port(), "--username", "ops", "--password", "pw", "list_vhosts");
