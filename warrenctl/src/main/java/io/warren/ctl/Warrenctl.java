@@ -33,8 +33,8 @@ import picocli.CommandLine.Spec;
 public final class Warrenctl implements Callable<Integer> {
   /** The groups of verbs; each public method annotated with @Command is one verb. */
   private static final List<Class<?>> VERBS = List.of(QueueCommands.class, ExchangeCommands.class,
-      ConnectionCommands.class, VhostCommands.class, UserCommands.class, PermissionCommands.class,
-      PolicyCommands.class, DefinitionCommands.class, NodeCommands.class);
+      ConnectionCommands.class, VhostCommands.class, UserCommands.class, UserLimitCommands.class,
+      PermissionCommands.class, PolicyCommands.class, DefinitionCommands.class, NodeCommands.class);
 
   @Option(names = "--host", scope = ScopeType.INHERIT, defaultValue = "${WARRENCTL_HOST:-localhost}",
       description = "host of the management API (default ${DEFAULT-VALUE}; env WARRENCTL_HOST)")

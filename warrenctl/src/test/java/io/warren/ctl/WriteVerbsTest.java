@@ -143,6 +143,21 @@ class WriteVerbsTest {
   }
 
   @Test
+  void userLimitsAreSetOneByOneAndClearedAll() throws Exception {
+    api.on("GET", "/api/users/alice", 200, "{\"name\":\"alice\",\"tags\":[]}")
+        .on("GET", "/api/user-limits/alice", 200, "[{\"user\":\"alice\",\"value\":{\"max-channels\":5}}]")
+        .on("PUT", "/api/user-limits/alice/max-connections", 204, "")
+        .on("DELETE", "/api/user-limits/alice/max-channels", 204, "");
+    assertThat(Run.warrenctl(api.port(), "set_user_limits", "alice", "{\"max-connections\": 2}").code()).isZero();
+    assertThat(json(api.writes().get(0).body()).get("value").asInt()).isEqualTo(2);
+    assertThat(Run.warrenctl(api.port(), "-q", "list_user_limits", "alice").out()).isEqualTo("{\"max-channels\":5}\n");
+    assertThat(Run.warrenctl(api.port(), "clear_user_limits", "alice", "all").code()).isZero();
+    assertThat(api.writes()).extracting(c -> c.method() + " " + c.path()).containsExactly(
+        "PUT /api/user-limits/alice/max-connections", "DELETE /api/user-limits/alice/max-channels");
+    assertThat(Run.warrenctl(api.port(), "list_user_limits", "bob").code()).isEqualTo(ExitCodes.NO_USER);
+  }
+
+  @Test
   void closeConnectionSendsTheReasonAndEncodesTheName() {
     api.on("DELETE", "/api/connections/127.0.0.1%3A51436%20-%3E%20127.0.0.1%3A5672", 204, "");
     Run run = Run.warrenctl(api.port(), "close_connection", "127.0.0.1:51436 -> 127.0.0.1:5672", "maintenance");
