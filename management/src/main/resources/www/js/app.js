@@ -99,8 +99,12 @@ function showChrome(navKey) {
   const who = currentUser();
   document.getElementById('whoami').textContent = who ? `${who.name}` : '';
   document.getElementById('whoami').title = who ? `tags: ${[].concat(who.tags || []).join(', ') || 'none'}` : '';
+  // Pages the user's tags do not allow are left out of the menu (the API would refuse them anyway).
+  const tags = !who ? [] : (Array.isArray(who.tags) ? who.tags : String(who.tags || '').split(',').map((t) => t.trim()));
+  const may = (needs) => !needs || tags.includes('administrator') || tags.includes(needs);
   for (const a of document.querySelectorAll('#nav a')) {
     a.classList.toggle('active', a.dataset.page === navKey);
+    a.hidden = !may(a.dataset.needs);
   }
 }
 
