@@ -1,6 +1,8 @@
 package io.warren.ctl;
 
 import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 
@@ -12,12 +14,14 @@ public final class Session {
   private final Warrenctl options;
   private final PrintWriter out;
   private final BufferedReader in;
+  private final Console console;
   private ApiClient api;
 
-  Session(Warrenctl options, PrintWriter out, BufferedReader in) {
+  Session(Warrenctl options, PrintWriter out, BufferedReader in, Console console) {
     this.options = options;
     this.out = out;
     this.in = in;
+    this.console = console;
   }
 
   public ApiClient api() {
@@ -44,5 +48,14 @@ public final class Session {
 
   public BufferedReader in() {
     return in;
+  }
+
+  /** A secret typed at the terminal without echo, or the first line of standard input when it is not a terminal. */
+  public String secret(String prompt) throws IOException {
+    if (console != null) {
+      char[] typed = console.readPassword("%s", prompt);
+      return typed == null ? null : new String(typed);
+    }
+    return in.readLine();
   }
 }

@@ -129,7 +129,7 @@ public final class UserCommands {
 
   private String readPassword() {
     try {
-      String line = session.in().readLine();
+      String line = session.secret("Password: ");
       if (line == null || line.isEmpty()) {
         throw new CtlException(ExitCodes.USAGE, "no password given: pass it as an argument or on standard input");
       }

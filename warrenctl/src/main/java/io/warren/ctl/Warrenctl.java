@@ -1,6 +1,7 @@
 package io.warren.ctl;
 
 import java.io.BufferedReader;
+import java.io.Console;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
@@ -82,13 +83,18 @@ public final class Warrenctl implements Callable<Integer> {
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-    System.exit(run(args, out, err, in));
+    // a terminal: passwords not given as arguments are asked for without echo
+    System.exit(run(args, out, err, in, System.console()));
   }
 
   /** Runs one invocation and answers its exit code; what a script would see on stdout and stderr goes to out/err. */
   public static int run(String[] args, PrintWriter out, PrintWriter err, BufferedReader in) {
+    return run(args, out, err, in, null);
+  }
+
+  private static int run(String[] args, PrintWriter out, PrintWriter err, BufferedReader in, Console console) {
     Warrenctl root = new Warrenctl();
-    Session session = new Session(root, out, in);
+    Session session = new Session(root, out, in, console);
     CommandLine cli = new CommandLine(root);
     Map<Class<?>, Object> groups = new HashMap<>();
     for (Class<?> group : VERBS) {
