@@ -261,7 +261,7 @@ public class AmqpSpecGenerator {
 
                 import io.netty.buffer.ByteBuf;
                 import io.warren.amqp.AmqpMethod;
-                import io.warren.amqp.MalformedFrameException;
+                import io.warren.amqp.FrameException;
                 import io.warren.amqp.UnknownMethodException;
 
                 import java.util.List;
@@ -276,7 +276,7 @@ public class AmqpSpecGenerator {
 
                     /**
                      * Reads class id, method id and arguments, consuming the whole payload. Throws only
-                     * {@link UnknownMethodException} and {@link MalformedFrameException} (truncated or trailing
+                     * {@link UnknownMethodException} and {@link FrameException} (truncated or trailing
                      * bytes, bad field-table values, out-of-range arguments).
                      */
                     public static AmqpMethod decode(ByteBuf payload) {
@@ -295,7 +295,7 @@ public class AmqpSpecGenerator {
                         } catch (RuntimeException e) { // IndexOutOfBounds on truncation, IllegalArgument from a record,
                                                        // MalformedFrameException from a field table
                             String name = amqpName(classId, methodId);
-                            throw new MalformedFrameException("cannot decode " + (name == null ? "method frame" : name)
+                            throw new FrameException("cannot decode " + (name == null ? "method frame" : name)
                                     + ": " + e.getMessage(), classId, methodId, e);
                         }
                     }

@@ -48,6 +48,11 @@ public class FrameDecoder extends ByteToMessageDecoder {
         return frameMax;
     }
 
+    /** True once the framing was broken: everything read since is discarded, a close-ok can never be read. */
+    public boolean broken() {
+        return broken;
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (broken) {
@@ -104,8 +109,9 @@ public class FrameDecoder extends ByteToMessageDecoder {
             case ProtocolConstants.FRAME_BODY:
                 return new BodyFrame(channel, in.retainedSlice(payload, length));
             default:
-                if (channel != 0) {
-                    throw new FrameException("heartbeat frame on channel " + channel);
+                if (channel != 0) { // RabbitMQ: 505, and the stream is still in step
+                    throw new ConnectionException(io.warren.amqp.generated.ReplyCode.UNEXPECTED_FRAME,
+                            "heartbeat frame on channel " + channel);
                 }
                 if (length != 0) { // RabbitMQ only knows the empty heartbeat: anything else is an unknown frame
                     throw new FrameException("heartbeat frame with a payload of " + length + " bytes");

@@ -129,8 +129,8 @@ class FrameDecoderTest {
         ByteBuf in = Unpooled.buffer().writeBytes(truncated).writeBytes(method(1, new BasicAck(1, false)));
         truncated.release();
         assertThatThrownBy(() -> ch.writeInbound(in))
-                .isInstanceOfSatisfying(MalformedFrameException.class, e -> {
-                    assertThat(e.replyCode()).isEqualTo(502);
+                .isInstanceOfSatisfying(FrameException.class, e -> {
+                    assertThat(e.replyCode()).isEqualTo(501);
                     assertThat(e.classId()).isEqualTo(60);
                     assertThat(e.methodId()).isEqualTo(40);
                 });
@@ -139,10 +139,12 @@ class FrameDecoderTest {
     }
 
     @Test
-    void heartbeatOnAChannelIsAFrameError() {
+    void heartbeatOnAChannelIsAnUnexpectedFrameAndDecodingGoesOn() {
         EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(4096));
-        assertThatThrownBy(() -> ch.writeInbound(heartbeat(5))).isInstanceOf(FrameException.class)
-                .hasMessageContaining("channel 5");
+        assertThatThrownBy(() -> ch.writeInbound(heartbeat(5))).isInstanceOfSatisfying(ConnectionException.class,
+                e -> assertThat(e.replyCode()).isEqualTo(505)).hasMessageContaining("channel 5");
+        ch.writeInbound(heartbeat(0));
+        assertThat((Frame) ch.readInbound()).isEqualTo(HeartbeatFrame.INSTANCE);
     }
 
     @Test

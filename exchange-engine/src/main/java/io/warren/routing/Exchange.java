@@ -39,7 +39,11 @@ public record Exchange(String name, ExchangeType type, boolean durable, boolean 
     public ExchangeType routingType() {
         if (type != ExchangeType.X_DELAYED_MESSAGE) return type;
         Object value = arguments.get(DELAYED_TYPE);
-        ExchangeType routing = FieldValues.isLongString(value) ? ExchangeType.of(value.toString()) : null;
+        ExchangeType routing = FieldValues.isLongString(value) ? ExchangeType.find(value.toString()) : null;
+        if (routing == null && FieldValues.isLongString(value)) {
+            throw new RoutingException(RoutingException.Reason.PRECONDITION_FAILED,
+                    "unknown exchange type '" + value + "'");
+        }
         if (routing == null || routing == ExchangeType.X_DELAYED_MESSAGE) {
             throw new RoutingException(RoutingException.Reason.PRECONDITION_FAILED,
                     "Invalid argument, 'x-delayed-type' must be an existing exchange type");

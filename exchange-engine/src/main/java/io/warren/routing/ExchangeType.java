@@ -29,16 +29,24 @@ public enum ExchangeType {
     }
 
     /**
-     * Looks up a type by its wire name. Unknown names are PRECONDITION_FAILED "unknown exchange type 'foo'", a
-     * channel error, as in RabbitMQ since 3.12.x/3.13.x (rabbitmq-server#11214; before that a 503 that closed
-     * the whole connection).
+     * Looks up a type by its wire name. An unknown name is COMMAND_INVALID "invalid exchange type 'foo'", a
+     * connection error, as in RabbitMQ 3.10 (3.12+ made it a channel error, rabbitmq-server#11214).
      */
     public static ExchangeType of(String wireName) {
+        ExchangeType type = find(wireName);
+        if (type == null) {
+            throw new RoutingException(RoutingException.Reason.COMMAND_INVALID,
+                    "invalid exchange type '" + wireName + "'");
+        }
+        return type;
+    }
+
+    /** The type of that wire name, or null. */
+    public static ExchangeType find(String wireName) {
         for (ExchangeType type : values()) {
             if (type.wireName.equals(wireName)) return type;
         }
-        throw new RoutingException(RoutingException.Reason.PRECONDITION_FAILED,
-                "unknown exchange type '" + wireName + "'");
+        return null;
     }
 
     /** Refuses a binding this type cannot use (only headers checks anything: its x-match argument). */

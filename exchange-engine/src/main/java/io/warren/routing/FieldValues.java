@@ -1,6 +1,10 @@
 package io.warren.routing;
 
+import java.lang.reflect.Method;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.function.Function;
 import java.math.BigInteger;
 import java.util.Date;
 import java.util.List;
@@ -49,6 +53,44 @@ final class FieldValues {
     }
 
     /**
+     * Long strings and byte arrays ('S' and 'x') are both Erlang binaries in RabbitMQ, so a headers binding on one
+     * matches a header of the other with the same bytes.
+     */
+    private static boolean isBinary(Object value) {
+        return isLongString(value) || value instanceof byte[] || value.getClass().getSimpleName().equals("ByteArray");
+    }
+
+    private static byte[] bytesOf(Object value) {
+        if (value instanceof byte[] bytes) return bytes;
+        if (value instanceof CharSequence text) return text.toString().getBytes(StandardCharsets.UTF_8);
+        return BYTES.get(value.getClass()).apply(value);
+    }
+
+    /** LongString.toByteArray() and ByteArray.bytes(), found once per class: this module cannot name them. */
+    private static final ClassValue<Function<Object, byte[]>> BYTES = new ClassValue<>() {
+        @Override
+        protected Function<Object, byte[]> computeValue(Class<?> type) {
+            for (String name : new String[] {"toByteArray", "bytes"}) {
+                try {
+                    Method m = type.getMethod(name);
+                    if (m.getReturnType() == byte[].class) {
+                        return v -> {
+                            try {
+                                return (byte[]) m.invoke(v);
+                            } catch (ReflectiveOperationException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        };
+                    }
+                } catch (NoSuchMethodException e) {
+                    // try the next name
+                }
+            }
+            return v -> v.toString().getBytes(StandardCharsets.UTF_8);
+        }
+    };
+
+    /**
      * Erlang's {@code ==} on field values, which the headers exchange uses: numbers compare by value
      * whatever their width (1 == 1L == 1.0), strings by content whatever their Java type.
      */
@@ -57,6 +99,7 @@ final class FieldValues {
         if (a == null || b == null) return false;
         if (a.equals(b)) return true;
         if (isLongString(a) && isLongString(b)) return a.toString().equals(b.toString());
+        if (isBinary(a) && isBinary(b)) return Arrays.equals(bytesOf(a), bytesOf(b));
         if (isPlainNumber(a) && isPlainNumber(b)) {
             Number x = (Number) a;
             Number y = (Number) b;

@@ -112,7 +112,8 @@ class DeclareExchangeTest {
 
     @Test
     void unknownTypeIsCommandInvalid() {
-        assertRefused(() -> ExchangeType.of("foo"), PRECONDITION_FAILED, "unknown exchange type 'foo'");
+        assertRefused(() -> ExchangeType.of("foo"), RoutingException.Reason.COMMAND_INVALID,
+                "invalid exchange type 'foo'");
         for (ExchangeType type : ExchangeType.values()) assertThat(ExchangeType.of(type.wireName())).isEqualTo(type);
     }
 

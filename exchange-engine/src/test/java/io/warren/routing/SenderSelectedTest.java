@@ -31,7 +31,17 @@ class SenderSelectedTest {
 
         assertThat(f.route("d", "x", Map.of("CC", List.of(new StringBuilder("kb"))))).containsExactly("b");
         assertThat(f.route("d", "x", Map.of("CC", List.of(1)))).isEmpty();
-        assertThat(f.route("d", "x", Map.of("CC", "kb"))).isEmpty();
+    }
+
+    @Test
+    void aCcOrBccThatIsNotAnArrayIsRefusedAsRabbitMqDoes() {
+        f.declare("d", ExchangeType.DIRECT);
+        f.bindQueue("d", "b", "kb");
+
+        Refusals.assertRefused(() -> f.route("d", "x", Map.of("CC", "kb")), RoutingException.Reason.PRECONDITION_FAILED,
+                "invalid message: {unacceptable_type_in_header,\"CC\",longstr}");
+        Refusals.assertRefused(() -> f.route("d", "x", Map.of("BCC", 5)), RoutingException.Reason.PRECONDITION_FAILED,
+                "invalid message: {unacceptable_type_in_header,\"BCC\",signedint}");
     }
 
     @Test

@@ -6,7 +6,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.warren.amqp.AmqpMethod;
 import io.warren.amqp.LongString;
-import io.warren.amqp.MalformedFrameException;
+import io.warren.amqp.FrameException;
 import io.warren.amqp.UnknownMethodException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -79,24 +79,24 @@ class GeneratedMethodsTest {
 
     @ParameterizedTest
     @MethodSource("samples")
-    void everyTruncationIsASyntaxError(AmqpMethod method) {
+    void everyTruncationIsAFrameErrorAsInRabbitMq(AmqpMethod method) {
         byte[] bytes = encode(method);
         for (int length = 0; length < bytes.length; length++) {
             ByteBuf prefix = Unpooled.wrappedBuffer(bytes, 0, length);
             assertThatThrownBy(() -> Methods.decode(prefix))
-                    .isInstanceOf(MalformedFrameException.class)
-                    .satisfies(e -> assertThat(((MalformedFrameException) e).replyCode()).isEqualTo(502));
+                    .isInstanceOf(FrameException.class)
+                    .satisfies(e -> assertThat(((FrameException) e).replyCode()).isEqualTo(501));
         }
     }
 
     @Test
-    void trailingBytesAreASyntaxError() {
+    void trailingBytesAreAFrameError() {
         ByteBuf buf = Unpooled.buffer();
         buf.writeBytes(encode(new BasicAck(7, true))).writeByte(0);
         assertThatThrownBy(() -> Methods.decode(buf))
-                .isInstanceOf(MalformedFrameException.class)
+                .isInstanceOf(FrameException.class)
                 .hasMessageContaining("basic.ack")
-                .satisfies(e -> assertThat(((MalformedFrameException) e).classId()).isEqualTo(60));
+                .satisfies(e -> assertThat(((FrameException) e).classId()).isEqualTo(60));
     }
 
     @Test

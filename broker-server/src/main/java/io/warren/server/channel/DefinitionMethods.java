@@ -49,7 +49,7 @@ final class DefinitionMethods {
   }
 
   void exchangeDeclare(ExchangeDeclare m) {
-    String name = m.exchange();
+    String name = stripCrLf(m.exchange());
     if (m.passive()) {
       checkNotDefault(name);
       routing.requireExchange(name);
@@ -74,7 +74,7 @@ final class DefinitionMethods {
   }
 
   void exchangeDelete(ExchangeDelete m) {
-    String name = m.exchange();
+    String name = stripCrLf(m.exchange());
     checkNotDefault(name);
     if (name.startsWith("amq.")) {
       throw new ChannelException(ReplyCode.ACCESS_REFUSED, "deletion of system exchange '" + name + "' in vhost '"
@@ -90,7 +90,7 @@ final class DefinitionMethods {
   }
 
   void exchangeBind(ExchangeBind m) {
-    Binding b = exchangeBinding(m.source(), m.destination(), m.routingKey(), m.arguments());
+    Binding b = exchangeBinding(m.source(), m.destination(), m.routingKey(), m.arguments(), true);
     vhost.bind(b);
     if (!m.noWait()) {
       channel.reply(new ExchangeBindOk());
@@ -98,27 +98,33 @@ final class DefinitionMethods {
   }
 
   void exchangeUnbind(ExchangeUnbind m) {
-    Binding b = exchangeBinding(m.source(), m.destination(), m.routingKey(), m.arguments());
+    Binding b = exchangeBinding(m.source(), m.destination(), m.routingKey(), m.arguments(), false);
     vhost.unbind(b);
     if (!m.noWait()) {
       channel.reply(new ExchangeUnbindOk());
     }
   }
 
-  private Binding exchangeBinding(String source, String destination, String key, java.util.Map<String, Object> args) {
+  /** @param bind true for bind (both ends must exist), false for unbind (a missing end is fine, as in RabbitMQ) */
+  private Binding exchangeBinding(String sourceName, String destinationName, String key,
+      java.util.Map<String, Object> args, boolean bind) {
+    String source = stripCrLf(sourceName);
+    String destination = stripCrLf(destinationName);
     // RabbitMQ's order: write on the destination, neither end the default exchange, read on the source, then
     // existence (the source is reported first)
     guard.exchange(Operation.WRITE, destination);
     checkNotDefault(destination);
     checkNotDefault(source);
     guard.exchange(Operation.READ, source);
-    routing.requireExchange(source);
-    routing.requireExchange(destination);
+    if (bind) {
+      routing.requireExchange(source);
+      routing.requireExchange(destination);
+    }
     return new Binding(source, Destination.exchange(destination), key, args);
   }
 
   void queueDeclare(QueueDeclare m) {
-    String name = m.queue();
+    String name = stripCrLf(m.queue());
     QueueDeclaration d;
     if (m.passive()) {
       d = vhost.declarePassive(name, connection);
@@ -158,7 +164,7 @@ final class DefinitionMethods {
   }
 
   void queueBind(QueueBind m) {
-    Binding b = queueBinding(m.queue(), m.exchange(), m.routingKey(), m.arguments());
+    Binding b = queueBinding(m.queue(), m.exchange(), m.routingKey(), m.arguments(), true);
     vhost.bind(b);
     if (!m.noWait()) {
       channel.reply(new QueueBindOk());
@@ -166,18 +172,25 @@ final class DefinitionMethods {
   }
 
   void queueUnbind(QueueUnbind m) {
-    Binding b = queueBinding(m.queue(), m.exchange(), m.routingKey(), m.arguments());
+    Binding b = queueBinding(m.queue(), m.exchange(), m.routingKey(), m.arguments(), false);
     vhost.unbind(b);
     channel.reply(new QueueUnbindOk());
   }
 
-  private Binding queueBinding(String queueName, String exchange, String key, java.util.Map<String, Object> args) {
-    String queue = channel.resolveQueue(queueName);
+  /** @param bind true for bind (both ends must exist), false for unbind (a missing end is fine, as in RabbitMQ) */
+  private Binding queueBinding(String queueName, String exchangeName, String key,
+      java.util.Map<String, Object> args, boolean bind) {
+    String queue = channel.resolveQueue(stripCrLf(queueName));
+    String exchange = stripCrLf(exchangeName);
     guard.queue(Operation.WRITE, queue);
     checkNotDefault(exchange);
     guard.exchange(Operation.READ, exchange);
-    routing.requireExchange(exchange);
-    vhost.requireQueue(queue, connection);
+    if (bind) {
+      routing.requireExchange(exchange);
+      vhost.requireQueue(queue, connection);
+    } else if (vhost.queue(queue) != null) {
+      vhost.requireQueue(queue, connection); // another connection's exclusive queue stays locked
+    }
     return new Binding(exchange, Destination.queue(queue), channel.resolveRoutingKey(key, queueName), args);
   }
 
@@ -193,7 +206,7 @@ final class DefinitionMethods {
   }
 
   void queueDelete(QueueDelete m) {
-    String name = channel.resolveQueue(m.queue());
+    String name = channel.resolveQueue(stripCrLf(m.queue()));
     guard.queue(Operation.CONFIGURE, name);
     DeclaredQueue q = vhost.queue(name);
     if (q == null) {
@@ -216,6 +229,24 @@ final class DefinitionMethods {
     if (exchange.isEmpty()) {
       throw new ChannelException(ReplyCode.ACCESS_REFUSED, "operation not permitted on the default exchange");
     }
+  }
+
+  /**
+   * RabbitMQ drops line feeds and carriage returns from the queue and exchange names of declare, delete, bind and
+   * unbind (and answers with the stripped name), so "q\n" is "q".
+   */
+  static String stripCrLf(String name) {
+    if (name.indexOf('\n') < 0 && name.indexOf('\r') < 0) {
+      return name;
+    }
+    StringBuilder sb = new StringBuilder(name.length());
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c != '\n' && c != '\r') {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
   }
 
   private static void checkName(String kind, String name) {

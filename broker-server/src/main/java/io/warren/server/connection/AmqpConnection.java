@@ -150,8 +150,20 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+    if (c instanceof io.warren.amqp.UnknownMethodException e && state != State.CLOSED) {
+      // as RabbitMQ 3.10, whose reader gives up on a method it cannot name: the socket is dropped without a close
+      LOG.warn("Closing connection {}: {}", name, e.getMessage());
+      state = State.CLOSED;
+      ctx.close();
+      return;
+    }
     if (c instanceof AmqpProtocolException e && state != State.CLOSED) {
       closeWithError(e.connectionLevel() ? e : new ConnectionException(e.code(), e.getMessage()));
+      FrameDecoder decoder = (FrameDecoder) ctx.pipeline().get(ProtocolHeaderHandler.FRAME_DECODER);
+      if (decoder != null && decoder.broken()) {
+        // the stream is out of step, so a close-ok could never be read: close once connection.close is written
+        ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      }
       return;
     }
     if (c instanceof java.io.IOException) {

@@ -133,8 +133,6 @@ final class Handshake {
 
   private void tune(ConnectionTuneOk ok) {
     BrokerConfig.Limits limits = broker.config().limits();
-    int clientChannelMax = ok.channelMax() == 0 ? 65535 : ok.channelMax();
-    channelMax = Math.min(clientChannelMax, limits.channelMax());
     long clientFrameMax = ok.frameMax() == 0 ? Integer.MAX_VALUE : ok.frameMax();
     if (clientFrameMax < FRAME_MIN_SIZE) {
       throw new ConnectionException(ReplyCode.NOT_ALLOWED, "frame_max=" + ok.frameMax() + " < "
@@ -145,6 +143,13 @@ final class Handshake {
           + limits.frameMax() + " max size", ok.classId(), ok.methodId());
     }
     frameMax = (int) clientFrameMax;
+    // as RabbitMQ (after frame_max), a channel-max above the server's (0 is "no limit") is refused rather than lowered
+    if (ok.channelMax() == 0 || ok.channelMax() > limits.channelMax()) {
+      throw new ConnectionException(ReplyCode.NOT_ALLOWED, "negotiated channel_max = " + ok.channelMax()
+          + (ok.channelMax() == 0 ? " (no limit)" : "") + " is higher than the maximum allowed value ("
+          + limits.channelMax() + ")", ok.classId(), ok.methodId());
+    }
+    channelMax = ok.channelMax();
     heartbeat = ok.heartbeat();
   }
 

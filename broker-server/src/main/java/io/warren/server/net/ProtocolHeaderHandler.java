@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.warren.amqp.FrameDecoder;
+import io.warren.amqp.generated.ProtocolConstants;
 import java.util.List;
 
 /**
@@ -19,12 +20,7 @@ public final class ProtocolHeaderHandler extends ByteToMessageDecoder {
   private static final byte[] SUPPORTED = {'A', 'M', 'Q', 'P', 0, 0, 9, 1};
   /** The 0-9 header, which RabbitMQ accepts and serves as 0-9-1 (the two are close enough for clients). */
   private static final byte[] AMQP_0_9 = {'A', 'M', 'Q', 'P', 1, 1, 0, 9};
-  private final int frameMax;
   private boolean rejected;
-
-  public ProtocolHeaderHandler(int frameMax) {
-    this.frameMax = frameMax;
-  }
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
@@ -44,7 +40,8 @@ public final class ProtocolHeaderHandler extends ByteToMessageDecoder {
       return;
     }
     in.skipBytes(SUPPORTED.length);
-    ctx.pipeline().addAfter(NAME, FRAME_DECODER, new FrameDecoder(frameMax));
+    // until tune-ok, frames are limited to the protocol's minimum frame size, as in RabbitMQ
+    ctx.pipeline().addAfter(NAME, FRAME_DECODER, new FrameDecoder(ProtocolConstants.FRAME_MIN_SIZE));
     ctx.fireUserEventTriggered(ProtocolHeaderAccepted.INSTANCE);
     ctx.pipeline().remove(this); // hands any bytes read beyond the header on to the frame decoder
   }

@@ -91,10 +91,17 @@ class ExchangeDeclareIT extends SharedBroker {
   }
 
   @Test
-  void unknownTypeIsAPreconditionFailureThatClosesOnlyTheChannel() throws Exception {
-    assertChannelError(() -> conn.createChannel().exchangeDeclare("weird", "x-no-such-type"), 406,
-        "PRECONDITION_FAILED - unknown exchange type 'x-no-such-type'");
-    assertThat(conn.isOpen()).isTrue();
+  void unknownTypeIsACommandInvalidConnectionErrorAsInRabbitMq310() throws Exception {
+    com.rabbitmq.client.Connection own = broker.connect();
+    try {
+      var close = CloseReasons.connectionError(() -> own.createChannel().exchangeDeclare("weird", "x-no-such-type"));
+      assertThat(close.getReplyCode()).isEqualTo(503);
+      assertThat(close.getReplyText()).isEqualTo("COMMAND_INVALID - invalid exchange type 'x-no-such-type'");
+      assertThat(close.getClassId()).isEqualTo(40);
+      assertThat(close.getMethodId()).isEqualTo(10);
+    } finally {
+      own.abort(); // a no-op once the broker closed it; close() would throw
+    }
     assertChannelError(() -> conn.createChannel().exchangeDeclarePassive("weird"), 404,
         "NOT_FOUND - no exchange 'weird' in vhost '/'");
   }

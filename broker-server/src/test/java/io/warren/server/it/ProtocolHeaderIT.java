@@ -105,7 +105,7 @@ class ProtocolHeaderIT {
     all.writeBytes(AMQP_0_9_1);
     FrameWriter.writeMethod(all, 0, new ConnectionStartOk(Map.of(), "PLAIN",
         LongString.copyOf("\0guest\0guest".getBytes(StandardCharsets.UTF_8)), "en_US"));
-    FrameWriter.writeMethod(all, 0, new ConnectionTuneOk(0, 131072, 0));
+    FrameWriter.writeMethod(all, 0, new ConnectionTuneOk(2047, 131072, 0));
     FrameWriter.writeMethod(all, 0, new ConnectionOpen("/"));
     byte[] bytes = new byte[all.readableBytes()];
     all.readBytes(bytes);

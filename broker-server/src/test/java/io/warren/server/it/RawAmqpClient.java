@@ -79,10 +79,13 @@ final class RawAmqpClient implements AutoCloseable {
 
   // ---- handshake ------------------------------------------------------------------------------------------------
 
-  /** Header, start-ok (PLAIN guest/guest), tune-ok with the given values, open "/"; waits for open-ok. */
+  /**
+   * Header, start-ok (PLAIN guest/guest), tune-ok with the given values (channel-max 0: the broker's), open "/"; waits
+   * for open-ok.
+   */
   void handshake(int channelMax, int frameMax, int heartbeat) {
-    login("PLAIN", LongString.copyOf("\0guest\0guest".getBytes(StandardCharsets.UTF_8)));
-    tune(channelMax, frameMax, heartbeat);
+    ConnectionTune offered = login("PLAIN", LongString.copyOf("\0guest\0guest".getBytes(StandardCharsets.UTF_8)));
+    tune(channelMax == 0 ? offered.channelMax() : channelMax, frameMax, heartbeat);
     send(0, new ConnectionOpen("/"));
     expect(ConnectionOpenOk.class);
   }

@@ -165,6 +165,37 @@ class TuningIT {
     }
   }
 
+  @Test
+  void aChannelMaxAboveTheBrokersOrUnlimitedIsRefusedNotLowered() {
+    int brokerMax = broker.broker().config().limits().channelMax();
+    for (int asked : new int[] {brokerMax + 1, 0}) {
+      try (RawAmqpClient c = RawAmqpClient.connect(broker.port())) {
+        c.login("PLAIN", LongString.copyOf("\0guest\0guest".getBytes(StandardCharsets.UTF_8)));
+        c.tune(asked, RawAmqpClient.DEFAULT_FRAME_MAX, 0);
+        ConnectionClose close = c.expectConnectionClose();
+        assertThat(close.replyCode()).isEqualTo(530);
+        assertThat(close.replyText()).isEqualTo("NOT_ALLOWED - negotiated channel_max = " + asked
+            + (asked == 0 ? " (no limit)" : "") + " is higher than the maximum allowed value (" + brokerMax + ")");
+      }
+    }
+  }
+
+  @Test
+  void framesLargerThanTheMinimumFrameSizeAreRefusedBeforeTuneOk() {
+    try (RawAmqpClient c = RawAmqpClient.connect(broker.port())) {
+      c.sendProtocolHeader();
+      c.expect(io.warren.amqp.generated.ConnectionStart.class);
+      // a start-ok whose client properties make the frame larger than 4096 bytes (an OAuth token, say)
+      c.send(0, new io.warren.amqp.generated.ConnectionStartOk(
+          java.util.Map.of("padding", LongString.copyOf(new byte[5000])), "PLAIN",
+          LongString.copyOf("\0guest\0guest".getBytes(StandardCharsets.UTF_8)), "en_US"));
+      ConnectionClose close = c.expectConnectionClose();
+      assertThat(close.replyCode()).isEqualTo(501);
+      assertThat(close.replyText()).startsWith("FRAME_ERROR - frame size ").endsWith("exceeds frame-max 4096");
+      assertThat(c.awaitClosedByPeer(java.time.Duration.ofSeconds(1))).isTrue();
+    }
+  }
+
   private static byte[] randomBytes(int n) {
     byte[] b = new byte[n];
     ThreadLocalRandom.current().nextBytes(b);
