@@ -46,6 +46,8 @@ public final class Broker implements AutoCloseable {
   private final TransientStore transients;
   /** Delayed messages and retries waiting for their due time (durable, in the store). */
   private final Schedule schedule;
+  /** Direct reply-to names of the consuming channels, broker-wide as a reply may come from any connection. */
+  private final io.warren.server.replyto.DirectReplyTo directReplyTo = new io.warren.server.replyto.DirectReplyTo();
 
   private Broker(BrokerConfig config, Clock clock, MessageStore store, TransientStore transients,
       LongSupplier freeDisk) {
@@ -207,6 +209,11 @@ public final class Broker implements AutoCloseable {
   /** The port the AMQP listener is bound to (useful with port 0). */
   public int port() {
     return server.port();
+  }
+
+  /** Direct reply-to: the channels consuming amq.rabbitmq.reply-to and their reply names. */
+  public io.warren.server.replyto.DirectReplyTo directReplyTo() {
+    return directReplyTo;
   }
 
   /** The durable schedule of delayed messages and retries. */

@@ -81,9 +81,11 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
     this.assembler = new CommandAssembler(connection.broker().config().limits().maxMessageSize());
     var vhost = connection.vhost();
     var guard = new AccessGuard(connection.broker().accessControl(), connection.user().name(), vhost.name());
-    this.definitions = new DefinitionMethods(this, vhost, guard, connection);
-    this.publisher = new Publisher(this, vhost, guard, connection.user().name(), connection.broker().schedule());
-    this.deliveries = new Deliveries(this, vhost, guard, connection);
+    var directReplyTo = connection.broker().directReplyTo();
+    this.definitions = new DefinitionMethods(this, vhost, guard, connection, directReplyTo);
+    this.deliveries = new Deliveries(this, vhost, guard, connection, directReplyTo);
+    this.publisher = new Publisher(this, vhost, guard, connection.user().name(), connection.broker().schedule(),
+        deliveries.replies());
     this.mode = new ChannelMode(this, connection, publisher, deliveries);
   }
 
@@ -325,6 +327,10 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
 
   EventExecutor eventLoop() {
     return ctx.executor();
+  }
+
+  boolean isOpen() {
+    return state == State.OPEN;
   }
 
   boolean isWritable() {

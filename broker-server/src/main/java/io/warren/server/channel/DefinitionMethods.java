@@ -27,6 +27,7 @@ import io.warren.routing.Exchange;
 import io.warren.routing.ExchangeType;
 import io.warren.routing.VirtualHost;
 import io.warren.server.auth.Permission.Operation;
+import io.warren.server.replyto.DirectReplyTo;
 import io.warren.server.vhost.BrokerVhost;
 import io.warren.server.vhost.DeclaredQueue;
 import io.warren.server.vhost.QueueDeclaration;
@@ -39,8 +40,11 @@ final class DefinitionMethods {
   private final VirtualHost routing;
   private final AccessGuard guard;
   private final Object connection;
+  private final DirectReplyTo directReplyTo;
 
-  DefinitionMethods(AmqpChannel channel, BrokerVhost vhost, AccessGuard guard, Object connection) {
+  DefinitionMethods(AmqpChannel channel, BrokerVhost vhost, AccessGuard guard, Object connection,
+      DirectReplyTo directReplyTo) {
+    this.directReplyTo = directReplyTo;
     this.channel = channel;
     this.vhost = vhost;
     this.routing = vhost.routing();
@@ -125,6 +129,10 @@ final class DefinitionMethods {
 
   void queueDeclare(QueueDeclare m) {
     String name = stripCrLf(m.queue());
+    if (DirectReplyTo.isReplyName(name)) {
+      declareReplyQueue(name, m.noWait());
+      return;
+    }
     QueueDeclaration d;
     if (m.passive()) {
       d = vhost.declarePassive(name, connection);
@@ -161,6 +169,19 @@ final class DefinitionMethods {
     // guarantees that publish-then-declare on one channel counts the publish.
     channel.await(d.queue().queue().stats(),
         s -> channel.reply(new QueueDeclareOk(declared, s.messageCount(), s.consumerCount())));
+  }
+
+  /**
+   * As RabbitMQ: declaring (passively or not) the direct reply-to pseudo-queue, or the reply name of a live consumer,
+   * succeeds with no messages and one consumer; any other reply name is not found.
+   */
+  private void declareReplyQueue(String name, boolean noWait) {
+    if (!name.equals(DirectReplyTo.QUEUE) && directReplyTo.find(name) == null) {
+      throw new ChannelException(ReplyCode.NOT_FOUND, "no queue '" + name + "' in vhost '" + vhost.name() + "'");
+    }
+    if (!noWait) {
+      channel.reply(new QueueDeclareOk(name, 0, 1));
+    }
   }
 
   void queueBind(QueueBind m) {

@@ -49,12 +49,15 @@ final class Deliveries implements Outbound.Sink {
   private final Credit channelCredit = new Credit(0);
   private final Outbound outbound;
   private final AckTimeouts ackTimeouts;
+  private final DirectReplies replies;
   private int consumerPrefetch;
   private long nextTag = 1;
   private boolean closed;
 
-  Deliveries(AmqpChannel channel, BrokerVhost vhost, AccessGuard guard, Object connection) {
+  Deliveries(AmqpChannel channel, BrokerVhost vhost, AccessGuard guard, Object connection,
+      io.warren.server.replyto.DirectReplyTo directReplyTo) {
     this.channel = channel;
+    this.replies = new DirectReplies(channel, directReplyTo, () -> nextTag++);
     this.vhost = vhost;
     this.guard = guard;
     this.connection = connection;
@@ -77,15 +80,20 @@ final class Deliveries implements Outbound.Sink {
     channel.reply(new BasicQosOk());
   }
 
+  /** The channel's direct reply-to side (its consumer on the pseudo-queue, its reply name). */
+  DirectReplies replies() {
+    return replies;
+  }
+
   void consume(BasicConsume m) {
     String queueName = channel.resolveQueue(m.queue());
+    if (queueName.equals(io.warren.server.replyto.DirectReplyTo.QUEUE)) {
+      replies.consume(m, uniqueTag(m));
+      return;
+    }
     guard.queue(Operation.READ, queueName);
     DeclaredQueue q = vhost.requireQueue(queueName, connection);
-    String tag = m.consumerTag().isEmpty() ? newTag() : m.consumerTag();
-    if (consumers.containsKey(tag)) {
-      throw new ConnectionException(ReplyCode.NOT_ALLOWED, "attempt to reuse consumer tag '" + tag + "'",
-          m.classId(), m.methodId());
-    }
+    String tag = uniqueTag(m);
     int priority = priorityArgument(m.arguments(), queueName);
     ChannelConsumer c = new ChannelConsumer(tag, q.queue(), m.noAck(), m.exclusive(), priority,
         new Credit(consumerPrefetch), channelCredit, outbound, m.arguments());
@@ -96,6 +104,15 @@ final class Deliveries implements Outbound.Sink {
       }
       c.activate();
     }, failure -> consumers.remove(tag));
+  }
+
+  private String uniqueTag(BasicConsume m) {
+    String tag = m.consumerTag().isEmpty() ? newTag() : m.consumerTag();
+    if (consumers.containsKey(tag) || replies.isConsumer(tag)) {
+      throw new ConnectionException(ReplyCode.NOT_ALLOWED, "attempt to reuse consumer tag '" + tag + "'",
+          m.classId(), m.methodId());
+    }
+    return tag;
   }
 
   private int priorityArgument(Map<String, Object> args, String queueName) {
@@ -121,6 +138,9 @@ final class Deliveries implements Outbound.Sink {
   void cancel(BasicCancel m) {
     ChannelConsumer c = consumers.remove(m.consumerTag());
     if (c == null) {
+      if (replies.isConsumer(m.consumerTag())) {
+        replies.cancel();
+      }
       if (!m.noWait()) {
         channel.reply(new BasicCancelOk(m.consumerTag()));
       }
@@ -367,6 +387,7 @@ final class Deliveries implements Outbound.Sink {
     }
     closed = true;
     ackTimeouts.close();
+    replies.close();
     for (ChannelConsumer c : consumers.values()) {
       c.queue().removeConsumer(c);
     }

@@ -11,6 +11,7 @@ import io.warren.routing.Exchange;
 import io.warren.routing.RouteResult;
 import io.warren.routing.VirtualHost;
 import io.warren.server.auth.Permission.Operation;
+import io.warren.server.replyto.DirectReplyTo;
 import io.warren.server.vhost.BrokerVhost;
 import io.warren.server.vhost.DeclaredQueue;
 import io.warren.store.EnqueueOutcome;
@@ -32,14 +33,14 @@ final class Publisher {
   /** x-delayed-message exchanges: messages with x-delay go to the schedule instead of the queues. */
   private final DelayedPublishes delayed;
 
-  Publisher(AmqpChannel channel, BrokerVhost vhost, AccessGuard guard, String userName) {
-    this(channel, vhost, guard, userName, null);
-  }
+  /** Direct reply-to: this channel's reply name, and where replies addressed to reply names go. */
+  private final DirectReplies replies;
 
   /** @param schedule where delayed messages wait; null routes every message at once */
   Publisher(AmqpChannel channel, BrokerVhost vhost, AccessGuard guard, String userName,
-      io.warren.server.schedule.Schedule schedule) {
+      io.warren.server.schedule.Schedule schedule, DirectReplies replies) {
     this.delayed = new DelayedPublishes(channel, vhost, schedule);
+    this.replies = replies;
     this.channel = channel;
     this.vhost = vhost;
     this.routing = vhost.routing();
@@ -83,20 +84,28 @@ final class Publisher {
     RouteResult route;
     long arrival = channel.clock().millis();
     long expiresAt;
+    String replyName; // the request's reply-to, when it names the pseudo-queue: this channel's reply name
+    DirectReplyTo.Registration replyTarget = null; // a reply: the channel it goes to, instead of queues
     try {
       props = command.properties();
       headers = props.headers() == null ? Map.of() : props.headers();
       checkUserId(props);
       expiresAt = props.expiration() == null ? Message.NEVER : Expiration.expiresAt(props.expiration(), arrival);
-      route = routing.route(m.exchange(), m.routingKey(), headers);
+      replyName = DirectReplyTo.QUEUE.equals(props.replyTo()) ? replies.replyName() : null;
+      if (m.exchange().isEmpty() && m.routingKey().startsWith(DirectReplyTo.PREFIX)) {
+        route = RouteResult.EMPTY; // straight to the consuming channel, through no queue
+        replyTarget = replies.registry().find(m.routingKey());
+      } else {
+        route = routing.route(m.exchange(), m.routingKey(), headers);
+      }
     } catch (RuntimeException e) {
       command.release();
       throw e;
     }
     ByteBuf rawProperties = command.header().rawProperties().retain();
-    if (headers.containsKey("BCC")) {
+    if (replyName != null || headers.containsKey("BCC")) {
       rawProperties.release();
-      rawProperties = withoutBcc(props, command.header().rawProperties().alloc());
+      rawProperties = rewritten(props, replyName, command.header().rawProperties().alloc());
     }
     Integer priority = props.priority();
     int prio = priority == null ? 0 : Math.max(0, Math.min(255, priority));
@@ -142,7 +151,7 @@ final class Publisher {
       }
       message = new Message(position, m.exchange(), m.routingKey(), rawProperties, body, props.persistent(), prio,
           arrival, expiresAt);
-      if (targets == 0 && m.mandatory()) {
+      if (targets == 0 && m.mandatory() && replyTarget == null) {
         channel.sendReturn(new BasicReturn(ReplyCode.NO_ROUTE.code(), "NO_ROUTE", m.exchange(), m.routingKey()),
             message);
       }
@@ -156,6 +165,9 @@ final class Publisher {
         for (int i = 0; i < targets; i++) {
           all[i].queue().enqueue(message.retain(), outcome);
         }
+      }
+      if (replyTarget != null) {
+        replyTarget.deliver(message.retain(), m.exchange(), m.routingKey());
       }
     } finally {
       if (message != null) {
@@ -199,11 +211,19 @@ final class Publisher {
     }
   }
 
-  private static ByteBuf withoutBcc(BasicProperties props, io.netty.buffer.ByteBufAllocator alloc) {
-    Map<String, Object> headers = new java.util.LinkedHashMap<>(props.headers());
-    headers.remove("BCC");
-    ByteBuf out = alloc.buffer();
-    props.withHeaders(headers).encode(out);
-    return out;
+  /** The properties without the BCC header (never delivered, as in RabbitMQ), and with the reply name if set. */
+  private static ByteBuf rewritten(BasicProperties props, String replyName, io.netty.buffer.ByteBufAllocator alloc) {
+    BasicProperties out = props;
+    if (props.headers() != null && props.headers().containsKey("BCC")) {
+      Map<String, Object> headers = new java.util.LinkedHashMap<>(props.headers());
+      headers.remove("BCC");
+      out = out.withHeaders(headers);
+    }
+    if (replyName != null) {
+      out = out.toBuilder().replyTo(replyName).build();
+    }
+    ByteBuf buf = alloc.buffer();
+    out.encode(buf);
+    return buf;
   }
 }
