@@ -170,10 +170,10 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
     } else if (m instanceof BasicQos q) {
       deliveries.qos(q);
     } else if (m instanceof BasicRecover r) {
-      deliveries.recover(r.requeue());
+      mode.recover(r.requeue());
       reply(new BasicRecoverOk());
     } else if (m instanceof BasicRecoverAsync r) {
-      deliveries.recover(r.requeue());
+      mode.recover(r.requeue());
     } else if (m instanceof QueueDeclare q) {
       definitions.queueDeclare(q);
     } else if (m instanceof QueueBind q) {
@@ -250,11 +250,14 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
         connection.frameMax(), buf -> ctx.write(buf, ctx.voidPromise()));
   }
 
-  /** Writes a delivery (deliver, get-ok) of a queue entry, with x-delivery-count if it came back before. */
+  /**
+   * Writes a delivery (deliver, get-ok) of a queue entry, with x-delivery-count if it came back before and its queue
+   * has a delivery limit (RabbitMQ 3.x counts only in quorum queues, which have one; its classic queues never add it).
+   */
   void writeDelivery(AmqpMethod method, io.warren.store.QueueEntry entry) {
     Message message = entry.message();
     int count = entry.deliveryCount();
-    if (count == 0) {
+    if (count == 0 || entry.queue().features().deliveryLimit() < 0) {
       writeContent(method, message);
       return;
     }

@@ -87,7 +87,9 @@ final class ChannelConsumer implements QueueConsumer {
       return false;
     }
     if (noAck) {
-      return true;
+      // as RabbitMQ 3.x: a channel-wide (global) prefetch full of unacked deliveries holds back no-ack consumers too,
+      // though their deliveries, needing no ack, do not count in it
+      return channelWide.hasRoom();
     }
     if (!own.tryTake()) {
       return false;

@@ -63,6 +63,14 @@ final class ChannelMode {
     }
   }
 
+  /**
+   * basic.recover: requeues the unacked deliveries, except those an open transaction settles (RabbitMQ takes them out
+   * of the unacked set at once: they are acked or rejected at commit, and come back only with a rollback).
+   */
+  void recover(boolean requeue) {
+    deliveries.recover(requeue, tx == null ? tag -> false : tx::settles);
+  }
+
   void confirmSelect(ConfirmSelect cs) {
     if (tx != null) {
       throw new ChannelException(ReplyCode.PRECONDITION_FAILED, "cannot switch from tx to confirm mode",

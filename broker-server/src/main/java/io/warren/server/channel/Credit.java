@@ -27,6 +27,12 @@ final class Credit {
     }
   }
 
+  /** True when a delivery would fit in the window now (a no-ack delivery checks, but takes nothing). */
+  boolean hasRoom() {
+    int max = limit;
+    return max == 0 || used.get() < max;
+  }
+
   void giveBack() {
     used.decrementAndGet();
   }

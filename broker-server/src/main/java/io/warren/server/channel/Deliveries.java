@@ -52,6 +52,7 @@ final class Deliveries implements Outbound.Sink {
   private final DirectReplies replies;
   private int consumerPrefetch;
   private long nextTag = 1;
+  private final TakeTurns wakeups = new TakeTurns();
   private boolean closed;
 
   Deliveries(AmqpChannel channel, BrokerVhost vhost, AccessGuard guard, Object connection,
@@ -73,7 +74,7 @@ final class Deliveries implements Outbound.Sink {
     }
     if (m.global()) {
       channelCredit.limit(m.prefetchCount());
-      consumers.values().forEach(ChannelConsumer::wakeIfStarved);
+      wakeStarved();
     } else {
       consumerPrefetch = m.prefetchCount();
     }
@@ -280,12 +281,22 @@ final class Deliveries implements Outbound.Sink {
     return new ChannelException(ReplyCode.PRECONDITION_FAILED, "unknown delivery tag " + tag);
   }
 
-  /** basic.recover: requeue every unacked delivery (RabbitMQ supports only requeue=true). */
-  void recover(boolean requeue) {
+  /**
+   * basic.recover: requeue every unacked delivery but those {@code kept} (RabbitMQ supports only requeue=true).
+   */
+  void recover(boolean requeue, java.util.function.LongPredicate kept) {
     if (!requeue) {
       throw new ConnectionException(ReplyCode.NOT_IMPLEMENTED, "requeue=false", 60, 110);
     }
-    apply(unacked.removeAll(), false, true, false);
+    List<Unacked> back = new ArrayList<>();
+    for (Unacked u : unacked.removeAll()) {
+      if (kept.test(u.tag())) {
+        unacked.add(u); // in tag order again, as they were taken out
+      } else {
+        back.add(u);
+      }
+    }
+    apply(back, false, true, false);
   }
 
   /** @param rejected a consumer's nack/reject (a requeue may be delayed by x-retry-*), not a recover */
@@ -309,9 +320,7 @@ final class Deliveries implements Outbound.Sink {
         u.consumer().settled();
       }
     }
-    for (ChannelConsumer c : consumers.values()) {
-      c.wakeIfStarved();
-    }
+    wakeStarved();
   }
 
   private static void forEachQueue(List<Unacked> done, BiConsumer<MessageQueue, List<QueueEntry>> op) {
@@ -327,9 +336,14 @@ final class Deliveries implements Outbound.Sink {
     byQueue.forEach(op);
   }
 
+  /** Wakes the queues that stopped delivering to this channel's consumers for lack of credit or room. */
+  private void wakeStarved() {
+    wakeups.wake(consumers.values());
+  }
+
   /** The socket became writable again: wake queues that stopped for lack of room. */
   void resume() {
-    consumers.values().forEach(ChannelConsumer::wakeIfStarved);
+    wakeStarved();
   }
 
   // ---- consumer acknowledgement timeout ---------------------------------------------------------------------------
@@ -375,9 +389,7 @@ final class Deliveries implements Outbound.Sink {
     }
     channel.reply(new BasicCancel(c.tag(), true));
     channel.flush();
-    for (ChannelConsumer other : consumers.values()) {
-      other.wakeIfStarved();
-    }
+    wakeStarved();
   }
 
   /** The channel is closing: stop consumers and requeue everything unacked, in order. */

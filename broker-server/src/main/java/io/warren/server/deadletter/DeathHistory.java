@@ -3,6 +3,7 @@ package io.warren.server.deadletter;
 import io.warren.amqp.LongString;
 import io.warren.amqp.Timestamp;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,32 +62,46 @@ final class DeathHistory {
   }
 
   /**
-   * The entry for the death's (queue, reason) moves to the front with its count + 1, keeping the rest of its fields
-   * (time stays the first such death's, as RabbitMQ); a new pair gets a new entry in front.
+   * First every (queue, reason) pair is merged into one entry, its counts summed (a missing count is 1): histories
+   * written by older brokers, or brought along by a client that re-published a message, may repeat a pair, and
+   * RabbitMQ 3.10 groups them this way. Then the entry for the death's pair moves to the front with its count + 1,
+   * keeping the rest of its fields (time stays the first such death's, as RabbitMQ); a new pair gets a new entry in
+   * front.
    */
   private static List<Object> update(List<?> entries, Death death) {
     List<Object> out = new ArrayList<>(entries.size() + 1);
-    Map<String, Object> match = null;
-    long count = 0;
+    Map<List<String>, Map<String, Object>> groups = new HashMap<>();
     for (Object e : entries) {
-      if (e instanceof Map<?, ?> table && death.queue().equals(text(table.get("queue")))
-          && death.reason().equals(text(table.get("reason")))) {
-        // older brokers could leave several entries for one pair: they merge into the first, as RabbitMQ does
-        count += table.get("count") instanceof Number n ? n.longValue() : 1;
-        if (match == null) {
-          match = copy(table);
-        }
+      String queue = e instanceof Map<?, ?> table ? text(table.get("queue")) : null;
+      String reason = e instanceof Map<?, ?> table ? text(table.get("reason")) : null;
+      if (queue == null || reason == null) {
+        out.add(e); // not something a broker wrote: left as it is
+        continue;
+      }
+      Map<?, ?> table = (Map<?, ?>) e;
+      Map<String, Object> group = groups.get(List.of(queue, reason));
+      if (group == null) {
+        group = copy(table);
+        group.put("count", countOf(table));
+        groups.put(List.of(queue, reason), group);
+        out.add(group);
       } else {
-        out.add(e);
+        group.put("count", (Long) group.get("count") + countOf(table));
       }
     }
+    Map<String, Object> match = groups.get(List.of(death.queue(), death.reason()));
     if (match == null) {
       out.add(0, death.table());
     } else {
-      match.put("count", count + 1);
+      out.remove(match);
+      match.put("count", (Long) match.get("count") + 1);
       out.add(0, match);
     }
     return out;
+  }
+
+  private static long countOf(Map<?, ?> table) {
+    return table.get("count") instanceof Number n ? n.longValue() : 1;
   }
 
   /**

@@ -85,4 +85,25 @@ class DeathHistoryTest {
     assertThat(DeathHistory.isCycle("a", List.of("not a table", Map.of("queue", "a", "reason", "expired"))))
         .as("a client wrote into the history").isFalse();
   }
+
+  @Test
+  void repeatedPairsFromEarlierBrokersAreMergedWithTheirCountsAsRabbitMq310Does() {
+    // as RabbitMQ's client suite does it: four count-less entries for each of queue97 (three times), queue98, queue99
+    List<Map<String, Object>> legacy = new java.util.ArrayList<>();
+    for (String q : List.of("q97", "q97", "q97", "q98", "q99")) {
+      for (int i = 0; i < 4; i++) {
+        legacy.add(Map.of("reason", "expired", "queue", q, "exchange", "x0", "random", "r" + legacy.size()));
+      }
+    }
+    Map<String, Object> h = wire(Map.of("x-death", legacy));
+    h = wire(DeathHistory.record(h, death("q1", "expired", 1)));
+    h = wire(DeathHistory.record(h, death("q2", "expired", 2)));
+    for (int i = 0; i < 9; i++) {
+      h = wire(DeathHistory.record(h, death("qz", "rejected", 3 + i)));
+    }
+    assertThat(deaths(h)).extracting(d -> d.get("queue").toString())
+        .containsExactly("qz", "q2", "q1", "q97", "q98", "q99");
+    assertThat(deaths(h)).extracting(d -> d.get("count")).containsExactly(9L, 1L, 1L, 12L, 4L, 4L);
+    assertThat(deaths(h).get(3).get("random").toString()).as("the first entry's other fields stay").isEqualTo("r0");
+  }
 }

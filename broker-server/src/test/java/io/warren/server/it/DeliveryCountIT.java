@@ -9,7 +9,10 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** x-delivery-count on redeliveries, and x-delivery-limit dropping or dead-lettering a message that keeps coming back. */
+/**
+ * x-delivery-count on redeliveries from queues with a delivery limit (as RabbitMQ's quorum queues; its classic queues
+ * never add it), and x-delivery-limit dropping or dead-lettering a message that keeps coming back.
+ */
 class DeliveryCountIT extends SharedBroker {
   private static GetResponse get(Channel ch, String q) {
     return await().atMost(Duration.ofSeconds(5)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
@@ -23,7 +26,7 @@ class DeliveryCountIT extends SharedBroker {
   @Test
   void redeliveriesCarryTheNumberOfReturns() throws Exception {
     try (Channel ch = conn.createChannel()) {
-      String q = ch.queueDeclare("", false, true, true, null).getQueue();
+      String q = ch.queueDeclare("", false, true, true, Map.of("x-delivery-limit", 100)).getQueue();
       ch.basicPublish("", q, new com.rabbitmq.client.AMQP.BasicProperties.Builder()
           .headers(Map.of("app", "kept")).build(), new byte[] {1});
       GetResponse first = get(ch, q);
@@ -37,6 +40,19 @@ class DeliveryCountIT extends SharedBroker {
       GetResponse third = get(ch, q);
       assertThat(count(third)).isEqualTo(2L);
       ch.basicAck(third.getEnvelope().getDeliveryTag(), false);
+    }
+  }
+
+  @Test
+  void aQueueWithoutADeliveryLimitAddsNoCountAsRabbitMqClassicQueues() throws Exception {
+    try (Channel ch = conn.createChannel()) {
+      String q = ch.queueDeclare("", false, true, true, null).getQueue();
+      ch.basicPublish("", q, null, new byte[] {1});
+      ch.basicNack(get(ch, q).getEnvelope().getDeliveryTag(), false, true);
+      GetResponse again = get(ch, q);
+      assertThat(again.getEnvelope().isRedeliver()).isTrue();
+      assertThat(count(again)).isNull();
+      ch.basicAck(again.getEnvelope().getDeliveryTag(), false);
     }
   }
 

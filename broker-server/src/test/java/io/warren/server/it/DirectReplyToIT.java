@@ -60,7 +60,9 @@ class DirectReplyToIT extends ConnectionPerTest {
 
       // only the default exchange delivers to reply names, and a name must be exact
       server.basicPublish("amq.direct", replyName, null, bytes("via amq.direct"));
-      server.basicPublish("", replyName.substring(0, replyName.length() - 1) + "x", null, bytes("forged"));
+      char last = replyName.charAt(replyName.length() - 1);
+      String forged = replyName.substring(0, replyName.length() - 1) + (last == 'A' ? 'B' : 'A');
+      server.basicPublish("", forged, null, bytes("forged"));
       server.basicPublish("", replyName, null, bytes("second"));
       assertThat(new String(replies.poll(5, TimeUnit.SECONDS).getBody(), StandardCharsets.UTF_8)).isEqualTo("second");
       assertThat(replies).isEmpty();
@@ -166,8 +168,9 @@ class DirectReplyToIT extends ConnectionPerTest {
       client.close();
     } finally {
       server.terminateMainloop();
-      server.close(); // cancels its consumer, which wakes the main loop
+      loop.interrupt(); // the main loop waits for the next request otherwise
       loop.join(5_000);
+      server.close();
     }
   }
 

@@ -143,4 +143,48 @@ class PrefetchIT extends ConnectionPerTest {
       assertThat(r).isNotNull();
     }
   }
+
+  @Test
+  void aFullChannelPrefetchHoldsBackAutoAckConsumersOfTheChannelToo() throws Exception {
+    fill("p-global-ack", 2);
+    ch.basicQos(1, true);
+    CollectingConsumer acking = consume(ch, "p-global-ack").awaitCount(1);
+    fill("p-global-noack", 1);
+    CollectingConsumer autoAck = new CollectingConsumer(ch);
+    ch.basicConsume("p-global-noack", true, autoAck);
+    // as RabbitMQ 3.x: the one unacked delivery fills the channel's window, no-ack consumers included
+    assertThat(ready("p-global-noack")).isEqualTo(1);
+    assertThat(autoAck.count()).isZero();
+    ch.basicAck(acking.get(0).tag(), false);
+    acking.awaitCount(2); // the freed credit may go to either queue first; the acking one takes it for a while
+    ch.basicAck(acking.get(1).tag(), false);
+    autoAck.awaitCount(1);
+    assertThat(ready("p-global-noack")).isZero();
+    assertThat(ready("p-global-ack")).isZero();
+  }
+
+  @Test
+  void withAChannelPrefetchOfOneSeveralQueuesAreServedInTurn() throws Exception {
+    String[] queues = {"p-fair-1", "p-fair-2", "p-fair-3"};
+    for (String q : queues) {
+      fill(q, 30);
+    }
+    ch.basicQos(1, true);
+    CollectingConsumer c = new CollectingConsumer(ch);
+    for (String q : queues) {
+      ch.basicConsume(q, false, c);
+    }
+    for (int i = 0; i < 30; i++) {
+      c.awaitCount(i + 1);
+      ch.basicAck(c.get(i).tag(), false);
+    }
+    c.awaitCount(31);
+    java.util.Map<String, Integer> perConsumer = new java.util.HashMap<>();
+    for (int i = 0; i < 31; i++) {
+      perConsumer.merge(c.get(i).consumerTag(), 1, Integer::sum);
+    }
+    // served in turn, not all from one queue (the race of three queue threads allows some unevenness)
+    assertThat(perConsumer).hasSize(3);
+    assertThat(perConsumer.values()).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(5));
+  }
 }

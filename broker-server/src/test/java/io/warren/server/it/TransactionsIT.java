@@ -126,6 +126,25 @@ class TransactionsIT {
   }
 
   @Test
+  void recoverDoesNotRedeliverWhatAnOpenTransactionAcked() throws Exception {
+    look.queueDeclare("tx-recover", false, false, false, null);
+    publish("tx-recover", 2);
+    tx.txSelect();
+    List<Long> tags = getAll(tx, "tx-recover", 2);
+    tx.basicAck(tags.get(0), false); // not committed
+    tx.basicRecover(true);
+    // only the unacked second message comes back
+    assertThat(ready("tx-recover")).isEqualTo(1);
+    GetResponse again = tx.basicGet("tx-recover", true);
+    assertThat(again.getBody()).containsExactly(1);
+    assertThat(again.getEnvelope().isRedeliver()).isTrue();
+    assertThat(tx.basicGet("tx-recover", true)).isNull();
+    tx.txCommit();
+    tx.close();
+    assertThat(ready("tx-recover")).isZero();
+  }
+
+  @Test
   void acksRolledBackCanBeMadeAgainAndCommitted() throws Exception {
     look.queueDeclare("tx-ack-again", false, false, false, null);
     publish("tx-ack-again", 2);
