@@ -15,12 +15,12 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * What a user does and sees in the web console, in words a test can read: pages by their hash, forms by a field
  * inside them, notices, chart legends and the chart's drawn pixels. Confined to the test thread.
  */
-final class ConsolePage {
-  final ChromeDriver driver;
+public final class ConsolePage {
+  public final ChromeDriver driver;
   private final String base;
   private final WebDriverWait wait;
 
-  ConsolePage(ChromeDriver driver, String base) {
+  public ConsolePage(ChromeDriver driver, String base) {
     this.driver = driver;
     this.base = base;
     this.wait = new WebDriverWait(driver, Duration.ofSeconds(30), Duration.ofMillis(100));
@@ -28,34 +28,34 @@ final class ConsolePage {
     wait.ignoring(StaleElementReferenceException.class);
   }
 
-  <T> T until(Function<WebDriver, T> condition) {
+  public <T> T until(Function<WebDriver, T> condition) {
     return wait.until(condition);
   }
 
-  void open(String hash) {
+  public void open(String hash) {
     driver.get(base + hash);
     until(d -> !d.findElements(By.cssSelector("#main > *")).isEmpty());
   }
 
-  void login(String user, String password) {
+  public void login(String user, String password) {
     until(d -> visible(By.id("login-button")));
     type(By.id("username"), user);
     type(By.id("password"), password);
     driver.findElement(By.id("login-button")).click();
   }
 
-  void type(By by, String text) {
+  public void type(By by, String text) {
     WebElement el = until(d -> visible(by));
     el.clear();
     el.sendKeys(text);
   }
 
-  void choose(By select, String value) {
+  public void choose(By select, String value) {
     new Select(until(d -> visible(select))).selectByValue(value);
   }
 
   /** The form holding the element, unfolded if it sits in a closed "Add ..." panel. */
-  WebElement form(By inside) {
+  public WebElement form(By inside) {
     WebElement form = until(d -> d.findElement(inside)).findElement(By.xpath("./ancestor::form"));
     WebElement details = form.findElement(By.xpath("./ancestor::details"));
     if (details.getAttribute("open") == null) {
@@ -64,48 +64,48 @@ final class ConsolePage {
     return form;
   }
 
-  void submit(WebElement form) {
+  public void submit(WebElement form) {
     form.findElement(By.cssSelector("button[type=submit]")).click();
   }
 
   /** Clicks the element found in a row that the page may re-render meanwhile. */
-  void clickIn(By row, By target) {
+  public void clickIn(By row, By target) {
     until(d -> {
       d.findElement(row).findElement(target).click();
       return true;
     });
   }
 
-  WebElement visible(By by) {
+  public WebElement visible(By by) {
     List<WebElement> found = driver.findElements(by);
     return !found.isEmpty() && found.get(0).isDisplayed() ? found.get(0) : null;
   }
 
-  String text(By by) {
+  public String text(By by) {
     List<WebElement> found = driver.findElements(by);
     return found.isEmpty() ? "" : found.get(0).getText().trim();
   }
 
   /** Text of the newest notice of a kind ("ok", "error"), or "" while there is none. */
-  String notice(String kind) {
+  public String notice(String kind) {
     List<WebElement> found = driver.findElements(By.cssSelector("#notices .notice." + kind));
     return found.isEmpty() ? "" : found.get(found.size() - 1).getText();
   }
 
-  String awaitNotice(String kind) {
+  public String awaitNotice(String kind) {
     return until(d -> notice(kind).isEmpty() ? null : notice(kind));
   }
 
-  void dismissNotices() {
+  public void dismissNotices() {
     driver.executeScript("document.querySelectorAll('#notices .notice').forEach(n => n.remove())");
   }
 
-  String legend(String chartId, String series) {
+  public String legend(String chartId, String series) {
     return text(By.cssSelector("#" + chartId + " .legend-value[data-series='" + series + "']"));
   }
 
   /** A number as the console prints it ("1,234"), or -1 for anything else ("–", ""). */
-  static long number(String shown) {
+  public static long number(String shown) {
     String digits = shown.replace(",", "");
     return digits.matches("[0-9]+") ? Long.parseLong(digits) : -1;
   }
@@ -114,7 +114,7 @@ final class ConsolePage {
    * The top-most canvas row holding a series' stroke colour: proof the chart is drawn, not just labelled; a
    * higher value puts the line higher (a smaller row). -1 while that colour is nowhere on the canvas.
    */
-  int highestLinePixel(String chartId, String hexColour) {
+  public int highestLinePixel(String chartId, String hexColour) {
     Object y = driver.executeScript(
         "const c = document.querySelector('#' + arguments[0] + ' canvas');"
             + "if (!c) return -1;"

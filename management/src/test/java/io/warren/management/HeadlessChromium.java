@@ -16,17 +16,18 @@ import org.openqa.selenium.chrome.ChromeOptions;
 /**
  * Debian's chromium driven headless through the system chromedriver: no browser or driver download
  * (both paths are set, so Selenium Manager has nothing to resolve), a fresh profile per run, and
- * screenshots written to a folder under target/. Confined to the test thread.
+ * screenshots written to a folder under target/. Shared with broker-server's browser test through this module's
+ * test jar. Confined to the test thread.
  */
-final class HeadlessChromium implements AutoCloseable {
+public final class HeadlessChromium implements AutoCloseable {
   static final Path BROWSER = Path.of(System.getProperty("warren.test.chromium", "/usr/bin/chromium"));
   static final Path DRIVER = Path.of(System.getProperty("warren.test.chromedriver", "/usr/bin/chromedriver"));
 
   private final Path profile;
   private final Path screenshots;
-  final ChromeDriver driver;
+  public final ChromeDriver driver;
 
-  HeadlessChromium(Path screenshots) throws IOException {
+  public HeadlessChromium(Path screenshots) throws IOException {
     if (!Files.isExecutable(BROWSER) || !Files.isExecutable(DRIVER)) {
       // Fail, not skip: a CI machine without the browser must show up red (.ci/run installs both).
       throw new IllegalStateException("The browser test needs Debian's chromium and chromium-driver packages: "
@@ -50,7 +51,7 @@ final class HeadlessChromium implements AutoCloseable {
   }
 
   /** Saves the whole window as {@code name}.png and returns its path. */
-  Path screenshot(String name) {
+  public Path screenshot(String name) {
     try {
       Path shot = driver.getScreenshotAs(OutputType.FILE).toPath();
       return Files.copy(shot, screenshots.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
