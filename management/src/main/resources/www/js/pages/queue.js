@@ -23,7 +23,10 @@ export async function render(main, [vhost, name], ctx) {
     const q = given || await api.get(base);
     if (!ctx.alive) return;
     renderDetails(details, q);
-    put(clear(consumers), consumerTable(q.consumer_details || []));
+    // RabbitMQ embeds the consumers in the queue; a broker that does not is asked for its vhost's consumers.
+    const list = q.consumer_details
+      || (await api.get(`/api/consumers/${seg(vhost)}`)).filter((c) => c.queue && c.queue.name === name);
+    if (ctx.alive) put(clear(consumers), consumerTable(list));
   };
   const loadBindings = async () => {
     const list = await api.get(`${base}/bindings`);
