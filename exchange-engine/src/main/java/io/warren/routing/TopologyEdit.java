@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -45,6 +46,24 @@ final class TopologyEdit {
         BindingTable table = exchange.routingType().newTable(List.of(), null, generation);
         entries.put(exchange.name(), new ExchangeEntry(exchange, List.of(), table,
                 exchange.alternateExchange().orElseGet(() -> policyAlternate.apply(exchange.name()))));
+    }
+
+    /**
+     * Gives every exchange without its own alternate-exchange argument the one the policy gives it now (the default
+     * and predeclared amq.* exchanges never get one). Bindings and tables stay.
+     */
+    void reapplyAlternatePolicy() {
+        for (Map.Entry<String, ExchangeEntry> e : List.copyOf(entries.entrySet())) {
+            ExchangeEntry entry = e.getValue();
+            String name = e.getKey();
+            if (name.isEmpty() || name.startsWith("amq.") || entry.exchange().alternateExchange().isPresent()) {
+                continue;
+            }
+            String policy = policyAlternate.apply(name);
+            if (!Objects.equals(policy, entry.alternateExchange())) {
+                entries.put(name, new ExchangeEntry(entry.exchange(), entry.bindings(), entry.table(), policy));
+            }
+        }
     }
 
     /** Adds a binding whose source exists; false if it was already there. */

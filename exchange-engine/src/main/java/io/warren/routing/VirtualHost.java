@@ -91,6 +91,15 @@ public final class VirtualHost {
         }
     }
 
+    /** Policies changed: exchanges without their own alternate exchange get the one the policy gives them now. */
+    public void reapplyAlternateExchangePolicy() {
+        synchronized (lock) {
+            TopologyEdit edit = edit();
+            edit.reapplyAlternatePolicy();
+            topology = edit.build();
+        }
+    }
+
     public Optional<Exchange> exchange(String exchange) {
         ExchangeEntry entry = topology.entries().get(exchange);
         return entry == null ? Optional.empty() : Optional.of(entry.exchange());

@@ -35,7 +35,7 @@ public final class MessageQueue {
 
     private final String vhost;
     private final QueueSettings settings;
-    private final QueueFeatures features;
+    private volatile QueueFeatures features;
     private final SerialExecutor executor;
     private final AtomicBoolean turnScheduled = new AtomicBoolean();
     private final Runnable turn = this::runTurn;
@@ -265,6 +265,19 @@ public final class MessageQueue {
                         : new GetResult(entry, state.contents.readyCount()));
             }
         });
+    }
+
+    /**
+     * Makes the queue follow new effective features (a policy changed); completes once it does. See {@link
+     * QueueState#updateFeatures} for what changes. Any thread.
+     */
+    public CompletableFuture<Void> updateFeatures(QueueFeatures next) {
+        Objects.requireNonNull(next, "features");
+        return call(() -> {
+            features = next;
+            state.updateFeatures(next);
+            return null;
+        }, false);
     }
 
     /** Drops the ready messages (unacked ones stay) and completes with how many; NOT_FOUND if deleted. */

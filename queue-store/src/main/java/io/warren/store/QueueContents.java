@@ -21,11 +21,11 @@ final class QueueContents {
     /** Null for a transient queue, and after {@link #detachJournal}. */
     private QueueJournal journal;
     /** Null when messages that leave are dropped rather than dead-lettered. */
-    private final DeadLettering deadLetters;
+    private DeadLettering deadLetters;
     /** Reads the time only when a head has an expiry; null when the queue has no clock (then nothing expires). */
     private final LongSupplier clock;
     /** Whether paged messages keep their body size, so that {@link #readyBytes} counts them (byte limits). */
-    private final boolean trackSizes;
+    private boolean trackSizes;
     private int unacked;
     /** Ready messages, in memory or paged, over all lanes. */
     private int readyCount;
@@ -48,6 +48,15 @@ final class QueueContents {
 
     int readyCount() {
         return readyCount;
+    }
+
+    /**
+     * New features: where dead letters go, and whether paged messages keep their sizes from now on (a byte limit set
+     * later counts the messages paged before it only while they are in memory).
+     */
+    void follow(boolean trackSizes, DeadLettering deadLetters) {
+        this.trackSizes = this.trackSizes || trackSizes;
+        this.deadLetters = deadLetters;
     }
 
     boolean hasReady() {

@@ -14,7 +14,8 @@ final class QueueState {
     static final int DELIVERY_BATCH = MessageQueue.DELIVERY_BATCH;
 
     private final MessageQueue queue;
-    private final QueueFeatures features;
+    /** Replaced by {@link #updateFeatures} when a policy changes (max-priority and single-active stay as created). */
+    private QueueFeatures features;
     private final QueueHooks hooks;
     private final SerialExecutor executor;
     private final QueueListener listener;
@@ -24,9 +25,9 @@ final class QueueState {
     /** x-single-active-consumer: the ring counts the active consumer's unacked entries (see {@link ConsumerRing}). */
     private final boolean singleActive;
     /** Null without a clock (no hooks): then nothing expires. */
-    private final Expiry expiry;
-    private final LengthLimit limit;
-    private final IdleExpiry idle;
+    private Expiry expiry;
+    private LengthLimit limit;
+    private IdleExpiry idle;
 
     // Written on the executor, readable anywhere.
     volatile boolean deleted;
@@ -53,6 +54,35 @@ final class QueueState {
         if (idle != null) {
             executor.execute(idle::arm);
         }
+    }
+
+    /**
+     * Follows new effective features (a policy was set, changed or cleared): TTL, expiry, length limits, dead-lettering,
+     * delivery limit, retries and consumer timeout change at once; messages already queued keep the expiry they got
+     * on arrival (as in RabbitMQ); a new length limit trims or refuses from now on. The priority lanes and
+     * single-active-consumer stay as the queue was created. On the executor.
+     */
+    void updateFeatures(QueueFeatures next) {
+        if (deleted) {
+            return;
+        }
+        features = next;
+        limit = LengthLimit.of(next);
+        if (expiry != null) {
+            expiry.cancel();
+            expiry = new Expiry(next.messageTtl(), hooks, executor, this::expiryTimer);
+        }
+        if (idle != null) {
+            idle.cancel();
+            idle = null;
+        }
+        if (hooks != null && next.expires() >= 0) {
+            idle = new IdleExpiry(next.expires(), hooks, () -> executor.execute(this::idleTimer));
+            idle.arm();
+        }
+        contents.follow(limit != null && limit.countsBytes(), DeadLettering.of(queue, next, hooks));
+        maintain();
+        deliverAndPublish();
     }
 
     /** Declare, basic.get and basic.consume count as use for x-expires. Any thread. */
