@@ -2,12 +2,14 @@ package io.warren.server;
 
 import io.warren.server.auth.AccessControl;
 import io.warren.server.config.BrokerConfig;
-import io.warren.server.durable.BrokerRecovery;
 import io.warren.server.durable.DefinitionLog;
 import io.warren.server.flow.DiskAlarm;
 import io.warren.server.flow.MemoryAlarm;
 import io.warren.server.flow.ResourceAlarm;
 import io.warren.server.net.AmqpServer;
+import io.warren.server.registry.Recovery;
+import io.warren.server.registry.Registry;
+import io.warren.server.registry.VhostLifecycle;
 import io.warren.server.schedule.Schedule;
 import io.warren.server.vhost.BrokerVhost;
 import io.warren.store.durable.MessageStore;
@@ -16,9 +18,7 @@ import io.warren.store.log.LogConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.concurrent.ExecutorService;
@@ -33,8 +33,9 @@ public final class Broker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
 
   private final BrokerConfig config;
-  private final AccessControl accessControl;
-  private final Map<String, BrokerVhost> vhosts;
+  /** Vhosts, users, permissions, policies, limits and live connections, changed at run time. */
+  private final Registry registry;
+  private final Clock clock;
   private final ExecutorService queuePool;
   private final AmqpServer server;
   private final MemoryAlarm memoryAlarm;
@@ -55,14 +56,9 @@ public final class Broker implements AutoCloseable {
     this.transients = transients;
     DefinitionLog definitions = new DefinitionLog(store);
     this.config = config;
-    this.accessControl = new AccessControl(config.users(), config.permissions());
+    this.clock = clock;
     this.queuePool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
         namedThreads("warren-queue-"));
-    Map<String, BrokerVhost> map = new LinkedHashMap<>();
-    for (String name : config.vhosts()) {
-      map.put(name, new BrokerVhost(name, queuePool, definitions, transients, config.residency()));
-    }
-    this.vhosts = Map.copyOf(map);
     java.util.concurrent.ScheduledThreadPoolExecutor queueTimer = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
         r -> {
           Thread t = new Thread(r, "warren-queue-timer");
@@ -72,8 +68,21 @@ public final class Broker implements AutoCloseable {
     // queues re-arm their expiry wakeups often: a cancelled one must not stay queued until its time
     queueTimer.setRemoveOnCancelPolicy(true);
     this.timer = queueTimer;
-    this.schedule = new Schedule(store, clock, map);
-    wireQueueFeatures(clock);
+    this.schedule = new Schedule(store, clock, Map.of());
+    this.registry = new Registry(definitions, new VhostLifecycle() {
+      @Override
+      public BrokerVhost create(String name) {
+        BrokerVhost v = new BrokerVhost(name, queuePool, definitions, transients, config.residency());
+        wireQueueFeatures(v);
+        schedule.register(v);
+        return v;
+      }
+
+      @Override
+      public void deleted(BrokerVhost vhost) {
+        schedule.unregister(vhost);
+      }
+    });
     this.memoryAlarm = new MemoryAlarm(config.limits().memoryHighWatermark());
     double spillWatermark = config.residency().spillWatermark();
     if (transients != null) {
@@ -86,25 +95,22 @@ public final class Broker implements AutoCloseable {
   }
 
   /**
-   * Gives every vhost its queue-feature function (arguments over policies) and hooks, before recovery restores any
-   * queue.
+   * Gives a new vhost its queue-feature function (arguments over the registry's policies as they are when asked) and
+   * hooks, before any queue of it is created or restored.
    */
-  private void wireQueueFeatures(Clock clock) {
-    for (BrokerVhost v : vhosts.values()) {
-      io.warren.server.config.Policies policies = config.policies().forVhost(v.name());
-      String vhostName = v.name();
-      // DLX: this vhost's dead-letter sink (x-death headers, cycles, republish)
-      io.warren.store.DeadLetterSink deadLetters = new io.warren.server.deadletter.DeadLetters(v, clock);
-      // DELAY: the redelivery scheduler for x-retry-* queues (null requeues at once)
-      io.warren.store.RedeliveryScheduler retries =
-          new io.warren.server.schedule.RetryScheduler(schedule, vhosts::get);
-      v.queueFeatures(s -> io.warren.server.vhost.QueueArguments.features(s, vhostName, policies),
-          new io.warren.store.QueueHooks(clock::millis, timer, deadLetters, retries));
-      v.routing().alternateExchangePolicy(exchange -> {
-        io.warren.server.config.Policy p = policies.forExchange(vhostName, exchange);
-        return p == null ? null : p.definition().alternateExchange();
-      });
-    }
+  private void wireQueueFeatures(BrokerVhost v) {
+    String vhostName = v.name();
+    // DLX: this vhost's dead-letter sink (x-death headers, cycles, republish)
+    io.warren.store.DeadLetterSink deadLetters = new io.warren.server.deadletter.DeadLetters(v, clock);
+    // DELAY: the redelivery scheduler for x-retry-* queues (null requeues at once)
+    io.warren.store.RedeliveryScheduler retries =
+        new io.warren.server.schedule.RetryScheduler(schedule, this::vhost);
+    v.queueFeatures(s -> io.warren.server.vhost.QueueArguments.features(s, vhostName, registry.policies(vhostName)),
+        new io.warren.store.QueueHooks(clock::millis, timer, deadLetters, retries));
+    v.routing().alternateExchangePolicy(exchange -> {
+      io.warren.server.config.Policy p = registry.policies(vhostName).forExchange(vhostName, exchange);
+      return p == null ? null : p.definition().alternateExchange();
+    });
   }
 
   /** Starts a broker and binds its listener; fails with IllegalStateException if it cannot. */
@@ -169,15 +175,13 @@ public final class Broker implements AutoCloseable {
 
   /** Durable definitions and persistent messages back from the log, before any client can connect. */
   private void recover() {
-    List<BrokerVhost> all = List.copyOf(vhosts.values());
     try {
-      BrokerRecovery.recover(store, new DefinitionLog(store), vhosts, schedule);
+      Recovery.recover(store, registry, config, schedule);
     } catch (IOException e) {
       throw new IllegalStateException("cannot read the message store in " + store.log().directory() + ": " + e, e);
     }
     // a fresh snapshot frees old segments whose only remaining content is superseded definitions
-    DefinitionLog definitions = new DefinitionLog(store);
-    store.startRetention(() -> definitions.writeSnapshot(all), 1000);
+    store.startRetention(registry::writeSnapshot, 1000);
     schedule.start();
   }
 
@@ -197,13 +201,19 @@ public final class Broker implements AutoCloseable {
     return config;
   }
 
+  /** The users, permissions and topic permissions in force now (replaced by every registry change). */
   public AccessControl accessControl() {
-    return accessControl;
+    return registry.access();
   }
 
-  /** The vhost, or null if there is none of that name. */
+  /** The runtime registry: the management API's entry point. */
+  public Registry registry() {
+    return registry;
+  }
+
+  /** The running vhost, or null if there is none of that name. */
   public BrokerVhost vhost(String name) {
-    return vhosts.get(name);
+    return registry.vhost(name);
   }
 
   /** The port the AMQP listener is bound to (useful with port 0). */
@@ -242,7 +252,7 @@ public final class Broker implements AutoCloseable {
     diskAlarm.close();
     // the connections are closed: free the queues' messages (durable ones stay in the log)
     java.util.List<java.util.concurrent.CompletableFuture<Void>> stopped = new java.util.ArrayList<>();
-    for (BrokerVhost v : vhosts.values()) {
+    for (BrokerVhost v : registry.liveVhosts()) {
       v.queues().forEach(q -> stopped.add(q.queue().shutdown()));
     }
     try {

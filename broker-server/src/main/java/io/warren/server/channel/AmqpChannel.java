@@ -80,7 +80,7 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
     this.ctx = connection.context();
     this.assembler = new CommandAssembler(connection.broker().config().limits().maxMessageSize());
     var vhost = connection.vhost();
-    var guard = new AccessGuard(connection.broker().accessControl(), connection.user().name(), vhost.name());
+    var guard = new AccessGuard(connection.broker()::accessControl, connection.user().name(), vhost.name());
     var directReplyTo = connection.broker().directReplyTo();
     this.definitions = new DefinitionMethods(this, vhost, guard, connection, directReplyTo);
     this.deliveries = new Deliveries(this, vhost, guard, connection, directReplyTo);
@@ -92,6 +92,13 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
   // ---- input ----------------------------------------------------------------------------------------------------
 
   /** A frame for this channel. Connection-level errors propagate to the connection. */
+  /** What the registry lists of this channel; on the connection's event loop. */
+  public io.warren.server.registry.ChannelInfo info() {
+    return new io.warren.server.registry.ChannelInfo(connection.name(), number, connection.user().name(),
+        connection.vhost().name(), deliveries.consumerPrefetch(), deliveries.globalPrefetch(),
+        deliveries.unackedCount(), mode.confirming(), mode.transactional(), deliveries.consumerInfo());
+  }
+
   public void onFrame(Frame frame) {
     if (state != State.OPEN) {
       onFrameWhileClosing(frame);

@@ -60,6 +60,11 @@ final class ChannelConsumer implements QueueConsumer {
     return priority;
   }
 
+  /** What the registry lists of this consumer. */
+  io.warren.server.registry.ConsumerInfo info() {
+    return new io.warren.server.registry.ConsumerInfo(queue.name(), tag, !noAck, own.limit(), exclusive, priority);
+  }
+
   MessageQueue queue() {
     return queue;
   }

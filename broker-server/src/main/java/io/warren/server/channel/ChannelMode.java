@@ -35,6 +35,14 @@ final class ChannelMode {
     this.deliveries = deliveries;
   }
 
+  boolean confirming() {
+    return confirms != null;
+  }
+
+  boolean transactional() {
+    return tx != null;
+  }
+
   void publish(Command c) {
     try {
       publisher.check(c);

@@ -121,10 +121,18 @@ final class DefinitionMethods {
     checkNotDefault(source);
     guard.exchange(Operation.READ, source);
     if (bind) {
-      routing.requireExchange(source);
+      Exchange src = routing.requireExchange(source);
       routing.requireExchange(destination);
+      checkTopic(src, key);
     }
     return new Binding(source, Destination.exchange(destination), key, args);
+  }
+
+  /** RabbitMQ checks a binding key on a topic exchange against the user's topic read permission. */
+  private void checkTopic(Exchange source, String bindingKey) {
+    if (source.type() == ExchangeType.TOPIC) {
+      guard.topic(Operation.READ, source.name(), bindingKey);
+    }
   }
 
   void queueDeclare(QueueDeclare m) {
@@ -206,13 +214,15 @@ final class DefinitionMethods {
     guard.queue(Operation.WRITE, queue);
     checkNotDefault(exchange);
     guard.exchange(Operation.READ, exchange);
+    String bindingKey = channel.resolveRoutingKey(key, queueName);
     if (bind) {
-      routing.requireExchange(exchange);
+      Exchange source = routing.requireExchange(exchange);
       vhost.requireQueue(queue, connection);
+      checkTopic(source, bindingKey);
     } else if (vhost.queue(queue) != null) {
       vhost.requireQueue(queue, connection); // another connection's exclusive queue stays locked
     }
-    return new Binding(exchange, Destination.queue(queue), channel.resolveRoutingKey(key, queueName), args);
+    return new Binding(exchange, Destination.queue(queue), bindingKey, args);
   }
 
   void queuePurge(QueuePurge m) {

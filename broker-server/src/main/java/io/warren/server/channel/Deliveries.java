@@ -67,6 +67,23 @@ final class Deliveries implements Outbound.Sink {
         this::checkAckTimeouts);
   }
 
+  /** The consumers and unacked count the registry lists; on the event loop. */
+  java.util.List<io.warren.server.registry.ConsumerInfo> consumerInfo() {
+    return consumers.values().stream().map(ChannelConsumer::info).toList();
+  }
+
+  int unackedCount() {
+    return unacked.size();
+  }
+
+  int consumerPrefetch() {
+    return consumerPrefetch;
+  }
+
+  int globalPrefetch() {
+    return channelCredit.limit();
+  }
+
   void qos(BasicQos m) {
     if (m.prefetchSize() != 0) {
       throw new ConnectionException(ReplyCode.NOT_IMPLEMENTED, "prefetch_size!=0 (" + m.prefetchSize() + ")",

@@ -30,6 +30,8 @@ final class Publisher {
   private final String userName;
   /** The last exchange checked for write access: publishers usually stick to one. */
   private String permittedExchange;
+  /** The permissions {@link #permittedExchange} was checked against: a registry change checks it again. */
+  private io.warren.server.auth.AccessControl permittedUnder;
   /** x-delayed-message exchanges: messages with x-delay go to the schedule instead of the queues. */
   private final DelayedPublishes delayed;
 
@@ -52,15 +54,20 @@ final class Publisher {
   void check(Command command) {
     BasicPublish m = (BasicPublish) command.method();
     String exchange = m.exchange();
-    if (!exchange.equals(permittedExchange)) {
+    io.warren.server.auth.AccessControl access = guard.current();
+    if (!exchange.equals(permittedExchange) || access != permittedUnder) {
       guard.exchange(Operation.WRITE, exchange);
       permittedExchange = exchange;
+      permittedUnder = access;
     }
     Exchange ex = routing.exchange(exchange).orElseThrow(() -> new ChannelException(ReplyCode.NOT_FOUND,
         "no exchange '" + exchange + "' in vhost '" + vhost.name() + "'", 60, 40));
     if (ex.internal()) {
       throw new ChannelException(ReplyCode.ACCESS_REFUSED, "cannot publish to internal exchange '" + exchange
           + "' in vhost '" + vhost.name() + "'", 60, 40);
+    }
+    if (ex.type() == io.warren.routing.ExchangeType.TOPIC) {
+      guard.topic(Operation.WRITE, exchange, m.routingKey());
     }
     if (m.immediate()) {
       throw new io.warren.amqp.ConnectionException(ReplyCode.NOT_IMPLEMENTED, "immediate=true", 60, 40);

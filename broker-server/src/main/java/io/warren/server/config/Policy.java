@@ -22,7 +22,12 @@ public record Policy(String vhost, String name, Pattern pattern, ApplyTo applyTo
       this.value = value;
     }
 
-    static ApplyTo of(String value) {
+    /** RabbitMQ's spelling: queues, exchanges or all. */
+    public String value() {
+      return value;
+    }
+
+    public static ApplyTo of(String value) {
       for (ApplyTo a : values()) {
         if (a.value.equals(value)) {
           return a;

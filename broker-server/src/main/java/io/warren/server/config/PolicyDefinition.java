@@ -1,7 +1,6 @@
 package io.warren.server.config;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigValue;
 import io.warren.store.Overflow;
 import java.util.Map;
 
@@ -23,7 +22,14 @@ public record PolicyDefinition(Long messageTtl, Long expires, Long maxLength, Lo
 
   /** Parses a {@code definition} object; throws IllegalArgumentException naming the bad key. */
   static PolicyDefinition parse(Config definition) {
-    Map<String, ConfigValue> keys = definition.root();
+    return parse(definition.root().unwrapped());
+  }
+
+  /**
+   * Parses a definition given as RabbitMQ's policy keys and JSON-like values (Integer, Long, Double, String); throws
+   * IllegalArgumentException naming the bad key.
+   */
+  public static PolicyDefinition parse(Map<String, Object> keys) {
     if (keys.isEmpty()) {
       throw new IllegalArgumentException("definition must set at least one key");
     }
@@ -57,6 +63,33 @@ public record PolicyDefinition(Long messageTtl, Long expires, Long maxLength, Lo
       "consumer-timeout", "max-priority", "retry-max", "retry-initial-delay", "retry-multiplier", "retry-max-delay",
       "alternate-exchange");
 
+  /** The definition under RabbitMQ's key names, as the management API shows it (keys that are set, in order). */
+  public Map<String, Object> toMap() {
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    put(m, "message-ttl", messageTtl);
+    put(m, "expires", expires);
+    put(m, "max-length", maxLength);
+    put(m, "max-length-bytes", maxLengthBytes);
+    put(m, "overflow", overflow == null ? null : overflow.argument());
+    put(m, "dead-letter-exchange", deadLetterExchange);
+    put(m, "dead-letter-routing-key", deadLetterRoutingKey);
+    put(m, "delivery-limit", deliveryLimit);
+    put(m, "consumer-timeout", consumerTimeout);
+    put(m, "max-priority", maxPriority);
+    put(m, "retry-max", retryMax);
+    put(m, "retry-initial-delay", retryInitialDelay);
+    put(m, "retry-multiplier", retryMultiplier);
+    put(m, "retry-max-delay", retryMaxDelay);
+    put(m, "alternate-exchange", alternateExchange);
+    return m;
+  }
+
+  private static void put(Map<String, Object> m, String key, Object value) {
+    if (value != null) {
+      m.put(key, value);
+    }
+  }
+
   /** Whether any key applies to queues (all but alternate-exchange). */
   public boolean setsQueueKeys() {
     return messageTtl != null || expires != null || maxLength != null || maxLengthBytes != null || overflow != null
@@ -65,12 +98,12 @@ public record PolicyDefinition(Long messageTtl, Long expires, Long maxLength, Lo
         || retryMultiplier != null || retryMaxDelay != null;
   }
 
-  private static Long integer(Map<String, ConfigValue> keys, String key, long min, long max, String what) {
-    ConfigValue v = keys.get(key);
+  private static Long integer(Map<String, Object> keys, String key, long min, long max, String what) {
+    Object v = keys.get(key);
     if (v == null) {
       return null;
     }
-    Object raw = v.unwrapped();
+    Object raw = v;
     if ((raw instanceof Integer || raw instanceof Long) && ((Number) raw).longValue() >= min
         && ((Number) raw).longValue() <= max) {
       return ((Number) raw).longValue();
@@ -82,18 +115,18 @@ public record PolicyDefinition(Long messageTtl, Long expires, Long maxLength, Lo
     return v == null ? null : v.intValue();
   }
 
-  private static String string(Map<String, ConfigValue> keys, String key, String what) {
-    ConfigValue v = keys.get(key);
+  private static String string(Map<String, Object> keys, String key, String what) {
+    Object v = keys.get(key);
     if (v == null) {
       return null;
     }
-    if (v.unwrapped() instanceof String s) {
+    if (v instanceof String s) {
       return s;
     }
     throw invalid(key, v, what);
   }
 
-  private static Overflow overflow(Map<String, ConfigValue> keys) {
+  private static Overflow overflow(Map<String, Object> keys) {
     String s = string(keys, "overflow", "overflow value");
     if (s == null) {
       return null;
@@ -105,18 +138,19 @@ public record PolicyDefinition(Long messageTtl, Long expires, Long maxLength, Lo
     return o;
   }
 
-  private static Double multiplier(Map<String, ConfigValue> keys) {
-    ConfigValue v = keys.get("retry-multiplier");
+  private static Double multiplier(Map<String, Object> keys) {
+    Object v = keys.get("retry-multiplier");
     if (v == null) {
       return null;
     }
-    if (v.unwrapped() instanceof Number n && n.doubleValue() >= 1.0 && !Double.isInfinite(n.doubleValue())) {
+    if (v instanceof Number n && n.doubleValue() >= 1.0 && !Double.isInfinite(n.doubleValue())) {
       return n.doubleValue();
     }
     throw invalid("retry-multiplier", v, "retry multiplier (a number >= 1)");
   }
 
-  private static IllegalArgumentException invalid(String key, ConfigValue v, String what) {
-    return new IllegalArgumentException("definition." + key + ": " + v.render() + " is not a valid " + what);
+  private static IllegalArgumentException invalid(String key, Object v, String what) {
+    String rendered = v instanceof String s ? "\"" + s + "\"" : String.valueOf(v);
+    return new IllegalArgumentException("definition." + key + ": " + rendered + " is not a valid " + what);
   }
 }

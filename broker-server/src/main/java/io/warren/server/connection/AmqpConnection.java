@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * One client connection: the handshake, heartbeats, the channel table, connection-level errors and the close
  * handshake. Channels only dispatch methods. Confined to the connection's event loop.
  */
-public final class AmqpConnection extends ChannelInboundHandlerAdapter implements ResourceAlarm.Listener {
+public final class AmqpConnection extends ChannelInboundHandlerAdapter implements ResourceAlarm.Listener,
+    io.warren.server.registry.LiveConnection {
   public static final String NAME = "amqp-connection";
   private static final Logger LOG = LoggerFactory.getLogger(AmqpConnection.class);
   private static final long CLOSE_OK_TIMEOUT_MS = 3000;
@@ -64,6 +65,10 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   private boolean published;
   private boolean blocked;
   private final Runnable flushTask = this::flushNow;
+  /** Set once the registry admitted this connection (it must then be told when it closes). */
+  private volatile boolean admitted;
+  private volatile int channelCount;
+  private volatile long connectedAt;
 
   public AmqpConnection(Broker broker, Clock clock) {
     this.broker = broker;
@@ -79,6 +84,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
     name = remote.getAddress().getHostAddress() + ":" + remote.getPort() + " -> "
         + local.getAddress().getHostAddress() + ":" + local.getPort();
+    connectedAt = System.currentTimeMillis();
     long timeout = broker.config().limits().handshakeTimeoutMillis();
     handshakeTimeout = ctx.executor().schedule(() -> {
       if (state == State.AWAIT_HEADER || state == State.HANDSHAKE) {
@@ -93,7 +99,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt == ProtocolHeaderHandler.ProtocolHeaderAccepted.INSTANCE) {
       InetAddress peer = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
-      handshake = new Handshake(broker, peer);
+      handshake = new Handshake(broker, peer, this);
       state = State.HANDSHAKE;
       writeMethod(0, handshake.start());
       flushNow();
@@ -184,7 +190,11 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     for (AmqpChannel ch : new ArrayList<>(channels.values())) {
       ch.release();
     }
-    channels.clear();
+    dropChannels();
+    if (admitted) {
+      admitted = false;
+      broker.registry().connections().closed(this);
+    }
     if (wasOpen) {
       broker.memoryAlarm().unregister(this);
       broker.diskAlarm().unregister(this);
@@ -220,6 +230,9 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
       return;
     }
     AmqpMethod reply = handshake.handle(mf.method());
+    if (handshake.step() == Handshake.Step.DONE) {
+      admitted = true;
+    }
     if (reply != null) {
       writeMethod(0, reply);
     }
@@ -315,8 +328,10 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
       throw new ConnectionException(ReplyCode.NOT_ALLOWED, "channel number " + channel + " is above the "
           + "negotiated channel_max (" + handshake.channelMax() + ")", 20, 10);
     }
+    broker.registry().connections().channelOpened(handshake.user().name());
     AmqpChannel ch = new AmqpChannel(this, channel, clock);
     channels.put(channel, ch);
+    channelCount = channels.size();
     writeMethod(channel, new io.warren.amqp.generated.ChannelOpenOk());
   }
 
@@ -325,7 +340,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     for (AmqpChannel ch : new ArrayList<>(channels.values())) {
       ch.release();
     }
-    channels.clear();
+    dropChannels();
     writeMethod(0, new ConnectionCloseOk());
     ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
   }
@@ -340,7 +355,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     for (AmqpChannel ch : new ArrayList<>(channels.values())) {
       ch.release();
     }
-    channels.clear();
+    dropChannels();
     writeMethod(0, new ConnectionClose(e.replyCode(), e.replyText(), e.classId(), e.methodId()));
     flushNow();
     ctx.executor().schedule(() -> {
@@ -350,7 +365,64 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
 
   /** A channel finished its close handshake (close-ok received or sent). */
   public void channelClosed(int channel) {
-    channels.remove(channel);
+    if (channels.remove(channel) != null) {
+      channelCount = channels.size();
+      broker.registry().connections().channelsClosed(handshake.user().name(), 1);
+    }
+  }
+
+  /** Forgets every channel (they are released), counting them down in the registry. */
+  private void dropChannels() {
+    int n = channels.size();
+    channels.clear();
+    channelCount = 0;
+    if (n > 0 && handshake != null && handshake.user() != null) {
+      broker.registry().connections().channelsClosed(handshake.user().name(), n);
+    }
+  }
+
+  // ---- the registry's view ------------------------------------------------------------------------------------
+
+  @Override
+  public String userName() {
+    return handshake == null || handshake.user() == null ? null : handshake.user().name();
+  }
+
+  @Override
+  public String vhostName() {
+    return handshake == null ? null : handshake.vhostName();
+  }
+
+  @Override
+  public io.warren.server.registry.ConnectionInfo info() {
+    InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+    InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
+    Handshake h = handshake;
+    String st = state == State.OPEN ? (blocked ? "blocked" : "running") : state == State.CLOSED ? "closed" : "closing";
+    return new io.warren.server.registry.ConnectionInfo(name, userName(), vhostName(),
+        remote.getAddress().getHostAddress(), remote.getPort(), local.getAddress().getHostAddress(), local.getPort(),
+        h == null ? java.util.Map.of() : h.clientProperties(), connectedAt, channelCount,
+        h == null ? 0 : h.channelMax(), h == null ? 0 : h.frameMax(), h == null ? 0 : h.heartbeat(),
+        h == null ? null : h.mechanism(), st);
+  }
+
+  @Override
+  public java.util.concurrent.CompletableFuture<java.util.List<io.warren.server.registry.ChannelInfo>> channels() {
+    var result = new java.util.concurrent.CompletableFuture<java.util.List<io.warren.server.registry.ChannelInfo>>();
+    ctx.executor().execute(() -> {
+      try {
+        result.complete(state == State.OPEN ? channels.values().stream().map(AmqpChannel::info).toList()
+            : java.util.List.of());
+      } catch (RuntimeException e) {
+        result.completeExceptionally(e);
+      }
+    });
+    return result;
+  }
+
+  @Override
+  public void close(String reason) {
+    ctx.executor().execute(() -> closeWithError(new ConnectionException(ReplyCode.CONNECTION_FORCED, reason)));
   }
 
   // ---- writing ------------------------------------------------------------------------------------------------

@@ -42,10 +42,15 @@ final class Handshake {
   private int frameMax;
   private int heartbeat;
   private BrokerVhost vhost;
+  /** The vhost name asked for in connection.open (the registry admits the connection under it). */
+  private String vhostName;
+  private String mechanism;
+  private final io.warren.server.registry.LiveConnection connection;
 
-  Handshake(Broker broker, InetAddress peer) {
+  Handshake(Broker broker, InetAddress peer, io.warren.server.registry.LiveConnection connection) {
     this.broker = broker;
     this.peer = peer;
+    this.connection = connection;
   }
 
   ConnectionStart start() {
@@ -97,6 +102,7 @@ final class Handshake {
   }
 
   private User authenticate(ConnectionStartOk ok) {
+    mechanism = ok.mechanism();
     SaslCredentials credentials = switch (ok.mechanism()) {
       case "PLAIN" -> SaslCredentials.plain(ok.response().toByteArray());
       case "AMQPLAIN" -> amqplain(ok.response());
@@ -154,15 +160,30 @@ final class Handshake {
   }
 
   private BrokerVhost openVhost(String name) {
-    BrokerVhost v = broker.vhost(name);
-    if (v == null) {
+    if (broker.vhost(name) == null) {
       throw new ConnectionException(ReplyCode.NOT_ALLOWED, "vhost " + name + " not found", 10, 40);
     }
     if (!broker.accessControl().mayOpen(user.name(), name)) {
       throw new ConnectionException(ReplyCode.NOT_ALLOWED, "access to vhost '" + name + "' refused for user '"
           + user.name() + "'", 10, 40);
     }
+    vhostName = name;
+    // the registry counts it against the vhost's and user's connection limits (530 with RabbitMQ's text if reached)
+    BrokerVhost v = broker.registry().admit(connection);
+    if (v == null) {
+      vhostName = null;
+      throw new ConnectionException(ReplyCode.NOT_ALLOWED, "vhost " + name + " not found", 10, 40);
+    }
     return v;
+  }
+
+  /** The vhost asked for, once connection.open names it; null before. */
+  String vhostName() {
+    return vhostName;
+  }
+
+  String mechanism() {
+    return mechanism;
   }
 
   User user() {

@@ -1,105 +1,63 @@
 package io.warren.server.durable;
 
-import io.warren.amqp.LongString;
-import io.warren.routing.Binding;
-import io.warren.routing.Destination;
-import io.warren.routing.Exchange;
-import io.warren.routing.ExchangeType;
-import io.warren.store.QueueSettings;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import io.netty.buffer.ByteBuf;
 
 /**
- * Durable definitions as AMQP field tables, the payload of the store's DEFINITION and DEFINITIONS_SNAPSHOT
- * records. A change is {@code {op, vhost, ...entity}}, op one of declare-exchange, delete-exchange,
- * declare-queue, delete-queue, bind, unbind; an entity is {@code {name, type, auto-delete, internal,
- * arguments}} (exchange), {@code {name, auto-delete, arguments}} (queue, always durable and not exclusive)
- * or {@code {source, destination-kind, destination, routing-key, arguments}} (binding). A snapshot is
- * {@code {vhosts: [{vhost, exchanges: [...], queues: [...], bindings: [...]}]}}. Stateless; any thread.
+ * Frames typed definition records in the payload of the store's DEFINITION and DEFINITIONS_SNAPSHOT records: a kind
+ * byte (high bit always set), a version byte, then the fields the record's class writes. Payloads written before
+ * records were typed are AMQP field tables, which start with a 4-byte length whose first byte never has the high bit
+ * set; {@link LegacyDefinitions} reads those. Stateless; any thread.
  */
 public final class DefinitionCodec {
   private DefinitionCodec() {}
 
-  static Map<String, Object> change(String op, String vhost, Map<String, Object> entity) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("op", op);
-    m.put("vhost", vhost);
-    m.putAll(entity);
-    return m;
+  public static void encode(DefinitionRecord record, ByteBuf out) {
+    RecordWriter w = new RecordWriter(out).header(record.kind(), record.version());
+    record.writeFields(w);
   }
 
-  static Map<String, Object> named(String name) {
-    return Map.of("name", name);
-  }
-
-  public static Map<String, Object> exchange(Exchange e) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("name", e.name());
-    m.put("type", e.type().wireName());
-    m.put("auto-delete", e.autoDelete());
-    m.put("internal", e.internal());
-    m.put("arguments", e.arguments());
-    return m;
-  }
-
-  static Exchange exchange(Map<String, Object> m) {
-    return new Exchange(str(m, "name"), ExchangeType.of(str(m, "type")), true, bool(m, "auto-delete"),
-        bool(m, "internal"), table(m, "arguments"));
-  }
-
-  public static Map<String, Object> queue(QueueSettings s) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("name", s.name());
-    m.put("auto-delete", s.autoDelete());
-    m.put("arguments", s.arguments());
-    return m;
-  }
-
-  static QueueSettings queue(Map<String, Object> m) {
-    return new QueueSettings(str(m, "name"), true, false, bool(m, "auto-delete"), table(m, "arguments"));
-  }
-
-  public static Map<String, Object> binding(Binding b) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("source", b.source());
-    m.put("destination-kind", b.destination().kind() == Destination.Kind.QUEUE ? "queue" : "exchange");
-    m.put("destination", b.destination().name());
-    m.put("routing-key", b.routingKey());
-    m.put("arguments", b.arguments());
-    return m;
-  }
-
-  static Binding binding(Map<String, Object> m) {
-    String dest = str(m, "destination");
-    Destination d = "queue".equals(str(m, "destination-kind")) ? Destination.queue(dest) : Destination.exchange(dest);
-    return new Binding(str(m, "source"), d, str(m, "routing-key"), table(m, "arguments"));
-  }
-
-  static String str(Map<String, Object> m, String key) {
-    Object v = m.get(key);
-    if (v instanceof LongString l) {
-      return l.utf8();
+  /** Decodes one payload (typed or old); throws IllegalArgumentException or IndexOutOfBounds if it is damaged. */
+  public static DefinitionRecord decode(ByteBuf in) {
+    if (in.readableBytes() < 2) {
+      throw new IllegalArgumentException("definition record of " + in.readableBytes() + " byte(s)");
     }
-    if (v instanceof String s) {
-      return s;
+    int kind = in.getUnsignedByte(in.readerIndex());
+    if ((kind & 0x80) == 0) {
+      return LegacyDefinitions.decode(in);
     }
-    throw new IllegalArgumentException("missing or non-string field '" + key + "'");
-  }
-
-  private static boolean bool(Map<String, Object> m, String key) {
-    return Boolean.TRUE.equals(m.get(key));
-  }
-
-  @SuppressWarnings("unchecked")
-  static Map<String, Object> table(Map<String, Object> m, String key) {
-    Object v = m.get(key);
-    return v instanceof Map<?, ?> t ? (Map<String, Object>) t : Map.of();
-  }
-
-  @SuppressWarnings("unchecked")
-  static List<Object> list(Map<String, Object> m, String key) {
-    Object v = m.get(key);
-    return v instanceof List<?> l ? (List<Object>) l : List.of();
+    in.skipBytes(1);
+    int version = in.readUnsignedByte();
+    if (version != 1) {
+      throw new IllegalArgumentException("definition record kind 0x" + Integer.toHexString(kind)
+          + " has unknown version " + version);
+    }
+    RecordReader r = new RecordReader(in);
+    DefinitionRecord record = switch (kind) {
+      case TopologyRecords.EXCHANGE_DECLARED -> TopologyRecords.ExchangeDeclared.read(r);
+      case TopologyRecords.EXCHANGE_DELETED -> TopologyRecords.ExchangeDeleted.read(r);
+      case TopologyRecords.QUEUE_DECLARED -> TopologyRecords.QueueDeclared.read(r);
+      case TopologyRecords.QUEUE_DELETED -> TopologyRecords.QueueDeleted.read(r);
+      case TopologyRecords.BOUND -> TopologyRecords.Bound.read(r);
+      case TopologyRecords.UNBOUND -> TopologyRecords.Unbound.read(r);
+      case RegistryRecords.VHOST_DEFINED -> RegistryRecords.VhostDefined.read(r);
+      case RegistryRecords.VHOST_DELETED -> RegistryRecords.VhostDeleted.read(r);
+      case RegistryRecords.USER_DEFINED -> RegistryRecords.UserDefined.read(r);
+      case RegistryRecords.USER_DELETED -> RegistryRecords.UserDeleted.read(r);
+      case RegistryRecords.PERMISSION_SET -> RegistryRecords.PermissionSet.read(r);
+      case RegistryRecords.PERMISSION_CLEARED -> RegistryRecords.PermissionCleared.read(r);
+      case RegistryRecords.TOPIC_PERMISSION_SET -> RegistryRecords.TopicPermissionSet.read(r);
+      case RegistryRecords.TOPIC_PERMISSION_CLEARED -> RegistryRecords.TopicPermissionCleared.read(r);
+      case PolicyRecords.POLICY_SET -> PolicyRecords.PolicySet.read(r);
+      case PolicyRecords.POLICY_CLEARED -> PolicyRecords.PolicyCleared.read(r);
+      case PolicyRecords.VHOST_LIMITS_SET -> PolicyRecords.VhostLimitsSet.read(r);
+      case PolicyRecords.USER_LIMITS_SET -> PolicyRecords.UserLimitsSet.read(r);
+      case DefinitionsSnapshot.KIND -> DefinitionsSnapshot.read(r);
+      default -> throw new IllegalArgumentException("unknown definition record kind 0x" + Integer.toHexString(kind));
+    };
+    if (in.isReadable()) {
+      throw new IllegalArgumentException(in.readableBytes() + " byte(s) left after a " + record.getClass()
+          .getSimpleName() + " record");
+    }
+    return record;
   }
 }

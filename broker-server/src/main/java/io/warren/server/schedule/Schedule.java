@@ -59,13 +59,15 @@ public final class Schedule implements AutoCloseable {
 
   private final MessageStore store;
   private final Clock clock;
-  private final List<BrokerVhost> vhosts;
-  private final Map<String, Integer> vhostIndex = new HashMap<>();
+  /** Every vhost ever registered, by index (a deleted one stays, so that its entries can be told apart). */
+  private volatile BrokerVhost[] vhosts = new BrokerVhost[0];
+  /** The index of each live vhost's name; guarded by this schedule's monitor for writes. */
+  private final Map<String, Integer> vhostIndex = new java.util.concurrent.ConcurrentHashMap<>();
   private final DueDelivery delivery;
   /** What is scheduled: the heap and the messages read ahead. */
   private final ScheduledSet set;
   /** Confined to the firing thread. */
-  private final QueueJournal[] journals;
+  private QueueJournal[] journals = new QueueJournal[0];
   private final Thread firing;
   private final Thread readAhead;
   private volatile boolean closed;
@@ -87,16 +89,46 @@ public final class Schedule implements AutoCloseable {
     this.set = new ScheduledSet(clock);
     this.store = store;
     this.clock = clock;
-    this.vhosts = List.copyOf(vhosts.values());
-    for (int i = 0; i < this.vhosts.size(); i++) {
-      vhostIndex.put(this.vhosts.get(i).name(), i);
-    }
-    this.journals = new QueueJournal[this.vhosts.size()];
+    vhosts.values().forEach(this::register);
     this.delivery = new DueDelivery(store, clock);
     this.firing = new Thread(this::fireLoop, "warren-scheduler");
     this.firing.setDaemon(true);
     this.readAhead = new Thread(this::readAheadLoop, "warren-scheduler-read-ahead");
     this.readAhead.setDaemon(true);
+  }
+
+  /**
+   * Adds a vhost (at start or when one is created at run time); a vhost created again under the name of a deleted
+   * one gets a new index, so the old one's entries are dropped when they fire. Any thread.
+   */
+  public synchronized void register(BrokerVhost vhost) {
+    BrokerVhost[] grown = java.util.Arrays.copyOf(vhosts, vhosts.length + 1);
+    grown[vhosts.length] = vhost;
+    vhosts = grown;
+    vhostIndex.put(vhost.name(), grown.length - 1);
+  }
+
+  /** Forgets a deleted vhost: what it had scheduled is dropped when due (its records went with the vhost). */
+  public synchronized void unregister(BrokerVhost vhost) {
+    vhostIndex.remove(vhost.name(), indexOf(vhost));
+  }
+
+  private int indexOf(BrokerVhost vhost) {
+    BrokerVhost[] all = vhosts;
+    for (int i = 0; i < all.length; i++) {
+      if (all[i] == vhost) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private int index(BrokerVhost vhost) {
+    Integer index = vhostIndex.get(vhost.name());
+    if (index == null || vhosts[index] != vhost) {
+      throw new IllegalStateException("vhost '" + vhost.name() + "' is not registered with the scheduler");
+    }
+    return index;
   }
 
   public Clock clock() {
@@ -117,7 +149,7 @@ public final class Schedule implements AutoCloseable {
    */
   public long schedule(BrokerVhost vhost, long due, int priority, long arrival, long expiresAt, String exchange,
       String routingKey, ByteBuf rawProperties, ByteBuf body) {
-    int index = vhostIndex.get(vhost.name());
+    int index = index(vhost);
     long position = store.publish(priority, arrival, expiresAt, due, vhost.name(), exchange, routingKey,
         List.of(QUEUE), rawProperties, body);
     add(due, index, position);
@@ -126,7 +158,7 @@ public final class Schedule implements AutoCloseable {
 
   /** Re-schedules what recovery found for {@link #QUEUE} in a vhost (before {@link #start}). */
   public void restore(BrokerVhost vhost, RecoveredQueue recovered) {
-    int index = vhostIndex.get(vhost.name());
+    int index = index(vhost);
     for (int i = 0; i < recovered.size(); i++) {
       long due = recovered.dues()[i];
       add(due < 0 ? 0 : due, index, recovered.ids()[i]);
@@ -230,7 +262,7 @@ public final class Schedule implements AutoCloseable {
     for (int i = 0; i < n; i++) {
       int index = (int) (entries[i] >>> 48);
       try {
-        copies.put(entries[i], (long) index << 48 | copy(vhosts.get(index), entries[i] & POSITION_MASK, dues[i]));
+        copies.put(entries[i], (long) index << 48 | copy(vhosts[index], entries[i] & POSITION_MASK, dues[i]));
       } catch (RuntimeException e) {
         LOG.warn("Cannot copy scheduled message {} forward: {}", entries[i] & POSITION_MASK, e.toString());
       }
@@ -258,9 +290,12 @@ public final class Schedule implements AutoCloseable {
   }
 
   private QueueJournal journal(int index) {
+    if (index >= journals.length) {
+      journals = java.util.Arrays.copyOf(journals, vhosts.length);
+    }
     QueueJournal journal = journals[index];
     if (journal == null) {
-      journal = journals[index] = store.journal(vhosts.get(index).name(), QUEUE);
+      journal = journals[index] = store.journal(vhosts[index].name(), QUEUE);
     }
     return journal;
   }
@@ -273,7 +308,15 @@ public final class Schedule implements AutoCloseable {
   private void fire(long entry, DueDelivery.Prepared prepared) {
     int index = (int) (entry >>> 48);
     long position = entry & POSITION_MASK;
-    BrokerVhost vhost = vhosts.get(index);
+    BrokerVhost vhost = vhosts[index];
+    if (vhost.isDeleted()) {
+      // the vhost's deletion took its scheduled messages with it; only the store's live set still counts it
+      if (prepared != null) {
+        prepared.release();
+      }
+      journal(index).removed(position);
+      return;
+    }
     try {
       if (prepared != null) {
         delivery.publish(vhost, prepared);

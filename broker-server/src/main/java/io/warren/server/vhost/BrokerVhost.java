@@ -45,6 +45,10 @@ public final class BrokerVhost {
       s -> io.warren.store.QueueFeatures.NONE;
   /** Clock, timer, dead letters and retries for the queues' features; null until set (unit tests). */
   private volatile io.warren.store.QueueHooks hooks;
+  /** The vhost's max-queues limit (-1: none), set by the registry. */
+  private volatile int maxQueues = -1;
+  /** Set once the vhost is deleted: its definitions are no longer logged (its deletion record covers them). */
+  private volatile boolean deleted;
 
   public BrokerVhost(String name, Executor queuePool) {
     this(name, queuePool, null);
@@ -160,6 +164,12 @@ public final class BrokerVhost {
       existing.queue().touch();
       return new QueueDeclaration(existing, existing.queue().messageCount(), existing.queue().consumerCount(), false);
     }
+    checkNotDeleted();
+    int limit = maxQueues;
+    if (limit >= 0 && queues.size() >= limit) {
+      throw new ChannelException(ReplyCode.PRECONDITION_FAILED, "cannot declare queue '" + settings.name()
+          + "': queue limit in vhost '" + name + "' (" + limit + ") is reached", 50, 10);
+    }
     DeclaredQueue declared = create(settings, owner);
     if (definitions != null && isDurable(settings)) {
       definitions.queueDeclared(name, settings);
@@ -204,6 +214,7 @@ public final class BrokerVhost {
   // ---- exchanges and bindings: changed and logged under this vhost's lock, so the log has their real order ----
 
   public synchronized void declareExchange(Exchange e) {
+    checkNotDeleted();
     boolean existed = routing.exchange(e.name()).isPresent();
     routing.declareExchange(e);
     if (!existed && e.durable() && definitions != null) {
@@ -214,13 +225,14 @@ public final class BrokerVhost {
   public synchronized void deleteExchange(String exchange, boolean ifUnused) {
     boolean durable = routing.exchange(exchange).map(Exchange::durable).orElse(false);
     Deletions d = routing.deleteExchange(exchange, ifUnused);
-    if (durable && definitions != null) {
+    if (durable && definitions != null && !deleted) {
       definitions.exchangeDeleted(name, exchange);
     }
     logDeletions(d);
   }
 
   public synchronized void bind(Binding b) {
+    checkNotDeleted();
     if (routing.bind(b) && definitions != null && isDurable(b)) {
       definitions.bound(name, b);
     }
@@ -229,7 +241,7 @@ public final class BrokerVhost {
   public synchronized void unbind(Binding b) {
     boolean durable = isDurable(b);
     Deletions d = routing.unbind(b);
-    if (durable && definitions != null && d.bindings().contains(b)) {
+    if (durable && definitions != null && !deleted && d.bindings().contains(b)) {
       definitions.unbound(name, b);
     }
     logDeletions(d);
@@ -246,7 +258,7 @@ public final class BrokerVhost {
 
   /** Cascades (auto-deleted exchanges); the bindings of a deleted exchange or queue go with it on replay. */
   private void logDeletions(Deletions d) {
-    if (definitions == null) {
+    if (definitions == null || deleted) {
       return;
     }
     for (Exchange e : d.exchanges()) {
@@ -257,26 +269,97 @@ public final class BrokerVhost {
   }
 
   /** This vhost's durable definitions as a snapshot entry; the caller holds this vhost's lock. */
-  public java.util.Map<String, Object> durableDefinitions() {
-    List<Object> exchanges = new java.util.ArrayList<>();
+  public io.warren.server.durable.DefinitionsSnapshot.Topology durableDefinitions() {
+    List<Exchange> exchanges = new java.util.ArrayList<>();
     for (Exchange e : routing.exchanges()) {
       if (e.durable() && !e.name().isEmpty() && !e.name().startsWith("amq.")) {
-        exchanges.add(io.warren.server.durable.DefinitionCodec.exchange(e));
+        exchanges.add(e);
       }
     }
-    List<Object> durableQueues = new java.util.ArrayList<>();
+    List<QueueSettings> durableQueues = new java.util.ArrayList<>();
     for (DeclaredQueue q : queues.values()) {
       if (isDurable(q.settings()) && !q.queue().isDeleted()) {
-        durableQueues.add(io.warren.server.durable.DefinitionCodec.queue(q.settings()));
+        durableQueues.add(q.settings());
       }
     }
-    List<Object> bindings = new java.util.ArrayList<>();
+    List<Binding> bindings = new java.util.ArrayList<>();
     for (Binding b : routing.bindings()) {
       if (!b.source().isEmpty() && isDurable(b)) {
-        bindings.add(io.warren.server.durable.DefinitionCodec.binding(b));
+        bindings.add(b);
       }
     }
-    return java.util.Map.of("vhost", name, "exchanges", exchanges, "queues", durableQueues, "bindings", bindings);
+    return new io.warren.server.durable.DefinitionsSnapshot.Topology(name, exchanges, durableQueues, bindings);
+  }
+
+  // ---- run-time registry ----
+
+  /**
+   * The vhost's policies changed: every queue recomputes its features (its arguments over the policy that matches it
+   * now) and follows them on its executor, and exchanges without their own alternate exchange take the policy's.
+   * Completes once every queue has. Any thread.
+   */
+  public CompletableFuture<Void> reapplyFeatures() {
+    routing.reapplyAlternateExchangePolicy();
+    List<CompletableFuture<?>> done = new java.util.ArrayList<>();
+    for (DeclaredQueue q : queues.values()) {
+      io.warren.store.QueueFeatures next;
+      try {
+        next = featuresOf.apply(q.settings());
+      } catch (ChannelException e) {
+        continue; // its arguments were accepted once; a queue recovered without its features keeps none
+      }
+      if (hooks != null && !next.equals(q.queue().features())) {
+        done.add(q.queue().updateFeatures(next).exceptionally(e -> null));
+      }
+    }
+    return CompletableFuture.allOf(done.toArray(CompletableFuture[]::new));
+  }
+
+  /** Sets the max-queues limit (-1: none); any thread. */
+  public void maxQueues(int limit) {
+    this.maxQueues = limit;
+  }
+
+  public int maxQueues() {
+    return maxQueues;
+  }
+
+  public boolean isDeleted() {
+    return deleted;
+  }
+
+  private void checkNotDeleted() {
+    if (deleted) {
+      throw new ChannelException(ReplyCode.NOT_FOUND, "vhost '" + name + "' is deleted");
+    }
+  }
+
+  /**
+   * Deletes the vhost's queues, exchanges and bindings (its deletion record, written by the registry, removes their
+   * durable state, so nothing more is logged); completes once every queue is deleted on its executor.
+   */
+  public CompletableFuture<Void> deleteAll() {
+    List<DeclaredQueue> all;
+    synchronized (this) {
+      deleted = true;
+      all = List.copyOf(queues.values());
+    }
+    List<CompletableFuture<?>> done = new java.util.ArrayList<>();
+    for (DeclaredQueue q : all) {
+      done.add(q.queue().delete(false, false).exceptionally(e -> 0));
+    }
+    synchronized (this) {
+      for (Exchange e : List.copyOf(routing.exchanges())) {
+        if (!e.name().isEmpty()) {
+          try {
+            routing.deleteExchange(e.name(), false);
+          } catch (RuntimeException ignored) {
+            // already gone with a cascade
+          }
+        }
+      }
+    }
+    return CompletableFuture.allOf(done.toArray(CompletableFuture[]::new));
   }
 
   public java.util.Collection<DeclaredQueue> queues() {
@@ -299,7 +382,7 @@ public final class BrokerVhost {
     if (q != null && q.queue() == queue) {
       queues.remove(queueName);
       Deletions d = routing.removeDestination(new Destination(Destination.Kind.QUEUE, queueName));
-      if (definitions != null && isDurable(q.settings())) {
+      if (definitions != null && !deleted && isDurable(q.settings())) {
         definitions.queueDeleted(name, queueName);
       }
       logDeletions(d);

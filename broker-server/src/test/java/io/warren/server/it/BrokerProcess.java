@@ -25,12 +25,17 @@ final class BrokerProcess implements AutoCloseable {
 
   /** Starts the broker and returns once it accepts AMQP connections. */
   void start() throws Exception {
+    start("io.warren.server.Main");
+  }
+
+  /** Starts {@code mainClass} (Main, or a test main that also reads commands from stdin). */
+  void start(String mainClass) throws Exception {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
     String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-cp", classpath, "io.warren.server.Main");
+        "-Xmx256m", "-cp", classpath, mainClass);
     pb.environment().put("WARREN_AMQP_PORT", Integer.toString(port));
     pb.environment().put("WARREN_DATA_DIR", dataDir.toString());
     // appended, so the log of a run before a kill is kept next to the one after the restart
@@ -41,6 +46,18 @@ final class BrokerProcess implements AutoCloseable {
           connect().close();
           return true;
         });
+  }
+
+  /** Writes one line to the broker's stdin (read by a command-reading test main). */
+  void send(String line) throws java.io.IOException {
+    var in = process.getOutputStream();
+    in.write((line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    in.flush();
+  }
+
+  /** The broker's output so far (stdout and stderr). */
+  String output() throws java.io.IOException {
+    return java.nio.file.Files.readString(log);
   }
 
   /** kill -9: no shutdown hook runs, nothing is flushed. */

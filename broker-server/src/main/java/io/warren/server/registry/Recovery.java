@@ -1,49 +1,57 @@
-package io.warren.server.durable;
+package io.warren.server.registry;
 
 import io.warren.routing.Binding;
 import io.warren.routing.Exchange;
+import io.warren.server.config.BrokerConfig;
+import io.warren.server.durable.DefinitionModel;
+import io.warren.server.schedule.Schedule;
 import io.warren.server.vhost.BrokerVhost;
 import io.warren.server.vhost.DeclaredQueue;
 import io.warren.store.QueueSettings;
 import io.warren.store.durable.MessageStore;
 import io.warren.store.durable.RecoveredMessages;
 import java.io.IOException;
-import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rebuilds the durable state at startup, before the listener binds: replays the log into a
- * {@link DefinitionModel}, recreates the durable exchanges, queues and bindings in their (configured)
- * vhosts, puts each durable queue's surviving persistent messages back in publish order (all marked
- * redelivered: they may have been delivered before the crash), then writes a fresh definitions snapshot.
- * Runs on the starting thread only.
+ * Rebuilds the durable state at startup, before the listener binds: replays the log into a {@link DefinitionModel};
+ * loads the registry from it, or, when the log holds no registry yet (a new data directory, or one written before
+ * the registry existed), imports the configuration file's vhosts, users, permissions and policies; recreates each
+ * vhost's durable exchanges, queues and bindings; puts each durable queue's surviving persistent messages back in
+ * publish order (all marked redelivered: they may have been delivered before the crash) and the scheduler's; then
+ * writes a fresh definitions snapshot and waits for it to be durable. Runs on the starting thread only.
  */
-public final class BrokerRecovery {
-  private static final Logger LOG = LoggerFactory.getLogger(BrokerRecovery.class);
+public final class Recovery {
+  private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
 
-  private BrokerRecovery() {}
+  private Recovery() {}
 
-  public static void recover(MessageStore store, DefinitionLog definitions, Map<String, BrokerVhost> vhosts)
+  public static void recover(MessageStore store, Registry registry, BrokerConfig config, Schedule schedule)
       throws IOException {
-    recover(store, definitions, vhosts, null);
-  }
-
-  /** As above, re-scheduling the delayed messages and retries of every configured vhost into {@code schedule}. */
-  public static void recover(MessageStore store, DefinitionLog definitions, Map<String, BrokerVhost> vhosts,
-      io.warren.server.schedule.Schedule schedule) throws IOException {
     long started = System.nanoTime();
-    DefinitionModel model = new DefinitionModel();
+    DefinitionModel model = new DefinitionModel(Schedule.QUEUE);
     int queues = 0;
     long messages = 0;
     try (RecoveredMessages recovered = store.recover(model)) {
+      if (model.registry.defined()) {
+        registry.load(model.registry);
+        LOG.info("Registry recovered from the log ({} vhost(s), {} user(s), {} policy(ies)); the log is the truth: the "
+            + "vhosts, users, permissions and policies of the configuration file are not read again",
+            model.registry.vhosts.size(), model.registry.users.size(), model.registry.policies.size());
+      } else {
+        registry.load(ConfigImport.content(config));
+        LOG.info("No registry in the log yet: imported {} vhost(s), {} user(s), {} permission(s) and {} policy(ies) "
+            + "from the configuration file; from now on the log is the truth", config.vhosts().size(),
+            config.users().size(), config.permissions().size(), config.policies().all().size());
+      }
       for (Map.Entry<String, DefinitionModel.Vhost> e : model.vhosts.entrySet()) {
-        BrokerVhost vhost = vhosts.get(e.getKey());
+        BrokerVhost vhost = registry.vhost(e.getKey());
         DefinitionModel.Vhost defs = e.getValue();
         if (vhost == null) {
           if (!defs.exchanges.isEmpty() || !defs.queues.isEmpty()) {
-            LOG.warn("Ignoring the durable definitions of vhost '{}': it is not configured any more", e.getKey());
+            LOG.warn("Ignoring the durable definitions of vhost '{}': it does not exist in the registry", e.getKey());
           }
           continue;
         }
@@ -59,8 +67,8 @@ public final class BrokerRecovery {
         }
       }
       if (schedule != null) {
-        for (BrokerVhost vhost : vhosts.values()) {
-          var scheduled = recovered.takeQueue(vhost.name(), io.warren.server.schedule.Schedule.QUEUE);
+        for (BrokerVhost vhost : registry.liveVhosts()) {
+          var scheduled = recovered.takeQueue(vhost.name(), Schedule.QUEUE);
           schedule.restore(vhost, scheduled);
           if (scheduled.size() > 0) {
             LOG.info("Recovered {} scheduled message(s) in vhost '{}'", scheduled.size(), vhost.name());
@@ -68,7 +76,7 @@ public final class BrokerRecovery {
         }
       }
     }
-    definitions.writeSnapshot(List.copyOf(vhosts.values()));
+    registry.awaitDurable(registry.writeSnapshot());
     LOG.info("Recovered {} durable queue(s) with {} message(s) from {} in {} ms ({} unreadable record(s) skipped)",
         queues, messages, store.log().directory(), (System.nanoTime() - started) / 1_000_000,
         store.skippedRecords() + store.log().recovery().skipped().size());
