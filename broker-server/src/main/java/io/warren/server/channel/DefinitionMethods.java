@@ -124,11 +124,13 @@ final class DefinitionMethods {
       Exchange src = routing.requireExchange(source);
       routing.requireExchange(destination);
       checkTopic(src, key);
+    } else {
+      routing.exchange(source).ifPresent(src -> checkTopic(src, key));
     }
     return new Binding(source, Destination.exchange(destination), key, args);
   }
 
-  /** RabbitMQ checks a binding key on a topic exchange against the user's topic read permission. */
+  /** RabbitMQ checks a binding key on a topic exchange (bind and unbind) against the user's topic read permission. */
   private void checkTopic(Exchange source, String bindingKey) {
     if (source.type() == ExchangeType.TOPIC) {
       guard.topic(Operation.READ, source.name(), bindingKey);
@@ -219,8 +221,12 @@ final class DefinitionMethods {
       Exchange source = routing.requireExchange(exchange);
       vhost.requireQueue(queue, connection);
       checkTopic(source, bindingKey);
-    } else if (vhost.queue(queue) != null) {
-      vhost.requireQueue(queue, connection); // another connection's exclusive queue stays locked
+    } else {
+      // as RabbitMQ: unbinding from an existing topic exchange checks the topic permission too
+      routing.exchange(exchange).ifPresent(source -> checkTopic(source, bindingKey));
+      if (vhost.queue(queue) != null) {
+        vhost.requireQueue(queue, connection); // another connection's exclusive queue stays locked
+      }
     }
     return new Binding(exchange, Destination.queue(queue), bindingKey, args);
   }

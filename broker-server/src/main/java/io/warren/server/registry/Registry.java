@@ -178,11 +178,19 @@ public final class Registry {
   // ---- users ----
 
   /**
-   * Creates or replaces a user. {@code passwordHash} null: no password login. Users created here may connect from
-   * anywhere (only guest-like users imported from the configuration file are loopback-only).
+   * Creates or replaces a user. {@code passwordHash} null: no password login. A new user may connect from anywhere; a
+   * replaced one keeps whether it is loopback-only (as RabbitMQ's loopback_users, which is not a user attribute: a
+   * new password for guest must not open it to the network).
    */
   public void putUser(String name, PasswordHash passwordHash, List<String> tags) {
-    putUser(name, passwordHash, tags, false);
+    requireName("user", name);
+    long position;
+    synchronized (this) {
+      UserDefined old = content.users.get(name);
+      position = change(new UserDefined(name, passwordHash, tags == null ? List.of() : tags,
+          old != null && old.loopbackOnly()));
+    }
+    awaitDurable(position);
   }
 
   public void putUser(String name, PasswordHash passwordHash, List<String> tags, boolean loopbackOnly) {

@@ -179,6 +179,18 @@ class RuntimeRegistryIT {
   }
 
   @Test
+  void aNewPasswordForALoopbackOnlyUserKeepsItLoopbackOnly() throws Exception {
+    registry().putUser("guest", PasswordHash.of("changed"), List.of("administrator"));
+    assertThat(registry().findUser("guest")).get().satisfies(u -> assertThat(u.loopbackOnly()).isTrue());
+    ConnectionFactory f = broker.factory();
+    f.setPassword("changed");
+    try (Connection c = f.newConnection()) {
+      assertThat(c.isOpen()).isTrue();
+    }
+    assertThat(broker.broker().accessControl().user("guest").loopbackOnly()).isTrue();
+  }
+
+  @Test
   void badDefinitionsAreRefusedWithReadableErrorsAndChangeNothing() {
     assertThatThrownBy(() -> registry().putVhost("", null, null)).isInstanceOf(InvalidDefinitionException.class)
         .hasMessage("vhost name must not be empty");

@@ -79,7 +79,11 @@ class TopicPermissionsIT {
       ch.queueBind("bound", "amq.topic", "topics.all"); // {vhost} expanded
       assertChannelError(() -> ch.queueBind("bound", "amq.topic", "us.#"), 403,
           "ACCESS_REFUSED - access to topic 'us.#' in exchange 'amq.topic' in vhost 'topics' refused for user 'ann'");
+      Channel unbind = c.createChannel();
+      assertChannelError(() -> unbind.queueUnbind("bound", "amq.topic", "us.#"), 403,
+          "ACCESS_REFUSED - access to topic 'us.#' in exchange 'amq.topic' in vhost 'topics' refused for user 'ann'");
       Channel ch2 = c.createChannel();
+      ch2.queueUnbind("bound", "amq.topic", "eu.orders.#");
       ch2.exchangeDeclare("downstream", "fanout");
       assertChannelError(() -> ch2.exchangeBind("downstream", "amq.topic", "us.#"), 403,
           "ACCESS_REFUSED - access to topic 'us.#' in exchange 'amq.topic' in vhost 'topics' refused for user 'ann'");
