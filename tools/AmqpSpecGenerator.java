@@ -296,7 +296,8 @@ public class AmqpSpecGenerator {
                                                        // MalformedFrameException from a field table
                             String name = amqpName(classId, methodId);
                             throw new FrameException("cannot decode " + (name == null ? "method frame" : name)
-                                    + ": " + e.getMessage(), classId, methodId, e);
+                                    + ": " + (e instanceof IndexOutOfBoundsException ? "arguments truncated" : e.getMessage()),
+                                    classId, methodId, e);
                         }
                     }
 

@@ -103,7 +103,8 @@ public final class Methods {
                                        // MalformedFrameException from a field table
             String name = amqpName(classId, methodId);
             throw new FrameException("cannot decode " + (name == null ? "method frame" : name)
-                    + ": " + e.getMessage(), classId, methodId, e);
+                    + ": " + (e instanceof IndexOutOfBoundsException ? "arguments truncated" : e.getMessage()),
+                    classId, methodId, e);
         }
     }
 
