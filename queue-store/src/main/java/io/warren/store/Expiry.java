@@ -38,10 +38,20 @@ final class Expiry {
         return clock.getAsLong();
     }
 
-    /** A message enqueued now; reads the clock only when the queue has a TTL. */
+    /**
+     * A message enqueued now; reads the clock only when the queue has a TTL or the message an expiration. A message
+     * already due when it reaches the queue (an expiration of 0, or a slow hand-off from the publisher) is due now
+     * rather than in the past: it may still go to a consumer waiting this very millisecond, as in RabbitMQ, which
+     * counts a message's TTL from its arrival in the queue.
+     */
     long expiresAt(Message message) {
         long own = message.expiresAt();
-        return ttl < 0 ? own : Math.min(own, plus(clock.getAsLong(), ttl));
+        if (ttl < 0 && own == Message.NEVER) {
+            return own;
+        }
+        long now = clock.getAsLong();
+        long at = ttl < 0 ? own : Math.min(own, plus(now, ttl));
+        return Math.max(at, now);
     }
 
     /** A recovered message: the queue's TTL counts from when the broker first received it. */

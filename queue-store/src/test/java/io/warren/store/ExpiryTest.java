@@ -112,6 +112,20 @@ class ExpiryTest {
     }
 
     @Test
+    void aPerMessageExpirationAlreadyDueOnArrivalStillGoesToAWaitingConsumer() {
+        // the publisher stamped it a few ms before the queue saw it (expiration 0, or a slow hand-off)
+        MessageQueue q = f.queue(features().dlx("", null).build());
+        q.enqueue(f.message(1, 0, START - 5, 10), null);
+        assertThat(q.messageCount()).as("nobody waiting: expired at once").isZero();
+        RecordingConsumer c = RecordingConsumer.unlimited("c");
+        q.addConsumer(c).join();
+        q.enqueue(f.message(2, 0, START - 5, 10), null);
+        assertThat(c.deliveredIds()).containsExactly(2L);
+        assertThat(f.deadIds()).containsExactly(1L);
+        q.ack(c.deliveries());
+    }
+
+    @Test
     void oneTimerTaskAtATime() {
         MessageQueue q = f.queue(features().ttl(1000).build());
         for (int i = 0; i < 100; i++) {

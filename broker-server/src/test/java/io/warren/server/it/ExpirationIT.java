@@ -51,6 +51,22 @@ class ExpirationIT extends SharedBroker {
   }
 
   @Test
+  void anExpirationOfZeroStillReachesAWaitingConsumer() throws Exception {
+    Channel ch = conn.createChannel();
+    String q = ch.queueDeclare("", false, true, true, null).getQueue();
+    AMQP.BasicProperties zero = new AMQP.BasicProperties.Builder().expiration("0").build();
+    ch.basicPublish("", q, zero, "nobody".getBytes(StandardCharsets.UTF_8));
+    assertThat(ch.basicGet(q, true)).as("no consumer: expired at once").isNull();
+    java.util.concurrent.BlockingQueue<String> got = new java.util.concurrent.LinkedBlockingQueue<>();
+    ch.basicConsume(q, true, (tag, d) -> got.add(new String(d.getBody(), StandardCharsets.UTF_8)), tag -> { });
+    for (int i = 0; i < 20; i++) { // each of them, however long the hand-off from publisher to queue took
+      ch.basicPublish("", q, zero, ("m" + i).getBytes(StandardCharsets.UTF_8));
+      assertThat(got.poll(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("m" + i);
+    }
+    ch.close();
+  }
+
+  @Test
   void aPersistentMessageKeepsItsExpirationAcrossRestart() throws Exception {
     try (BrokerFixture own = BrokerFixture.start()) {
       try (Connection c = own.connect(); Channel ch = c.createChannel()) {
