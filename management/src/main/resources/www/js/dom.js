@@ -65,6 +65,12 @@ export function fmtArgs(args) {
 /** A status message at the top of the page: kind is 'error', 'ok' or 'info'. */
 export function notify(kind, text) {
   const box = document.getElementById('notices');
+  // A refresh failing every few seconds (broker down) shows one notice, not a growing pile.
+  const same = [...box.querySelectorAll(`.notice.${kind}`)].find((n) => n.querySelector('.notice-text').textContent === text);
+  if (same) {
+    same.dataset.born = String(Date.now());
+    return same;
+  }
   const note = h('div', { class: `notice ${kind}`, role: kind === 'error' ? 'alert' : 'status', dataset: { born: String(Date.now()) } },
     h('span', { class: 'notice-text' }, text),
     h('button', { class: 'notice-close', title: 'Dismiss', onclick: () => note.remove() }, '×'));

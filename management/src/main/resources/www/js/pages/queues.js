@@ -4,7 +4,10 @@ import { clear, field, fmtArgs, fmtNum, fmtRate, form, h, input, link, notify, n
 import { refreshMillis } from './overview.js';
 import { vhostOptions } from './vhosts.js';
 
-const state = JSON.parse(sessionStorage.getItem('warren.queues.state') || '{"page":1,"pageSize":100,"name":"","regex":false}');
+const state = { page: 1, pageSize: 100, name: '', regex: false };
+try {
+  Object.assign(state, JSON.parse(sessionStorage.getItem('warren.queues.state') || '{}'));
+} catch (e) { /* a damaged saved state is dropped */ }
 const save = () => sessionStorage.setItem('warren.queues.state', JSON.stringify(state));
 
 export const queueHref = (vhost, name) => `#/queues/${seg(vhost)}/${seg(name)}`;
