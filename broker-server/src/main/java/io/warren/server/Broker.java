@@ -31,6 +31,9 @@ import org.slf4j.LoggerFactory;
 /** One running broker: its vhosts, the queue thread pool and the AMQP listener. Any thread. */
 public final class Broker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+  /** Refused connections: at most this many full WARN lines per interval, then counts per reason and peer. */
+  private static final long REJECTION_LOG_INTERVAL_MS = 10_000;
+  private static final int REJECTION_LOG_LINES = 10;
 
   private final BrokerConfig config;
   /** Vhosts, users, permissions, policies, limits and live connections, changed at run time. */
@@ -45,6 +48,8 @@ public final class Broker implements AutoCloseable {
   private final java.util.concurrent.ScheduledExecutorService timer;
   /** Transient messages paged out by backlogged queues; wiped at startup and shutdown. */
   private final TransientStore transients;
+  /** WARN lines for refused connections, aggregated so that a flood of them cannot flood the log. */
+  private final io.warren.server.net.RejectionLog rejections;
   /** Delayed messages and retries waiting for their due time (durable, in the store). */
   private final Schedule schedule;
   /** Direct reply-to names of the consuming channels, broker-wide as a reply may come from any connection. */
@@ -68,6 +73,8 @@ public final class Broker implements AutoCloseable {
     // queues re-arm their expiry wakeups often: a cancelled one must not stay queued until its time
     queueTimer.setRemoveOnCancelPolicy(true);
     this.timer = queueTimer;
+    this.rejections = new io.warren.server.net.RejectionLog(queueTimer, REJECTION_LOG_INTERVAL_MS,
+        REJECTION_LOG_LINES);
     this.schedule = new Schedule(store, clock, Map.of());
     this.registry = new Registry(definitions, new VhostLifecycle() {
       @Override
@@ -83,15 +90,37 @@ public final class Broker implements AutoCloseable {
         schedule.unregister(vhost);
       }
     });
-    this.memoryAlarm = new MemoryAlarm(config.limits().memoryHighWatermark());
-    double spillWatermark = config.residency().spillWatermark();
+    this.memoryAlarm = memoryAlarm(config);
     if (transients != null) {
-      transients.adviseWhen(() -> memoryAlarm.above(spillWatermark));
+      transients.adviseWhen(memoryAlarm::aboveSpillWatermark);
     }
     long diskLimit = config.limits().diskFreeLimit();
     this.diskAlarm = freeDisk == null ? new DiskAlarm(config.dataDir(), diskLimit)
         : new DiskAlarm(diskLimit, freeDisk);
     this.server = new AmqpServer(this, clock);
+  }
+
+  /**
+   * The memory alarm at the configured watermark: a fraction of the memory limit (configured, or detected from the
+   * cgroup, the RAM and the JVM's own maximum) or an absolute size; transient messages spill from a fraction of it on.
+   */
+  private static MemoryAlarm memoryAlarm(BrokerConfig config) {
+    BrokerConfig.Limits l = config.limits();
+    long total = io.warren.server.flow.MemoryLimit.total(l.totalMemory());
+    long high = l.memoryHighWatermarkBytes() > 0 ? l.memoryHighWatermarkBytes()
+        : (long) (total * (l.memoryHighWatermark() > 0 ? l.memoryHighWatermark()
+            : BrokerConfig.Limits.DEFAULT_MEMORY_HIGH_WATERMARK));
+    long spill = (long) (high * config.residency().spillWatermark());
+    boolean disabled = l.memoryHighWatermarkBytes() == 0 && l.memoryHighWatermark() == 0;
+    LOG.info("Memory limit {} MiB ({}), high watermark {} MiB{}, transient messages spill above {} MiB",
+        total >> 20, l.totalMemory() > 0 ? "configured" : "detected", high >> 20, disabled ? " (alarm disabled)" : "",
+        spill >> 20);
+    if (high > io.warren.server.flow.MemoryLimit.jvmCapacity()) {
+      LOG.warn("The memory high watermark ({} MiB) is above what this JVM can hold (max heap + max direct memory: "
+          + "{} MiB): raise -Xmx / -XX:MaxDirectMemorySize or lower the watermark", high >> 20,
+          io.warren.server.flow.MemoryLimit.jvmCapacity() >> 20);
+    }
+    return new MemoryAlarm(disabled ? Long.MAX_VALUE : high, spill);
   }
 
   /**
@@ -229,6 +258,11 @@ public final class Broker implements AutoCloseable {
   /** The durable schedule of delayed messages and retries. */
   public Schedule schedule() {
     return schedule;
+  }
+
+  /** Where refused and malformed connections are logged (aggregated). */
+  public io.warren.server.net.RejectionLog rejections() {
+    return rejections;
   }
 
   public MemoryAlarm memoryAlarm() {

@@ -15,7 +15,7 @@ public record Residency(int readyMessages, long readyBytes, double spillWatermar
     }
 
     /**
-     * @param spillWatermark fraction of the broker's memory in use above which backlogged queues spill transient
+     * @param spillWatermark fraction of the memory high watermark above which backlogged queues spill transient
      *     messages to disk; below it they keep them in memory, since writing and re-reading them costs a lagging
      *     consumer far more throughput than it saves. 0 spills whenever a queue is past its window.
      */

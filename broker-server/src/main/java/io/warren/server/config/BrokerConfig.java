@@ -32,7 +32,7 @@ public record BrokerConfig(
   }
 
   /** The built-in window: big enough that a consumer lagging by a burst is still served from memory. */
-  public static final Residency DEFAULT_RESIDENCY = new Residency(16384, 64L << 20, 0.2);
+  public static final Residency DEFAULT_RESIDENCY = new Residency(16384, 64L << 20, 0.5);
 
   public BrokerConfig(AmqpListener amqp, Path dataDir, ServerIdentity server, Limits limits, List<User> users,
       List<String> vhosts, List<Permission> permissions) {
@@ -137,11 +137,23 @@ public record BrokerConfig(
     }
   }
 
-  /** Protocol limits negotiated or enforced per connection. */
+  /**
+   * Protocol limits negotiated or enforced per connection, and the resource limits behind the alarms.
+   *
+   * @param memoryHighWatermark fraction of the memory limit (see {@code totalMemory}) above which publishers are
+   *     blocked; 0 disables the memory alarm; ignored when {@code memoryHighWatermarkBytes} is set
+   * @param memoryHighWatermarkBytes an absolute high watermark in bytes, or 0 to use the fraction
+   * @param totalMemory the memory the broker may count on, or 0 to detect it (cgroup limit, physical RAM, and what
+   *     the JVM may address: max heap + max direct memory)
+   * @param failedLoginDelayMillis how long a failed login waits before it is refused
+   */
   public record Limits(int frameMax, int channelMax, int heartbeatSeconds, long maxMessageSize,
-      long handshakeTimeoutMillis, double memoryHighWatermark, long diskFreeLimit) {
+      long handshakeTimeoutMillis, double memoryHighWatermark, long diskFreeLimit, long memoryHighWatermarkBytes,
+      long totalMemory, long failedLoginDelayMillis) {
     public static final double DEFAULT_MEMORY_HIGH_WATERMARK = 0.4;
     public static final long DEFAULT_DISK_FREE_LIMIT = 50L * 1024 * 1024;
+    /** RabbitMQ holds a failed login for 3 s before the refusal. */
+    public static final long DEFAULT_FAILED_LOGIN_DELAY = 3000;
 
     public Limits(int frameMax, int channelMax, int heartbeatSeconds, long maxMessageSize,
         long handshakeTimeoutMillis) {
@@ -155,10 +167,28 @@ public record BrokerConfig(
           DEFAULT_DISK_FREE_LIMIT);
     }
 
+    public Limits(int frameMax, int channelMax, int heartbeatSeconds, long maxMessageSize,
+        long handshakeTimeoutMillis, double memoryHighWatermark, long diskFreeLimit) {
+      this(frameMax, channelMax, heartbeatSeconds, maxMessageSize, handshakeTimeoutMillis, memoryHighWatermark,
+          diskFreeLimit, 0, 0, DEFAULT_FAILED_LOGIN_DELAY);
+    }
+
     /** The same limits with another free-disk limit (bytes; 0 disables the disk alarm). */
     public Limits withDiskFreeLimit(long bytes) {
       return new Limits(frameMax, channelMax, heartbeatSeconds, maxMessageSize, handshakeTimeoutMillis,
-          memoryHighWatermark, bytes);
+          memoryHighWatermark, bytes, memoryHighWatermarkBytes, totalMemory, failedLoginDelayMillis);
+    }
+
+    /** The same limits with another delay before a failed login is refused. */
+    public Limits withFailedLoginDelay(long millis) {
+      return new Limits(frameMax, channelMax, heartbeatSeconds, maxMessageSize, handshakeTimeoutMillis,
+          memoryHighWatermark, diskFreeLimit, memoryHighWatermarkBytes, totalMemory, millis);
+    }
+
+    /** The same limits with another memory high watermark (absolute bytes, or 0 for the fraction) and limit. */
+    public Limits withMemory(double fraction, long absoluteBytes, long total) {
+      return new Limits(frameMax, channelMax, heartbeatSeconds, maxMessageSize, handshakeTimeoutMillis,
+          fraction, diskFreeLimit, absoluteBytes, total, failedLoginDelayMillis);
     }
 
     public Limits {
@@ -167,8 +197,16 @@ public record BrokerConfig(
             + diskFreeLimit);
       }
       if (memoryHighWatermark < 0 || memoryHighWatermark > 0.95) {
-        throw new IllegalArgumentException("warren.limits.memory-high-watermark must be 0..0.95, got "
-            + memoryHighWatermark);
+        throw new IllegalArgumentException("warren.limits.memory-high-watermark must be 0..0.95 (a fraction) or "
+            + "a size such as 2GB, got " + memoryHighWatermark);
+      }
+      if (memoryHighWatermarkBytes < 0 || totalMemory < 0) {
+        throw new IllegalArgumentException("warren.limits.memory-high-watermark and warren.limits.total-memory "
+            + "must not be negative");
+      }
+      if (failedLoginDelayMillis < 0 || failedLoginDelayMillis > 60_000) {
+        throw new IllegalArgumentException("warren.limits.failed-login-delay must be 0..60s, got "
+            + failedLoginDelayMillis + " ms");
       }
       if (frameMax < 4096) {
         throw new IllegalArgumentException("warren.limits.frame-max must be at least 4096, got " + frameMax);

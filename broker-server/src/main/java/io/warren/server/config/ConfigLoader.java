@@ -101,8 +101,11 @@ public final class ConfigLoader {
           (int) c.getDuration("warren.limits.heartbeat", TimeUnit.SECONDS),
           c.getBytes("warren.limits.max-message-size"),
           c.getDuration("warren.limits.handshake-timeout", TimeUnit.MILLISECONDS),
-          c.getDouble("warren.limits.memory-high-watermark"),
-          c.getBytes("warren.limits.disk-free-limit"));
+          watermarkFraction(c),
+          c.getBytes("warren.limits.disk-free-limit"),
+          watermarkBytes(c),
+          c.getString("warren.limits.total-memory").equals("auto") ? 0 : c.getBytes("warren.limits.total-memory"),
+          c.getDuration("warren.limits.failed-login-delay", TimeUnit.MILLISECONDS));
       List<User> users = entries(c, "warren.users", u -> new User(u.getString("name"),
           PasswordHash.parse(u.getString("password-hash")),
           u.hasPath("tags") ? u.getStringList("tags") : List.of(),
@@ -123,6 +126,31 @@ public final class ConfigLoader {
     } catch (ConfigException e) {
       throw new IllegalArgumentException("invalid configuration: " + e.getMessage(), e);
     }
+  }
+
+  private static final String WATERMARK = "warren.limits.memory-high-watermark";
+
+  /**
+   * memory-high-watermark is either a fraction of the memory limit (a number below 1, like RabbitMQ's
+   * vm_memory_high_watermark.relative) or a size (like its .absolute): "2GB", 2147483648.
+   */
+  private static boolean watermarkIsFraction(Config c) {
+    if (c.getValue(WATERMARK).valueType() == com.typesafe.config.ConfigValueType.NUMBER) {
+      return c.getDouble(WATERMARK) < 1;
+    }
+    try {
+      return Double.parseDouble(c.getString(WATERMARK).trim()) < 1;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  private static double watermarkFraction(Config c) {
+    return watermarkIsFraction(c) ? c.getDouble(WATERMARK) : BrokerConfig.Limits.DEFAULT_MEMORY_HIGH_WATERMARK;
+  }
+
+  private static long watermarkBytes(Config c) {
+    return watermarkIsFraction(c) ? 0 : c.getBytes(WATERMARK);
   }
 
   /** Parses each entry of a list of objects; an error names the entry, e.g. "warren.users[1]". */

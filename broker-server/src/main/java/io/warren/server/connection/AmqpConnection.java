@@ -50,6 +50,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   public static final String NAME = "amqp-connection";
   private static final Logger LOG = LoggerFactory.getLogger(AmqpConnection.class);
   private static final long CLOSE_OK_TIMEOUT_MS = 3000;
+  private static final long LOGIN_CLOSE_OK_TIMEOUT_MS = 1000;
 
   private enum State { AWAIT_HEADER, HANDSHAKE, OPEN, CLOSING, CLOSED }
 
@@ -60,6 +61,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   private Handshake handshake;
   private State state = State.AWAIT_HEADER;
   private String name = "?";
+  private InetAddress peer;
   private ScheduledFuture<?> handshakeTimeout;
   private boolean flushScheduled;
   private boolean published;
@@ -82,13 +84,15 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     this.ctx = ctx;
     InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
     InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
+    peer = remote.getAddress();
     name = remote.getAddress().getHostAddress() + ":" + remote.getPort() + " -> "
         + local.getAddress().getHostAddress() + ":" + local.getPort();
     connectedAt = System.currentTimeMillis();
     long timeout = broker.config().limits().handshakeTimeoutMillis();
     handshakeTimeout = ctx.executor().schedule(() -> {
       if (state == State.AWAIT_HEADER || state == State.HANDSHAKE) {
-        LOG.warn("Closing connection {}: handshake not completed within {} ms", name, timeout);
+        broker.rejections().refused("handshake timeout", peer, "Closing connection " + name
+            + ": handshake not completed within " + timeout + " ms");
         ctx.close();
       }
     }, timeout, TimeUnit.MILLISECONDS);
@@ -98,7 +102,6 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt == ProtocolHeaderHandler.ProtocolHeaderAccepted.INSTANCE) {
-      InetAddress peer = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
       handshake = new Handshake(broker, peer, this);
       state = State.HANDSHAKE;
       writeMethod(0, handshake.start());
@@ -158,7 +161,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
     if (c instanceof io.warren.amqp.UnknownMethodException e && state != State.CLOSED) {
       // as RabbitMQ 3.10, whose reader gives up on a method it cannot name: the socket is dropped without a close
-      LOG.warn("Closing connection {}: {}", name, e.getMessage());
+      broker.rejections().refused("unknown method", peer, "Closing connection " + name + ": " + e.getMessage());
       state = State.CLOSED;
       ctx.close();
       return;
@@ -172,7 +175,10 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
       }
       return;
     }
-    if (c instanceof java.io.IOException) {
+    if (c instanceof java.io.IOException && state != State.OPEN) {
+      broker.rejections().refused("I/O error before the handshake completed", peer, "Connection " + name
+          + " I/O error: " + c.getMessage());
+    } else if (c instanceof java.io.IOException) {
       LOG.info("Connection {} I/O error: {}", name, c.getMessage());
     } else {
       LOG.error("Connection {} failed", name, c);
@@ -350,17 +356,53 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     if (state == State.CLOSING || state == State.CLOSED) {
       return;
     }
-    LOG.warn("Closing connection {} with error: {} {}", name, e.replyCode(), e.replyText());
-    state = State.CLOSING;
-    for (AmqpChannel ch : new ArrayList<>(channels.values())) {
-      ch.release();
+    if (e instanceof LoginRefused refused) {
+      refuseLogin(refused);
+      return;
     }
-    dropChannels();
+    // counted per peer and code: a client looping on the same error must not write a line per attempt
+    broker.rejections().refused("connection error " + e.replyCode(), peer, "Closing connection " + name
+        + " with error: " + e.replyCode() + " " + e.replyText());
+    state = State.CLOSING;
+    releaseChannels();
     writeMethod(0, new ConnectionClose(e.replyCode(), e.replyText(), e.classId(), e.methodId()));
     flushNow();
     ctx.executor().schedule(() -> {
       ctx.close();
     }, CLOSE_OK_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * A failed login is answered only after {@code failed-login-delay} (as RabbitMQ delays it), with nothing read from
+   * the socket meanwhile, so one connection cannot try passwords faster than one per delay. The wait is a timer on
+   * the event loop, not a sleep. Then connection.close 403 for a client that asked for it, or a plain socket close.
+   */
+  private void refuseLogin(LoginRefused e) {
+    broker.rejections().refused("login refused", peer, e.logLine());
+    state = State.CLOSING;
+    ctx.channel().config().setAutoRead(false);
+    ctx.executor().schedule(() -> {
+      if (!ctx.channel().isActive()) {
+        return;
+      }
+      if (!e.closeExpected()) {
+        ctx.close();
+        return;
+      }
+      writeMethod(0, new ConnectionClose(e.replyCode(), e.replyText(), e.classId(), e.methodId()));
+      flushNow();
+      ctx.channel().config().setAutoRead(true); // to read the client's close-ok, which closes the socket
+      ctx.executor().schedule(() -> {
+        ctx.close();
+      }, LOGIN_CLOSE_OK_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    }, broker.config().limits().failedLoginDelayMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void releaseChannels() {
+    for (AmqpChannel ch : new ArrayList<>(channels.values())) {
+      ch.release();
+    }
+    dropChannels();
   }
 
   /** A channel finished its close handshake (close-ok received or sent). */

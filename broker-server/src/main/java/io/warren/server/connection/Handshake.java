@@ -20,15 +20,12 @@ import io.warren.server.vhost.BrokerVhost;
 import java.net.InetAddress;
 import java.util.Map;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The connection handshake: start / start-ok (SASL PLAIN or AMQPLAIN), tune / tune-ok, open. Confined to the
  * connection's event loop.
  */
 final class Handshake {
-  private static final Logger LOG = LoggerFactory.getLogger(Handshake.class);
   private static final int FRAME_MIN_SIZE = 4096;
 
   enum Step { AWAIT_START_OK, AWAIT_TUNE_OK, AWAIT_OPEN, DONE }
@@ -113,10 +110,9 @@ final class Handshake {
     Optional<User> found = credentials == null ? Optional.empty()
         : broker.accessControl().authenticate(credentials.username(), credentials.password(), peer, why);
     if (found.isEmpty()) {
-      LOG.warn("Login refused for {} from {}: {}", credentials == null ? "?" : credentials.username(), peer,
-          credentials == null ? "malformed " + ok.mechanism() + " response" : why);
-      throw new ConnectionException(ReplyCode.ACCESS_REFUSED, "Login was refused using authentication mechanism "
-          + ok.mechanism() + ". For details see the broker logfile.", ok.classId(), ok.methodId());
+      throw new LoginRefused(ok.mechanism(), clientProperties, "Login refused for user '"
+          + (credentials == null ? "?" : credentials.username()) + "' from " + peer.getHostAddress() + ": "
+          + (credentials == null ? "malformed " + ok.mechanism() + " response" : why));
     }
     return found.get();
   }

@@ -2,7 +2,6 @@ package io.warren.server.flow;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
-import io.netty.util.internal.PlatformDependent;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -11,37 +10,54 @@ import java.lang.management.MemoryUsage;
 import java.util.function.LongSupplier;
 
 /**
- * Watches the memory that messages occupy (Netty's direct buffers plus the heap) and, above the high watermark,
- * blocks publishing connections as RabbitMQ's memory alarm does (connection.blocked, and no more reads from them)
- * until usage falls below it again. Without this a publisher faster than its consumers grows the broker until it
- * dies. Any thread; see {@link ResourceAlarm}.
+ * Watches the memory the broker uses and, above the high watermark, blocks publishing connections as RabbitMQ's
+ * memory alarm does (connection.blocked, and no more reads from them) until usage falls below it again. Without this a
+ * publisher faster than its consumers grows the broker until it dies. The watermark is a fraction of
+ * {@link MemoryLimit} (or an absolute size); below it, from the spill watermark on, backlogged queues page transient
+ * messages out to disk. Any thread; see {@link ResourceAlarm}.
  */
 public final class MemoryAlarm extends ResourceAlarm {
   private final long limitBytes;
-  private final long capacity = Runtime.getRuntime().maxMemory() + PlatformDependent.maxDirectMemory();
+  private final long spillBytes;
   private volatile long lastUsed;
 
-  /** @param fraction of (max heap + max direct memory) above which publishers are blocked; 0 disables the alarm */
-  public MemoryAlarm(double fraction) {
-    this(fraction <= 0 ? Long.MAX_VALUE
-        : (long) ((Runtime.getRuntime().maxMemory() + PlatformDependent.maxDirectMemory()) * fraction),
-        MemoryAlarm::used, fraction > 0);
+  /**
+   * @param limitBytes usage above which publishers are blocked; Long.MAX_VALUE disables the alarm
+   * @param spillBytes usage above which transient messages are spilled (0: always)
+   */
+  public MemoryAlarm(long limitBytes, long spillBytes) {
+    this(limitBytes, spillBytes, MemoryAlarm::used, true);
   }
 
   /** @param usage how much memory is in use now (tests give their own) */
   MemoryAlarm(long limitBytes, LongSupplier usage, boolean watch) {
+    this(limitBytes, limitBytes / 2, usage, watch);
+  }
+
+  MemoryAlarm(long limitBytes, long spillBytes, LongSupplier usage, boolean watch) {
     super("memory", usage);
     this.limitBytes = limitBytes;
+    this.spillBytes = spillBytes;
     if (watch) {
       watch();
     }
   }
 
   /**
-   * Direct memory held by Netty's allocator (message bodies live there) plus the heap as it was after the last
-   * collection of each pool: counting uncollected garbage would raise the alarm on every busy minute.
+   * The process's resident memory, less the part of the heap that is free or garbage (the JVM keeps heap it has
+   * committed, so counting it would hold the alarm up long after the messages are gone): what the broker would occupy
+   * right after a collection; and at least the direct memory message bodies use plus the live heap.
    */
   static long used() {
+    long liveHeap = 0;
+    long committedHeap = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        MemoryUsage afterGc = pool.getCollectionUsage();
+        liveHeap += afterGc != null ? afterGc.getUsed() : pool.getUsage().getUsed();
+        committedHeap += pool.getUsage().getCommitted();
+      }
+    }
     long direct = 0;
     if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider p) {
       direct = p.metric().usedDirectMemory();
@@ -51,14 +67,9 @@ public final class MemoryAlarm extends ResourceAlarm {
         direct = Math.max(direct, pool.getMemoryUsed());
       }
     }
-    long heap = 0;
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP) {
-        MemoryUsage afterGc = pool.getCollectionUsage();
-        heap += afterGc != null ? afterGc.getUsed() : pool.getUsage().getUsed();
-      }
-    }
-    return direct + heap;
+    // committed heap pages not yet touched are not resident: then the first reading undercounts, the second not
+    long rss = MemoryLimit.residentBytes();
+    return Math.max(direct + liveHeap, rss - committedHeap + liveHeap);
   }
 
   @Override
@@ -67,9 +78,13 @@ public final class MemoryAlarm extends ResourceAlarm {
     return used > limitBytes;
   }
 
-  /** Whether memory in use (as of the last check) is above {@code fraction} of the JVM's; always true for 0. */
-  public boolean above(double fraction) {
-    return fraction <= 0 || lastUsed > capacity * fraction;
+  /** Whether memory in use (as of the last check) is above the spill watermark; always true for a 0 watermark. */
+  public boolean aboveSpillWatermark() {
+    return spillBytes <= 0 || lastUsed > spillBytes;
+  }
+
+  public long limitBytes() {
+    return limitBytes;
   }
 
   @Override

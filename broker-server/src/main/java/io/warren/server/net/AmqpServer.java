@@ -56,7 +56,7 @@ public final class AmqpServer {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
-            ch.pipeline().addLast(ProtocolHeaderHandler.NAME, new ProtocolHeaderHandler());
+            ch.pipeline().addLast(ProtocolHeaderHandler.NAME, new ProtocolHeaderHandler(broker.rejections()));
             ch.pipeline().addLast(AmqpConnection.NAME, new AmqpConnection(broker, clock));
           }
         });

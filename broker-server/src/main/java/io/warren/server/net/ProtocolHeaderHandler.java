@@ -1,12 +1,14 @@
 package io.warren.server.net;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.warren.amqp.FrameDecoder;
 import io.warren.amqp.generated.ProtocolConstants;
+import java.net.InetSocketAddress;
 import java.util.List;
 
 /**
@@ -20,7 +22,12 @@ public final class ProtocolHeaderHandler extends ByteToMessageDecoder {
   private static final byte[] SUPPORTED = {'A', 'M', 'Q', 'P', 0, 0, 9, 1};
   /** The 0-9 header, which RabbitMQ accepts and serves as 0-9-1 (the two are close enough for clients). */
   private static final byte[] AMQP_0_9 = {'A', 'M', 'Q', 'P', 1, 1, 0, 9};
+  private final RejectionLog rejections;
   private boolean rejected;
+
+  public ProtocolHeaderHandler(RejectionLog rejections) {
+    this.rejections = rejections;
+  }
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
@@ -32,6 +39,9 @@ public final class ProtocolHeaderHandler extends ByteToMessageDecoder {
     // a client that sends something else entirely, shorter than a header, still gets an answer once it pauses
     if (!startsWith(in, SUPPORTED, n) && !startsWith(in, AMQP_0_9, n)) {
       rejected = true;
+      InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+      rejections.refused("bad protocol header", remote.getAddress(), "Refused connection from " + remote
+          + ": bad protocol header " + ByteBufUtil.hexDump(in, in.readerIndex(), n));
       in.skipBytes(in.readableBytes());
       ctx.writeAndFlush(Unpooled.wrappedBuffer(SUPPORTED)).addListener(ChannelFutureListener.CLOSE);
       return;

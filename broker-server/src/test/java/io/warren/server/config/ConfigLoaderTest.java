@@ -46,6 +46,25 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theMemoryWatermarkIsAFractionOrASizeAndTheLimitAutoOrASize() {
+    BrokerConfig.Limits d = ConfigLoader.load(null, NO_ENV, props()).limits();
+    assertThat(d.memoryHighWatermark()).isEqualTo(0.4);
+    assertThat(d.memoryHighWatermarkBytes()).isZero();
+    assertThat(d.totalMemory()).isZero();
+    assertThat(d.failedLoginDelayMillis()).isEqualTo(3000);
+    BrokerConfig.Limits abs = ConfigLoader.load(null, NO_ENV, props("warren.limits.memory-high-watermark", "512MiB",
+        "warren.limits.total-memory", "2GiB", "warren.limits.failed-login-delay", "1s")).limits();
+    assertThat(abs.memoryHighWatermarkBytes()).isEqualTo(512L << 20);
+    assertThat(abs.totalMemory()).isEqualTo(2L << 30);
+    assertThat(abs.failedLoginDelayMillis()).isEqualTo(1000);
+    assertThat(ConfigLoader.load(null, NO_ENV, props("warren.limits.memory-high-watermark", "0.25")).limits()
+        .memoryHighWatermark()).isEqualTo(0.25);
+    assertThatThrownBy(() -> ConfigLoader.load(null, NO_ENV, props("warren.limits.total-memory", "lots")))
+        .hasMessageContaining("warren.limits.total-memory");
+    assertThat(ConfigLoader.defaults().residency().spillWatermark()).isEqualTo(0.5);
+  }
+
+  @Test
   void defaultsAloneGiveTheDocumentedValues() {
     BrokerConfig c = ConfigLoader.load(null, NO_ENV, props());
     assertThat(c.amqp().port()).isEqualTo(5672);

@@ -38,16 +38,25 @@ class MemoryAlarmTest {
   }
 
   @Test
-  void tellsWhetherUsageIsAboveAFractionOfTheJvmsMemory() {
+  void tellsWhetherUsageIsAboveTheSpillWatermark() {
     AtomicLong used = new AtomicLong(0);
-    try (MemoryAlarm alarm = new MemoryAlarm(Long.MAX_VALUE, used::get, false)) {
+    try (MemoryAlarm alarm = new MemoryAlarm(1000, 500, used::get, false);
+        MemoryAlarm always = new MemoryAlarm(1000, 0, used::get, false)) {
       alarm.check();
-      assertThat(alarm.above(0.2)).isFalse();
-      assertThat(alarm.above(0)).isTrue();
-      used.set(Long.MAX_VALUE / 2);
+      assertThat(alarm.aboveSpillWatermark()).isFalse();
+      assertThat(always.aboveSpillWatermark()).isTrue();
+      used.set(501);
       alarm.check();
-      assertThat(alarm.above(0.2)).isTrue();
+      assertThat(alarm.aboveSpillWatermark()).isTrue();
+      assertThat(alarm.raised()).isFalse();
     }
+  }
+
+  @Test
+  void theDetectedLimitIsNoMoreThanTheJvmCanHold() {
+    assertThat(MemoryLimit.detected()).isPositive().isLessThanOrEqualTo(MemoryLimit.jvmCapacity());
+    assertThat(MemoryLimit.total(123L << 20)).isEqualTo(123L << 20);
+    assertThat(MemoryLimit.residentBytes()).isPositive();
   }
 
   @Test

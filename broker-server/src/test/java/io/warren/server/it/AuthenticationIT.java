@@ -34,6 +34,9 @@ import org.junit.jupiter.api.Test;
  * non-loopback address.
  */
 class AuthenticationIT {
+  /** Client properties of a client that asks to be told of a failed login with connection.close. */
+  private static final Map<String, Object> CLOSE_CAPABLE =
+      Map.of("capabilities", Map.of("authentication_failure_close", true));
   private static BrokerFixture broker;
 
   @BeforeAll
@@ -48,7 +51,8 @@ class AuthenticationIT {
       perms.add(new Permission("bob", "other", ".*", ".*", ".*")); // bob has nothing in "/"
       List<String> vhosts = new ArrayList<>(cfg.vhosts());
       vhosts.add("other");
-      return cfg.withAccess(users, vhosts, perms);
+      // a short failed-login delay keeps this class fast; LoginFailureIT checks the default one
+      return cfg.withAccess(users, vhosts, perms).withLimits(cfg.limits().withFailedLoginDelay(50));
     });
   }
 
@@ -122,7 +126,7 @@ class AuthenticationIT {
     try (RawAmqpClient c = RawAmqpClient.connect(broker.port())) {
       c.sendProtocolHeader();
       c.expect(ConnectionStart.class);
-      c.send(0, new ConnectionStartOk(Map.of(), "PLAIN",
+      c.send(0, new ConnectionStartOk(CLOSE_CAPABLE, "PLAIN",
           LongString.copyOf("\0guest\0wrong".getBytes(StandardCharsets.UTF_8)), "en_US"));
       ConnectionClose close = c.expectConnectionClose();
       assertThat(close.replyCode()).isEqualTo(403);
@@ -135,14 +139,14 @@ class AuthenticationIT {
     try (RawAmqpClient c = RawAmqpClient.connect(broker.port())) {
       c.sendProtocolHeader();
       c.expect(ConnectionStart.class);
-      c.send(0, new ConnectionStartOk(Map.of(), "PLAIN",
+      c.send(0, new ConnectionStartOk(CLOSE_CAPABLE, "PLAIN",
           LongString.copyOf("no-nul-bytes".getBytes(StandardCharsets.UTF_8)), "en_US"));
       assertThat(c.expectConnectionClose().replyCode()).isEqualTo(403);
     }
     try (RawAmqpClient c = RawAmqpClient.connect(broker.port())) {
       c.sendProtocolHeader();
       c.expect(ConnectionStart.class);
-      c.send(0, new ConnectionStartOk(Map.of(), "AMQPLAIN",
+      c.send(0, new ConnectionStartOk(CLOSE_CAPABLE, "AMQPLAIN",
           LongString.copyOf(new byte[] {5, 'L', 'O'}), "en_US"));
       assertThat(c.expectConnectionClose().replyCode()).isEqualTo(403);
     }

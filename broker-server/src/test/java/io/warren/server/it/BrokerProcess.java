@@ -7,6 +7,8 @@ import com.rabbitmq.client.ConnectionFactory;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A broker in its own JVM (io.warren.server.Main), so that a crash test can kill -9 it and start it again on the same
@@ -15,12 +17,19 @@ import java.time.Duration;
 final class BrokerProcess implements AutoCloseable {
   private final Path dataDir;
   private final Path log;
+  private final List<String> jvmArgs;
   private Process process;
   private volatile int port;
 
   BrokerProcess(Path dataDir, Path logDir) {
+    this(dataDir, logDir, List.of("-Xmx256m"));
+  }
+
+  /** @param jvmArgs options for the broker's JVM, e.g. -Xmx and -Dwarren.* settings */
+  BrokerProcess(Path dataDir, Path logDir, List<String> jvmArgs) {
     this.dataDir = dataDir;
     this.log = logDir.resolve("broker.log");
+    this.jvmArgs = List.copyOf(jvmArgs);
   }
 
   /** Starts the broker and returns once it accepts AMQP connections. */
@@ -34,8 +43,11 @@ final class BrokerProcess implements AutoCloseable {
       port = s.getLocalPort();
     }
     String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-cp", classpath, mainClass);
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmArgs);
+    command.addAll(List.of("-cp", classpath, mainClass));
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().put("WARREN_AMQP_PORT", Integer.toString(port));
     pb.environment().put("WARREN_DATA_DIR", dataDir.toString());
     // appended, so the log of a run before a kill is kept next to the one after the restart
@@ -65,6 +77,16 @@ final class BrokerProcess implements AutoCloseable {
     process.destroyForcibly(); // SIGKILL on Linux
     process.waitFor();
     process = null;
+  }
+
+  /** The broker's process id (while it runs). */
+  long pid() {
+    return process.pid();
+  }
+
+  /** The broker's log so far. */
+  String log() throws java.io.IOException {
+    return java.nio.file.Files.readString(log);
   }
 
   Connection connect() throws Exception {

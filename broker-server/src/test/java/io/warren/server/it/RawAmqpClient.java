@@ -300,6 +300,35 @@ final class RawAmqpClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Reads until the broker closes the socket (end of stream or reset) and returns how many bytes came before that,
+   * or -1 if it is still open after the timeout.
+   */
+  int bytesUntilClosedByPeer(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    int n = 0;
+    try {
+      while (System.nanoTime() < deadline) {
+        socket.setSoTimeout((int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        try {
+          if (in.read() < 0) {
+            return n;
+          }
+          n++;
+        } catch (SocketTimeoutException e) {
+          return -1;
+        }
+      }
+      return -1;
+    } catch (EOFException | SocketException e) {
+      return n;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      restoreReadTimeout();
+    }
+  }
+
   private void trySend(int channel, AmqpMethod method) {
     try {
       send(channel, method);
