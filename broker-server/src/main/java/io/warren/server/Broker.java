@@ -34,6 +34,8 @@ public final class Broker implements AutoCloseable {
   /** Refused connections: at most this many full WARN lines per interval, then counts per reason and peer. */
   private static final long REJECTION_LOG_INTERVAL_MS = 10_000;
   private static final int REJECTION_LOG_LINES = 10;
+  /** How often the broker looks whether its log failed. */
+  private static final long STORE_CHECK_MS = 200;
 
   private final BrokerConfig config;
   /** Vhosts, users, permissions, policies, limits and live connections, changed at run time. */
@@ -50,6 +52,9 @@ public final class Broker implements AutoCloseable {
   private final TransientStore transients;
   /** WARN lines for refused connections, aggregated so that a flood of them cannot flood the log. */
   private final io.warren.server.net.RejectionLog rejections;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
+  private volatile Runnable onFailure = () -> { };
   /** Delayed messages and retries waiting for their due time (durable, in the store). */
   private final Schedule schedule;
   /** Direct reply-to names of the consuming channels, broker-wide as a reply may come from any connection. */
@@ -212,6 +217,7 @@ public final class Broker implements AutoCloseable {
     // a fresh snapshot frees old segments whose only remaining content is superseded definitions
     store.startRetention(registry::writeSnapshot, 1000);
     schedule.start();
+    timer.scheduleWithFixedDelay(this::checkStore, STORE_CHECK_MS, STORE_CHECK_MS, TimeUnit.MILLISECONDS);
   }
 
   private static void prepareDataDir(BrokerConfig config) {
@@ -278,8 +284,43 @@ public final class Broker implements AutoCloseable {
     return memoryAlarm.raised() ? memoryAlarm : diskAlarm.raised() ? diskAlarm : null;
   }
 
+  /**
+   * A write or fsync error fails the log for good (retrying is never safe: a failed fsync may have dropped dirty pages
+   * and the next one may still report success), so nothing could be confirmed any more until the log is reopened from
+   * what is really on disk. Rather than nack every publish until someone restarts it, the broker stops, saying why,
+   * and runs {@link #onFailure} (Main exits with status 1, so that a supervisor restarts it and recovery reopens the
+   * log).
+   */
+  private void checkStore() {
+    io.warren.store.log.LogFailedException failure = store.log().failure();
+    if (failure == null || !failing.compareAndSet(false, true)) {
+      return;
+    }
+    LOG.error("Stopping: the message store's log in {} failed ({}); nothing more can be made durable or confirmed. "
+        + "Every confirmed message is on disk: restart the broker to recover them and carry on.",
+        store.log().directory().toAbsolutePath(), failure.getCause() != null ? failure.getCause() : failure);
+    Thread stop = new Thread(() -> {
+      close();
+      onFailure.run();
+    }, "warren-stop");
+    stop.start();
+  }
+
+  /** What to do once the broker stopped because its log failed (it has closed itself by then). */
+  public void onFailure(Runnable action) {
+    this.onFailure = action;
+  }
+
+  /** Whether the broker stopped, or is stopping, because its log failed. */
+  public boolean failed() {
+    return failing.get();
+  }
+
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     server.close();
     schedule.close(); // before the queues and the store: it publishes into them
     memoryAlarm.close();

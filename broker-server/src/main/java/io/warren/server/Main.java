@@ -33,6 +33,8 @@ public final class Main {
       System.exit(1);
       return;
     }
+    // the broker stops itself if its log fails; a non-zero status lets a supervisor restart it (recovery reopens the log)
+    broker.onFailure(() -> System.exit(1));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("Stopping Warren");

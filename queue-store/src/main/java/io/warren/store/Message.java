@@ -26,6 +26,11 @@ public final class Message extends AbstractReferenceCounted {
     private final int priority;
     private final long arrival;
     private final long expiresAt;
+    /**
+     * Where the transient spill holds this message's copy, shared by every queue that paged it out, or -1; only the
+     * spill reads and writes it, holding this message's monitor.
+     */
+    private long spilledAt = -1;
 
     /**
      * @param rawProperties content-header property flags and list, passed through unchanged on delivery
@@ -99,6 +104,16 @@ public final class Message extends AbstractReferenceCounted {
 
     public int priority() {
         return priority;
+    }
+
+    /** The spill's position of this message's copy, -1 if it has none (the caller holds this message's monitor). */
+    public long spilledAt() {
+        return spilledAt;
+    }
+
+    /** Records where the spill wrote this message (the caller holds this message's monitor). */
+    public void spilledAt(long position) {
+        spilledAt = position;
     }
 
     @Override

@@ -2,12 +2,16 @@ package io.warren.store;
 
 /**
  * Where a backlogged queue pages out the messages its {@link QueueJournal} cannot (transient messages, and
- * everything of a non-durable queue): a scratch log that never survives a restart. Each written message is
- * held by exactly one queue. Thread-safe: called from the queues' executors.
+ * everything of a non-durable queue): a scratch log that never survives a restart. A message routed to several
+ * queues is written once: each queue that pages it out holds the same record until it reads it back or discards
+ * it. Thread-safe: called from the queues' executors.
  */
 public interface MessageSpill {
 
-    /** Writes a copy of {@code message} out (the caller keeps its reference) and returns where it is. */
+    /**
+     * Writes a copy of {@code message} out (the caller keeps its reference) and returns where it is; if another queue
+     * already wrote this same message and still holds the copy, the caller shares that one instead.
+     */
     long write(Message message);
 
     /**

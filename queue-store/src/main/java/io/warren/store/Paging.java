@@ -20,6 +20,11 @@ final class Paging {
     private final QueueJournal pager;
     /** Null keeps what the journal cannot page out resident. */
     private final MessageSpill spill;
+    /**
+     * Delivery counts of recovered messages that had come back to the queue before the restart, by log position,
+     * until they are read back (few: only those requeued and not yet acked when the broker stopped).
+     */
+    private final java.util.Map<Long, Integer> recoveredCounts = new java.util.HashMap<>();
     /** Set after a failed spill write: the rest stays resident (one WARN per queue, not one per message). */
     private boolean spillFailed;
 
@@ -29,6 +34,11 @@ final class Paging {
         this.residentBytesLimit = residency.readyBytes();
         this.pager = journal != null && journal.pagesOut() ? journal : null;
         this.spill = spill;
+    }
+
+    /** A recovered paged-out message comes with this delivery count. */
+    void recoveredCount(long id, int count) {
+        recoveredCounts.put(id, count);
     }
 
     boolean pagesOut() {
@@ -108,6 +118,10 @@ final class Paging {
         QueueEntry entry = new QueueEntry(queue, m, null);
         entry.seq = seq;
         entry.redelivered = PagedTail.redelivered(value);
+        if (!spilled && !recoveredCounts.isEmpty()) {
+            Integer count = recoveredCounts.remove(id);
+            entry.deliveryCount = count == null ? 0 : count;
+        }
         entry.expiresAt = expiresAt;
         entry.state = QueueEntry.READY;
         return entry;
@@ -119,6 +133,7 @@ final class Paging {
         if (PagedTail.spilled(value)) {
             spill.discard(id);
         } else if (journal != null) {
+            recoveredCounts.remove(id);
             journal.removed(id);
         }
     }

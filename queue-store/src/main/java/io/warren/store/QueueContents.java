@@ -85,12 +85,15 @@ final class QueueContents {
     /** Recovered messages, all after what the queue holds, kept as positions only and marked redelivered. */
     void restorePaged(long[] ids, int n) {
         for (int i = 0; i < n; i++) {
-            restorePaged(ids[i], 0, Message.NEVER, -1);
+            restorePaged(ids[i], 0, Message.NEVER, -1, true, 0);
         }
     }
 
-    /** One recovered message at the tail of its lane, as a position only, marked redelivered. */
-    void restorePaged(long id, int priority, long expiresAt, int size) {
+    /**
+     * One recovered message at the tail of its lane, as a position only: redelivered if it had been delivered before,
+     * with the delivery count it had.
+     */
+    void restorePaged(long id, int priority, long expiresAt, int size, boolean delivered, int deliveryCount) {
         if (!paging.pagesOut()) {
             throw new IllegalStateException("queue " + queue + " does not page messages out");
         }
@@ -98,7 +101,10 @@ final class QueueContents {
             size = paging.sizeOf(id);
         }
         Lane lane = lanes.laneFor(priority);
-        lane.paged.addPaged(lane.nextSeq++, id, true, expiresAt, trackSizes ? Math.max(size, 0) : -1);
+        lane.paged.addPaged(lane.nextSeq++, id, delivered, expiresAt, trackSizes ? Math.max(size, 0) : -1);
+        if (deliveryCount > 0) {
+            paging.recoveredCount(id, deliveryCount);
+        }
         readyCount++;
         if (trackSizes) {
             readyBytes += Math.max(size, 0);
@@ -186,6 +192,11 @@ final class QueueContents {
             } else {
                 entry.state = QueueEntry.UNACKED;
                 unacked++;
+                Message m = entry.message();
+                // the first delivery only: a redelivered one was delivered (or returned) before, and the log says so
+                if (!entry.redelivered && journal != null && m.persistent() && m.id() >= 0) {
+                    journal.delivered(m.id());
+                }
             }
             return entry;
         }
@@ -236,6 +247,10 @@ final class QueueContents {
         }
         entry.redelivered = true;
         entry.deliveryCount++;
+        Message m = entry.message();
+        if (journal != null && m.persistent() && m.id() >= 0) {
+            journal.returned(m.id());
+        }
         if (deliveryLimit >= 0 && entry.deliveryCount > deliveryLimit) {
             letGo(entry, DeadReason.DELIVERY_LIMIT);
             return;

@@ -31,6 +31,15 @@ public interface QueueJournal {
         throw new UnsupportedOperationException("this journal does not page messages out");
     }
 
+    /**
+     * A persistent logged message ({@code id >= 0}) went to a consumer that must ack it, so that a restart can tell
+     * delivered messages (redelivered) from never-delivered ones. Gathered like removals: no disk wait.
+     */
+    default void delivered(long id) {}
+
+    /** A persistent logged message came back to the queue unacked: its delivery count survives a restart. */
+    default void returned(long id) {}
+
     /** End of a queue task: write what {@link #removed} gathered (one ack record per task, not per message). */
     default void flush() {}
 }

@@ -97,7 +97,8 @@ final class QueueState {
         for (int i = 0; i < recovered.size(); i++) {
             long own = recovered.expiresAt()[i];
             long expiresAt = expiry == null ? own : expiry.expiresAt(recovered.arrivals()[i], own);
-            contents.restorePaged(recovered.ids()[i], recovered.priorities()[i] & 0xff, expiresAt, -1);
+            contents.restorePaged(recovered.ids()[i], recovered.priorities()[i] & 0xff, expiresAt, -1,
+                    recovered.delivered()[i], recovered.deliveryCounts()[i]);
         }
     }
 

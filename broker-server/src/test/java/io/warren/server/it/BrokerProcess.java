@@ -18,6 +18,8 @@ final class BrokerProcess implements AutoCloseable {
   private final Path dataDir;
   private final Path log;
   private final List<String> jvmArgs;
+  /** RLIMIT_FSIZE for the broker (KiB), so that its writes past that size fail with EFBIG like a full disk; 0: none. */
+  private long fileSizeLimitKib;
   private Process process;
   private volatile int port;
 
@@ -44,6 +46,9 @@ final class BrokerProcess implements AutoCloseable {
     }
     String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     List<String> command = new ArrayList<>();
+    if (fileSizeLimitKib > 0) {
+      command.addAll(List.of("bash", "-c", "ulimit -f " + fileSizeLimitKib + " && exec \"$0\" \"$@\""));
+    }
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmArgs);
     command.addAll(List.of("-cp", classpath, mainClass));
@@ -77,6 +82,21 @@ final class BrokerProcess implements AutoCloseable {
     process.destroyForcibly(); // SIGKILL on Linux
     process.waitFor();
     process = null;
+  }
+
+  /** From the next start on, the broker's writes fail once a file would grow past {@code kib} KiB (0: no limit). */
+  void fileSizeLimit(long kib) {
+    fileSizeLimitKib = kib;
+  }
+
+  /** Waits for the broker to exit on its own; returns its exit status, or -1 if it still runs after the timeout. */
+  int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      return -1;
+    }
+    int status = process.exitValue();
+    process = null;
+    return status;
   }
 
   /** The broker's process id (while it runs). */

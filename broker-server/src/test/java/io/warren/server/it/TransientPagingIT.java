@@ -71,6 +71,35 @@ class TransientPagingIT {
   }
 
   @Test
+  void aMessageFannedOutToBackloggedQueuesIsSpilledOnce() throws Exception {
+    try (BrokerFixture broker = BrokerFixture.start(c -> c.withResidency(Residency.DEFAULT));
+        Connection conn = broker.connect()) {
+      Channel ch = conn.createChannel();
+      ch.exchangeDeclare("fan", "fanout");
+      for (int q = 0; q < 4; q++) {
+        ch.queueDeclare("fq" + q, false, false, false, null);
+        ch.queueBind("fq" + q, "fan", "");
+      }
+      ch.confirmSelect();
+      for (int i = 0; i < MESSAGES; i++) {
+        ch.basicPublish("fan", "", TRANSIENT.builder().headers(Map.of("i", i)).build(), body(i));
+      }
+      ch.waitForConfirmsOrDie(30_000);
+      for (int q = 0; q < 4; q++) {
+        assertThat(pagingStats(broker, "fq" + q)[0]).as("paged out of fq" + q)
+            .isGreaterThanOrEqualTo(MESSAGES - 1024);
+      }
+      // each paged-out message once (plus record headers), not once per queue
+      long spilled = logBytes(broker.dataDir().resolve("transient"));
+      assertThat(spilled).isGreaterThan((long) (MESSAGES - 1024) * SIZE)
+          .isLessThan((long) MESSAGES * (SIZE + 256));
+      for (int q = 0; q < 4; q++) {
+        assertThat(consume(ch, "fq" + q, MESSAGES)).containsExactlyElementsOf(range(0, MESSAGES));
+      }
+    }
+  }
+
+  @Test
   void restartLeavesNoTransientMessagesAndAnEmptyTransientLog() throws Exception {
     try (BrokerFixture broker = BrokerFixture.start(c -> c.withResidency(Residency.DEFAULT))) {
       try (Connection conn = broker.connect()) {

@@ -75,6 +75,16 @@ final class LiveMessages {
         live = out;
     }
 
+    /** One more holder of a position that is still live; false, and nothing changes, if it is not live any more. */
+    synchronized boolean retainIfLive(long position) {
+        int i = Arrays.binarySearch(positions, head, tail, position);
+        if (i < 0 || counts[i] <= 0) {
+            return false;
+        }
+        counts[i]++;
+        return true;
+    }
+
     /** A queue let go of it. Unknown positions (settled twice, or never live) are ignored. */
     synchronized void remove(long position) {
         int i = Arrays.binarySearch(positions, head, tail, position);

@@ -93,6 +93,7 @@ public final class MessageStore implements AutoCloseable {
                         case StoreRecords.DEFINITIONS_SNAPSHOT -> replay.snapshot(r.position(), r.payload(), messages);
                         case StoreRecords.PUBLISH -> messages.publish(r.position(), r.payload());
                         case StoreRecords.ACK -> messages.ack(StoreRecords.decodeAck(r.payload()));
+                        case StoreRecords.DELIVERY -> messages.delivery(StoreRecords.decodeDelivery(r.payload()));
                         case StoreRecords.EPOCH_START -> { }
                         default -> throw new IllegalArgumentException("unknown record type " + r.type());
                     }
@@ -308,12 +309,17 @@ public final class MessageStore implements AutoCloseable {
         log.close();
     }
 
-    /** Gathers one queue task's removals into one ACK record. */
+    /**
+     * Gathers one queue task's removals into one ACK record, and its deliveries and returns into one DELIVERY record
+     * written before it.
+     */
     private final class AckJournal implements QueueJournal {
         private final String vhost;
         private final String queue;
         private long[] positions = new long[16];
         private int count;
+        private long[] events = new long[16];
+        private int eventCount;
 
         AckJournal(String vhost, String queue) {
             this.vhost = vhost;
@@ -334,6 +340,23 @@ public final class MessageStore implements AutoCloseable {
         }
 
         @Override
+        public void delivered(long id) {
+            event(id);
+        }
+
+        @Override
+        public void returned(long id) {
+            event(~id);
+        }
+
+        private void event(long e) {
+            if (eventCount == events.length) {
+                events = Arrays.copyOf(events, eventCount * 2);
+            }
+            events[eventCount++] = e;
+        }
+
+        @Override
         public boolean pagesOut() {
             return true;
         }
@@ -345,6 +368,18 @@ public final class MessageStore implements AutoCloseable {
 
         @Override
         public void flush() {
+            if (eventCount > 0) {
+                ByteBuf record = StoreRecords.delivery(alloc, vhost, queue, events, eventCount);
+                try {
+                    log.append(StoreRecords.DELIVERY, epoch, record);
+                } finally {
+                    record.release();
+                }
+                eventCount = 0;
+                if (events.length > 4096) {
+                    events = new long[16];
+                }
+            }
             if (count == 0) {
                 return;
             }

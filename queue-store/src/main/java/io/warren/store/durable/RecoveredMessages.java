@@ -29,22 +29,39 @@ public final class RecoveredMessages implements AutoCloseable {
      * @param expiresAt epoch ms each message's own expiration ends, {@code Message.NEVER} for none
      * @param dues epoch ms a scheduled message is due, -1 for none
      * @param priorities each message's priority, 0..255
+     * @param delivered whether each message had gone to a consumer before (to be delivered as redelivered)
+     * @param deliveryCounts how many times each came back to the queue unacked before the broker stopped (a delivery
+     *     still unacked then is not counted: the restart is not the consumer's doing)
      */
-    public record RecoveredQueue(long[] ids, long[] arrivals, long[] expiresAt, long[] dues, byte[] priorities) {
+    public record RecoveredQueue(long[] ids, long[] arrivals, long[] expiresAt, long[] dues, byte[] priorities,
+                                 boolean[] delivered, int[] deliveryCounts) {
+        public RecoveredQueue(long[] ids, long[] arrivals, long[] expiresAt, long[] dues, byte[] priorities) {
+            this(ids, arrivals, expiresAt, dues, priorities, new boolean[ids.length], new int[ids.length]);
+        }
+
+        static RecoveredQueue empty() {
+            return new RecoveredQueue(new long[0], new long[0], new long[0], new long[0], new byte[0]);
+        }
+
         public int size() {
             return ids.length;
         }
     }
 
-    /** Positions in increasing order (the log is read in order), acked ones marked in a bit set. */
+    /**
+     * Positions in increasing order (the log is read in order), acked ones marked in a bit set, with what the
+     * DELIVERY records said of each: whether it was delivered, how many times it came back.
+     */
     private static final class Positions {
         long[] ids = new long[64];
         long[] arrivals = new long[64];
         long[] expires = new long[64];
         long[] dues = new long[64];
         byte[] priorities = new byte[64];
+        int[] returns = new int[64];
         int size;
         final BitSet acked = new BitSet();
+        BitSet delivered = new BitSet();
         int ackedCount;
 
         void add(long id, StoreRecords.Publish p) {
@@ -56,6 +73,7 @@ public final class RecoveredMessages implements AutoCloseable {
             expires[size] = p.expiresAt();
             dues[size] = p.due();
             priorities[size] = (byte) p.priority();
+            returns[size] = 0;
             size++;
         }
 
@@ -67,34 +85,72 @@ public final class RecoveredMessages implements AutoCloseable {
             }
         }
 
+        /** {@code event} as in a DELIVERY record: p delivered, ~p returned. */
+        void delivery(long event) {
+            int i = Arrays.binarySearch(ids, 0, size, event >= 0 ? event : ~event);
+            if (i < 0 || acked.get(i)) {
+                return;
+            }
+            if (event >= 0) {
+                delivered.set(i);
+            } else {
+                returns[i]++;
+                delivered.set(i); // only a delivered message can come back
+            }
+        }
+
         RecoveredQueue survivors() {
             int live = size - ackedCount;
-            RecoveredQueue out = new RecoveredQueue(new long[live], new long[live], new long[live], new long[live],
-                    new byte[live]);
+            RecoveredQueue r = new RecoveredQueue(new long[live], new long[live], new long[live], new long[live],
+                    new byte[live], new boolean[live], new int[live]);
             int n = 0;
             for (int i = 0; i < size; i++) {
                 if (!acked.get(i)) {
-                    out.ids()[n] = ids[i];
-                    out.arrivals()[n] = arrivals[i];
-                    out.expiresAt()[n] = expires[i];
-                    out.dues()[n] = dues[i];
-                    out.priorities()[n] = priorities[i];
+                    r.ids()[n] = ids[i];
+                    r.arrivals()[n] = arrivals[i];
+                    r.expiresAt()[n] = expires[i];
+                    r.dues()[n] = dues[i];
+                    r.priorities()[n] = priorities[i];
+                    r.delivered()[n] = delivered.get(i);
+                    r.deliveryCounts()[n] = returns[i];
                     n++;
                 }
             }
-            return out;
+            return r;
         }
 
         /** Drops the acked ones; grows to {@code capacity} only if that leaves less than half free. */
         private void compact(int capacity) {
-            RecoveredQueue live = survivors();
-            int length = live.size() * 2 > ids.length ? capacity : ids.length;
-            ids = Arrays.copyOf(live.ids(), length);
-            arrivals = Arrays.copyOf(live.arrivals(), length);
-            expires = Arrays.copyOf(live.expiresAt(), length);
-            dues = Arrays.copyOf(live.dues(), length);
-            priorities = Arrays.copyOf(live.priorities(), length);
-            size = live.size();
+            int live = size - ackedCount;
+            int length = live * 2 > ids.length ? capacity : ids.length;
+            long[] i2 = new long[length];
+            long[] a2 = new long[length];
+            long[] e2 = new long[length];
+            long[] d2 = new long[length];
+            byte[] p2 = new byte[length];
+            int[] r2 = new int[length];
+            BitSet del2 = new BitSet();
+            int n = 0;
+            for (int i = 0; i < size; i++) {
+                if (!acked.get(i)) {
+                    i2[n] = ids[i];
+                    a2[n] = arrivals[i];
+                    e2[n] = expires[i];
+                    d2[n] = dues[i];
+                    p2[n] = priorities[i];
+                    r2[n] = returns[i];
+                    del2.set(n, delivered.get(i));
+                    n++;
+                }
+            }
+            ids = i2;
+            arrivals = a2;
+            expires = e2;
+            dues = d2;
+            priorities = p2;
+            returns = r2;
+            delivered = del2;
+            size = n;
             acked.clear();
             ackedCount = 0;
         }
@@ -129,6 +185,16 @@ public final class RecoveredMessages implements AutoCloseable {
         }
     }
 
+    void delivery(StoreRecords.Delivery d) {
+        Positions held = queues.get(new QueueKey(d.vhost(), d.queue()));
+        if (held == null) {
+            return;
+        }
+        for (long event : d.events()) {
+            held.delivery(event);
+        }
+    }
+
     /** The queue was deleted at this point of the log: its earlier messages are gone. */
     public void queueDeleted(String vhost, String queue) {
         queues.remove(new QueueKey(vhost, queue));
@@ -154,7 +220,7 @@ public final class RecoveredMessages implements AutoCloseable {
     public RecoveredQueue takeQueue(String vhost, String queue) {
         Positions held = queues.remove(new QueueKey(vhost, queue));
         if (held == null) {
-            return new RecoveredQueue(new long[0], new long[0], new long[0], new long[0], new byte[0]);
+            return RecoveredQueue.empty();
         }
         RecoveredQueue survivors = held.survivors();
         live.addRecovered(survivors.ids().clone(), survivors.size());

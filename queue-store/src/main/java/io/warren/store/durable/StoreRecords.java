@@ -20,6 +20,11 @@ import java.util.List;
  *              for none; due: epoch ms a scheduled message is to be routed, -1 for none. Version 1 lacks the three
  *              i64 and is still read: arrival = when it is read, no expiry, not scheduled.)
  * ACK (3):     u8 version=1 | str vhost | str queue | u32 n | n x i64 publish position
+ * DELIVERY (5): u8 version=1 | str vhost | str queue | u32 n | n x i64 event, in the order they happened: a
+ *              publish position p when that message went to a consumer that must ack it, ~p (negative) when it came
+ *              back to the queue unacked. Recovery derives from them which surviving messages were delivered
+ *              (redelivered after a restart) and their delivery counts. A log without them recovers every message
+ *              as never delivered, with count 0.
  * EPOCH_START (16): empty; the first record a primary appends in its epoch (the record's epoch tag says which),
  *              so the log's epoch history shows every epoch, even one that appended nothing else
  * </pre>
@@ -30,6 +35,7 @@ public final class StoreRecords {
     public static final int PUBLISH = 2;
     public static final int ACK = 3;
     public static final int DEFINITIONS_SNAPSHOT = 4;
+    public static final int DELIVERY = 5;
     public static final int EPOCH_START = 16;
 
     private static final int VERSION = 1;
@@ -40,6 +46,9 @@ public final class StoreRecords {
     /** A decoded PUBLISH; {@code properties} and {@code body} are slices of the payload (not retained). */
     public record Publish(int priority, long arrival, long expiresAt, long due, String vhost, String exchange,
                           String routingKey, List<String> queues, ByteBuf properties, ByteBuf body) {}
+
+    /** A decoded DELIVERY: {@code events} holds p (delivered) or ~p (returned), in order. */
+    public record Delivery(String vhost, String queue, long[] events) {}
 
     /** A decoded ACK. */
     public record Ack(String vhost, String queue, long[] positions) {}
@@ -103,6 +112,16 @@ public final class StoreRecords {
             out.writeLong(positions[i]);
         }
         return out;
+    }
+
+    /** A DELIVERY record has the ACK record's layout, with signed events instead of positions. */
+    static ByteBuf delivery(ByteBufAllocator alloc, String vhost, String queue, long[] events, int count) {
+        return ack(alloc, vhost, queue, events, count);
+    }
+
+    static Delivery decodeDelivery(ByteBuf in) {
+        Ack a = decodeAck(in);
+        return new Delivery(a.vhost(), a.queue(), a.positions());
     }
 
     static Ack decodeAck(ByteBuf in) {

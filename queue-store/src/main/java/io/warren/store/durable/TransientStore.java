@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * Where backlogged queues page out the messages the durable store does not hold (transient messages, and
  * everything of non-durable queues): a second {@link DurableLog} that is wiped when opened and when closed
  * (transient data never survives a restart, as in RabbitMQ) and never fsynced (a transient message is
- * confirmed once enqueued; "durable" here only means written). Each record is held by one queue until it is
- * read back or discarded; the segments wholly below the oldest held record are deleted every second, with
+ * confirmed once enqueued; "durable" here only means written). A message fanned out to several backlogged queues
+ * is written once: each queue that pages it out holds the record (counted in {@link LiveMessages}) until it reads
+ * it back or discards it; the segments wholly below the oldest held record are deleted every second, with
  * the same {@link LiveMessages} bookkeeping and {@link DurableLog#deleteSegmentsBefore} as the durable store.
  * A record (type {@code MESSAGE}, version 2): version u8, priority u8, persistent u8, id i64, arrival i64, expiresAt
  * i64, exchange and routing key (u16 length + UTF-8 each), properties length i32, properties, body.
@@ -86,6 +87,19 @@ public final class TransientStore implements MessageSpill, AutoCloseable {
 
     @Override
     public long write(Message m) {
+        // the message's monitor: two queues spilling the same fanned-out message at once write it once
+        synchronized (m) {
+            long shared = m.spilledAt();
+            if (shared >= 0 && live.retainIfLive(shared)) {
+                return shared;
+            }
+            long position = append(m);
+            m.spilledAt(position);
+            return position;
+        }
+    }
+
+    private long append(Message m) {
         ByteBuf head = alloc.buffer(64);
         try {
             head.writeByte(VERSION).writeByte(m.priority()).writeBoolean(m.persistent()).writeLong(m.id())

@@ -80,6 +80,67 @@ class MessageStoreTest {
     }
 
     @Test
+    void deliveriesAndReturnsSurviveReopenPerQueue() throws Exception {
+        long m1;
+        long m2;
+        long m3;
+        try (MessageStore store = MessageStore.open(dir, LogConfig.defaults())) {
+            store.recover(new Defs()).close();
+            m1 = publish(store, "m1", "q1", "q2");
+            m2 = publish(store, "m2", "q1");
+            m3 = publish(store, "m3", "q1");
+            QueueJournal q1 = store.journal("/", "q1");
+            q1.delivered(m1);
+            q1.returned(m1);
+            q1.returned(m1);
+            q1.delivered(m2);
+            q1.flush();
+            store.syncedTo(store.endPosition() - 1).get(5, TimeUnit.SECONDS);
+        }
+        try (MessageStore store = MessageStore.open(dir, LogConfig.defaults());
+             RecoveredMessages messages = store.recover(new Defs())) {
+            RecoveredMessages.RecoveredQueue q1 = messages.takeQueue("/", "q1");
+            assertThat(q1.ids()).containsExactly(m1, m2, m3);
+            assertThat(q1.delivered()).containsExactly(true, true, false);
+            assertThat(q1.deliveryCounts()).containsExactly(2, 0, 0);
+            RecoveredMessages.RecoveredQueue q2 = messages.takeQueue("/", "q2");
+            assertThat(q2.delivered()).containsExactly(false);
+            assertThat(q2.deliveryCounts()).containsExactly(0);
+        }
+    }
+
+    @Test
+    void deliveryStateOfManyMessagesSurvivesTheCompactionOfAckedOnes() throws Exception {
+        List<Long> ids = new ArrayList<>();
+        try (MessageStore store = MessageStore.open(dir, LogConfig.defaults())) {
+            store.recover(new Defs()).close();
+            QueueJournal q = store.journal("/", "q");
+            for (int i = 0; i < 300; i++) {
+                long id = publish(store, "m" + i, "q");
+                ids.add(id);
+                if (i % 3 == 0) {
+                    ack(q, id);
+                } else if (i % 3 == 1) {
+                    q.delivered(id);
+                    q.returned(id);
+                    q.flush();
+                }
+            }
+            store.syncedTo(store.endPosition() - 1).get(5, TimeUnit.SECONDS);
+        }
+        try (MessageStore store = MessageStore.open(dir, LogConfig.defaults());
+             RecoveredMessages messages = store.recover(new Defs())) {
+            RecoveredMessages.RecoveredQueue q = messages.takeQueue("/", "q");
+            assertThat(q.size()).isEqualTo(200);
+            for (int n = 0; n < q.size(); n++) {
+                int i = ids.indexOf(q.ids()[n]);
+                assertThat(q.delivered()[n]).isEqualTo(i % 3 == 1);
+                assertThat(q.deliveryCounts()[n]).isEqualTo(i % 3 == 1 ? 1 : 0);
+            }
+        }
+    }
+
+    @Test
     void publishesSurviveReopenInOrderAndAckedOnesDoNot() throws Exception {
         long last;
         try (MessageStore store = MessageStore.open(dir, LogConfig.defaults())) {

@@ -16,6 +16,31 @@ class TransientStoreTest {
     Path dir;
 
     @Test
+    void aMessageSpilledByTwoQueuesIsWrittenOnceAndKeptUntilBothReadIt() throws Exception {
+        try (TransientStore spill = TransientStore.open(dir, TransientStore.SEGMENT_BYTES)) {
+            Message m = new Message(-1, "ex", "rk", Unpooled.copiedBuffer("props", StandardCharsets.UTF_8),
+                    Unpooled.copiedBuffer("body", StandardCharsets.UTF_8), false, 0);
+            long first = spill.write(m);
+            long end = spill.log().endPosition();
+            long second = spill.write(m);
+            long third = spill.write(m);
+            assertThat(second).isEqualTo(first);
+            assertThat(third).isEqualTo(first);
+            assertThat(spill.log().endPosition()).as("nothing more appended").isEqualTo(end);
+            spill.read(first).release();
+            spill.discard(first);
+            assertThat(spill.liveMessages()).isEqualTo(1);
+            spill.read(first).release();
+            assertThat(spill.liveMessages()).isZero();
+            // no queue holds the copy any more: the next queue to spill the message writes it again
+            long again = spill.write(m);
+            assertThat(again).isGreaterThan(first);
+            spill.discard(again);
+            m.release();
+        }
+    }
+
+    @Test
     void spilledMessagesKeepArrivalAndExpiry() throws Exception {
         try (TransientStore spill = TransientStore.open(dir, TransientStore.SEGMENT_BYTES)) {
             Message m = new Message(-1, "ex", "rk", Unpooled.copiedBuffer("props", StandardCharsets.UTF_8),
