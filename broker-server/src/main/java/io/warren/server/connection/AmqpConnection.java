@@ -175,7 +175,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
       }
       return;
     }
-    if (c instanceof java.io.IOException && state != State.OPEN) {
+    if (c instanceof java.io.IOException && (handshake == null || handshake.step() != Handshake.Step.DONE)) {
       broker.rejections().refused("I/O error before the handshake completed", peer, "Connection " + name
           + " I/O error: " + c.getMessage());
     } else if (c instanceof java.io.IOException) {

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What a durable queue knows of its messages' deliveries survives kill -9: a message that came back unacked keeps its
  * x-delivery-count (and so its place against x-delivery-limit), one that was delivered comes back redelivered, and one
- * that was never delivered is not marked redelivered (as RabbitMQ's classic queues, whose index records deliveries).
+ * that was never delivered is not marked redelivered (RabbitMQ's classic queues mark all of them redelivered after a
+ * crash; docs/storage.md has the comparison).
  */
 class DeliveryStateCrashIT {
   @TempDir
