@@ -53,16 +53,16 @@ class DeliveryStateCrashIT {
 
   @Test
   void deliveryCountsAndRedeliveredFlagsSurviveACrash() throws Exception {
-    Connection conn = broker.connect();
-    {
-      Channel ch = conn.createChannel();
+    Connection before = broker.connect();
+    try {
+      Channel ch = before.createChannel();
       ch.queueDeclare("q", true, false, false, Map.of("x-delivery-limit", 5));
       ch.confirmSelect();
       publish(ch, "returned twice");
       publish(ch, "delivered");
       publish(ch, "never delivered");
       ch.waitForConfirmsOrDie(10_000);
-      Channel consumer = conn.createChannel();
+      Channel consumer = before.createChannel();
       for (int i = 0; i < 2; i++) {
         GetResponse r = consumer.basicGet("q", false);
         assertThat(body(r)).isEqualTo("returned twice");
@@ -76,7 +76,8 @@ class DeliveryStateCrashIT {
       publish(ch, "after");
       ch.waitForConfirmsOrDie(10_000);
       broker.kill();
-      conn.abort();
+    } finally {
+      before.abort();
     }
     broker.start();
     try (Connection conn = broker.connect()) {
