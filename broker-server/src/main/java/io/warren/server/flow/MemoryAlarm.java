@@ -44,7 +44,7 @@ public final class MemoryAlarm extends ResourceAlarm {
   }
 
   /**
-   * The process's resident memory, less the part of the heap that is free or garbage (the JVM keeps heap it has
+   * The process's anonymous resident memory, less the part of the heap that is free or garbage (the JVM keeps heap it has
    * committed, so counting it would hold the alarm up long after the messages are gone): what the broker would occupy
    * right after a collection; and at least the direct memory message bodies use plus the live heap.
    */

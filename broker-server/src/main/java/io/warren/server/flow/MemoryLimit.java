@@ -13,8 +13,7 @@ import java.nio.file.Path;
  * (max heap + max direct memory). Stateless; any thread.
  */
 public final class MemoryLimit {
-  private static final Path STATM = Path.of("/proc/self/statm");
-  private static final long PAGE = 4096;
+  private static final Path STATUS = Path.of("/proc/self/status");
 
   private MemoryLimit() {}
 
@@ -52,11 +51,19 @@ public final class MemoryLimit {
     }
   }
 
-  /** The process's resident set (bytes) from /proc/self/statm, or -1 where that file does not exist. */
+  /**
+   * The process's anonymous resident memory (bytes: heap, direct buffers, malloc), from /proc/self/status, or -1
+   * where that file does not exist. File-backed pages (the log's memory-mapped segments, the JVM's own jars) are left
+   * out: the kernel can drop them at will, so they are no memory pressure.
+   */
   public static long residentBytes() {
     try {
-      String[] fields = Files.readString(STATM).trim().split(" ");
-      return Long.parseLong(fields[1]) * PAGE;
+      for (String line : Files.readAllLines(STATUS)) {
+        if (line.startsWith("RssAnon:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+      return -1;
     } catch (IOException | RuntimeException e) {
       return -1;
     }

@@ -156,7 +156,7 @@ class DurabilityIT {
       assertThat(queueExists("tq")).isFalse();
       GetResponse first = ch.basicGet("q", false);
       assertThat(new String(first.getBody(), StandardCharsets.UTF_8)).isEqualTo("p5");
-      assertThat(first.getEnvelope().isRedeliver()).isTrue();
+      assertThat(first.getEnvelope().isRedeliver()).as("never delivered before the restart").isFalse();
       ch.basicReject(first.getEnvelope().getDeliveryTag(), true);
       List<String> rest = drain(ch, "q", false);
       List<String> expected = new ArrayList<>();
@@ -190,7 +190,10 @@ class DurabilityIT {
       assertThat(p.getType()).isEqualTo("t");
       assertThat(p.getAppId()).isEqualTo("app");
       assertThat(p.getExpiration()).isEqualTo("600000");
-      assertThat(p.getHeaders()).containsOnlyKeys("h-string", "h-int", "h-bool");
+      // it came back unacked once before the second restart (the drain above): a count the broker may add is its own
+      Map<String, Object> own = new java.util.HashMap<>(p.getHeaders());
+      own.remove("x-delivery-count");
+      assertThat(own).containsOnlyKeys("h-string", "h-int", "h-bool");
       assertThat(p.getHeaders().get("h-string").toString()).isEqualTo("v");
       assertThat(p.getHeaders().get("h-int")).isEqualTo(42);
       assertThat(p.getHeaders().get("h-bool")).isEqualTo(true);
