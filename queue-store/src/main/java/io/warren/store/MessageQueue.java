@@ -268,14 +268,19 @@ public final class MessageQueue {
     }
 
     /**
-     * Makes the queue follow new effective features (a policy changed); completes once it does. See {@link
-     * QueueState#updateFeatures} for what changes. Any thread.
+     * Makes the queue follow its effective features as {@code current} computes them on the queue's executor (a policy
+     * changed): computing them there, in turn, means that of two changes made one after the other the later one wins.
+     * Completes once the queue follows them (exceptionally if {@code current} throws; the queue keeps its features).
+     * See {@link QueueState#updateFeatures} for what changes. Any thread.
      */
-    public CompletableFuture<Void> updateFeatures(QueueFeatures next) {
-        Objects.requireNonNull(next, "features");
+    public CompletableFuture<Void> updateFeatures(Supplier<QueueFeatures> current) {
+        Objects.requireNonNull(current, "current");
         return call(() -> {
-            features = next;
-            state.updateFeatures(next);
+            QueueFeatures next = Objects.requireNonNull(current.get(), "features");
+            if (!next.equals(features)) {
+                features = next;
+                state.updateFeatures(next);
+            }
             return null;
         }, false);
     }

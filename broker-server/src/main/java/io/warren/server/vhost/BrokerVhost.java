@@ -301,16 +301,19 @@ public final class BrokerVhost {
   public CompletableFuture<Void> reapplyFeatures() {
     routing.reapplyAlternateExchangePolicy();
     List<CompletableFuture<?>> done = new java.util.ArrayList<>();
+    if (hooks == null) {
+      return CompletableFuture.completedFuture(null);
+    }
     for (DeclaredQueue q : queues.values()) {
-      io.warren.store.QueueFeatures next;
-      try {
-        next = featuresOf.apply(q.settings());
-      } catch (ChannelException e) {
-        continue; // its arguments were accepted once; a queue recovered without its features keeps none
-      }
-      if (hooks != null && !next.equals(q.queue().features())) {
-        done.add(q.queue().updateFeatures(next).exceptionally(e -> null));
-      }
+      // computed on the queue's executor, so the last of several quick policy changes is the one that sticks; a
+      // queue whose arguments are refused now (recovered without its features) keeps what it has
+      done.add(q.queue().updateFeatures(() -> {
+        try {
+          return featuresOf.apply(q.settings());
+        } catch (ChannelException e) {
+          return q.queue().features();
+        }
+      }).exceptionally(e -> null));
     }
     return CompletableFuture.allOf(done.toArray(CompletableFuture[]::new));
   }
