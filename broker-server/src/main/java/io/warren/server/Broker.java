@@ -40,6 +40,11 @@ public final class Broker implements AutoCloseable {
   private final BrokerConfig config;
   /** Vhosts, users, permissions, policies, limits and live connections, changed at run time. */
   private final Registry registry;
+  /** Node-wide message counters and object churn, read by the management API and Prometheus. */
+  private final io.warren.management.spi.MessageCounters counters = new io.warren.management.spi.MessageCounters();
+  private final io.warren.management.spi.ChurnCounters churn = new io.warren.management.spi.ChurnCounters();
+  /** The management HTTP listener, null when warren.http.enabled is false or before start. */
+  private volatile io.warren.management.ManagementServer management;
   private final Clock clock;
   private final ExecutorService queuePool;
   private final AmqpServer server;
@@ -139,6 +144,7 @@ public final class Broker implements AutoCloseable {
     // DELAY: the redelivery scheduler for x-retry-* queues (null requeues at once)
     io.warren.store.RedeliveryScheduler retries =
         new io.warren.server.schedule.RetryScheduler(schedule, this::vhost);
+    v.churn(churn);
     v.queueFeatures(s -> io.warren.server.vhost.QueueArguments.features(s, vhostName, registry.policies(vhostName)),
         new io.warren.store.QueueHooks(clock::millis, timer, deadLetters, retries));
     v.routing().alternateExchangePolicy(exchange -> {
@@ -170,7 +176,9 @@ public final class Broker implements AutoCloseable {
     Broker broker = new Broker(config, clock, store, transients, freeDisk);
     try {
       broker.recover();
+      broker.importDefinitions();
       broker.server.bind();
+      broker.startManagement();
     } catch (RuntimeException e) {
       broker.close();
       throw e;
@@ -178,6 +186,52 @@ public final class Broker implements AutoCloseable {
     LOG.info("Warren {} listening for AMQP 0-9-1 on {}:{}, data in {}", config.server().version(),
         config.amqp().bindAddress(), broker.port(), config.dataDir().toAbsolutePath());
     return broker;
+  }
+
+  /** The adapter the management API and Prometheus read the broker through. */
+  private io.warren.server.admin.BrokerAdmin admin() {
+    return new io.warren.server.admin.BrokerAdmin(new io.warren.server.admin.BrokerAdmin.Parts(config, registry,
+        counters, churn, memoryAlarm, diskAlarm, this::port, () -> management == null ? -1 : management.port(),
+        clock));
+  }
+
+  private void startManagement() {
+    BrokerConfig.Http http = config.http();
+    if (!http.enabled()) {
+      return;
+    }
+    management = new io.warren.management.ManagementServer(new io.warren.management.ManagementConfig(
+        http.bindAddress(), http.port(), http.maxBodyBytes(), http.metricsAuth(), 5000, 120), admin()).start();
+  }
+
+  /** warren.http.definitions-import-file: a RabbitMQ definitions file applied at start, before clients connect. */
+  private void importDefinitions() {
+    String file = config.http().definitionsImportFile();
+    if (file.isEmpty()) {
+      return;
+    }
+    Path path = Path.of(file);
+    java.util.Map<String, Object> doc;
+    try {
+      doc = io.warren.management.http.Json.object(Files.readAllBytes(path));
+    } catch (IOException e) {
+      throw new IllegalStateException("definitions file " + path.toAbsolutePath() + " cannot be read: " + e, e);
+    } catch (io.warren.management.spi.AdminException e) {
+      throw new IllegalStateException("definitions file " + path.toAbsolutePath() + " is not valid: " + e.reason(),
+          e);
+    }
+    io.warren.management.definitions.ImportReport report;
+    try {
+      report = io.warren.management.definitions.DefinitionsImport.apply(admin(), doc, null);
+    } catch (io.warren.management.spi.AdminException e) {
+      throw new IllegalStateException("definitions file " + path.toAbsolutePath() + " is not valid: " + e.reason(),
+          e);
+    }
+    LOG.info("Imported definitions from {}: applied {}", path.toAbsolutePath(), report.applied());
+    for (java.util.Map<String, Object> skipped : report.notApplied()) {
+      LOG.warn("Definitions file {}: not applied: {} '{}': {}", path.toAbsolutePath(), skipped.get("kind"),
+          skipped.get("name"), skipped.get("reason"));
+    }
   }
 
   private static MessageStore openStore(Path dir) {
@@ -251,6 +305,19 @@ public final class Broker implements AutoCloseable {
     return registry.vhost(name);
   }
 
+  public io.warren.management.spi.MessageCounters counters() {
+    return counters;
+  }
+
+  public io.warren.management.spi.ChurnCounters churn() {
+    return churn;
+  }
+
+  /** The management HTTP listener (to add routes to it), or null if it is disabled. */
+  public io.warren.management.ManagementServer management() {
+    return management;
+  }
+
   /** The port the AMQP listener is bound to (useful with port 0). */
   public int port() {
     return server.port();
@@ -320,6 +387,10 @@ public final class Broker implements AutoCloseable {
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    io.warren.management.ManagementServer m = management;
+    if (m != null) {
+      m.close();
     }
     server.close();
     schedule.close(); // before the queues and the store: it publishes into them

@@ -72,6 +72,7 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
   /** The method being executed, for errors that surface after an await. */
   private AmqpMethod current;
   private final Clock clock;
+  private final ChannelStats stats;
 
   public AmqpChannel(AmqpConnection connection, int number, Clock clock) {
     this.connection = connection;
@@ -80,6 +81,8 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
     this.ctx = connection.context();
     this.assembler = new CommandAssembler(connection.broker().config().limits().maxMessageSize());
     var vhost = connection.vhost();
+    this.stats = new ChannelStats(connection.broker().counters(), vhost.counters());
+    connection.broker().churn().channelsOpened.increment();
     var guard = new AccessGuard(connection.broker()::accessControl, connection.user().name(), vhost.name());
     var directReplyTo = connection.broker().directReplyTo();
     this.definitions = new DefinitionMethods(this, vhost, guard, connection, directReplyTo);
@@ -96,7 +99,8 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
   public io.warren.server.registry.ChannelInfo info() {
     return new io.warren.server.registry.ChannelInfo(connection.name(), number, connection.user().name(),
         connection.vhost().name(), deliveries.consumerPrefetch(), deliveries.globalPrefetch(),
-        deliveries.unackedCount(), mode.confirming(), mode.transactional(), deliveries.consumerInfo());
+        deliveries.unackedCount(), mode.confirming(), mode.transactional(), deliveries.consumerInfo(),
+        stats.channel());
   }
 
   public void onFrame(Frame frame) {
@@ -315,8 +319,13 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
     }, ctx.executor());
   }
 
-  int number() {
+  /** The channel number (event loop, or any thread: it never changes). */
+  public int number() {
     return number;
+  }
+
+  ChannelStats stats() {
+    return stats;
   }
 
   /** The broker's default consumer acknowledgement timeout (ms). */
@@ -396,6 +405,7 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
       return;
     }
     state = State.CLOSED;
+    connection.broker().churn().channelsClosed.increment();
     assembler.reset();
     deliveries.close();
     mode.close();

@@ -20,6 +20,8 @@ final class ChannelConsumer implements QueueConsumer {
   private final Credit channelWide;
   private final Outbound outbound;
   private final Map<String, Object> arguments;
+  /** The queue's counters for the management API (deliveries and acks of this consumer). */
+  private final io.warren.management.spi.MessageCounters queueCounters;
   /** Set when the queue found no credit; whoever returns credit then wakes the queue. */
   private final AtomicBoolean starved = new AtomicBoolean();
   /** False until basic.consume-ok is written: a delivery must never overtake it. */
@@ -28,7 +30,9 @@ final class ChannelConsumer implements QueueConsumer {
   private boolean timedOut;
 
   ChannelConsumer(String tag, MessageQueue queue, boolean noAck, boolean exclusive, int priority, Credit own,
-      Credit channelWide, Outbound outbound, Map<String, Object> arguments) {
+      Credit channelWide, Outbound outbound, Map<String, Object> arguments,
+      io.warren.management.spi.MessageCounters queueCounters) {
+    this.queueCounters = queueCounters;
     this.tag = tag;
     this.queue = queue;
     this.noAck = noAck;
@@ -38,6 +42,10 @@ final class ChannelConsumer implements QueueConsumer {
     this.channelWide = channelWide;
     this.outbound = outbound;
     this.arguments = arguments;
+  }
+
+  io.warren.management.spi.MessageCounters queueCounters() {
+    return queueCounters;
   }
 
   @Override

@@ -28,19 +28,19 @@ final class ChannelMode {
   private ConfirmTracker confirms;
   private Transaction tx;
 
-  ChannelMode(AmqpChannel channel, AmqpConnection connection, Publisher publisher, Deliveries deliveries) {
-    this.channel = channel;
-    this.connection = connection;
-    this.publisher = publisher;
-    this.deliveries = deliveries;
-  }
-
   boolean confirming() {
     return confirms != null;
   }
 
   boolean transactional() {
     return tx != null;
+  }
+
+  ChannelMode(AmqpChannel channel, AmqpConnection connection, Publisher publisher, Deliveries deliveries) {
+    this.channel = channel;
+    this.connection = connection;
+    this.publisher = publisher;
+    this.deliveries = deliveries;
   }
 
   void publish(Command c) {

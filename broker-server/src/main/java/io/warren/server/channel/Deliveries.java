@@ -1,5 +1,6 @@
 package io.warren.server.channel;
 
+import io.warren.management.spi.Stat;
 import io.warren.amqp.ChannelException;
 import io.warren.amqp.ConnectionException;
 import io.warren.amqp.generated.ReplyCode;
@@ -114,7 +115,7 @@ final class Deliveries implements Outbound.Sink {
     String tag = uniqueTag(m);
     int priority = priorityArgument(m.arguments(), queueName);
     ChannelConsumer c = new ChannelConsumer(tag, q.queue(), m.noAck(), m.exclusive(), priority,
-        new Credit(consumerPrefetch), channelCredit, outbound, m.arguments());
+        new Credit(consumerPrefetch), channelCredit, outbound, m.arguments(), q.counters());
     consumers.put(tag, c);
     channel.await(q.queue().addConsumer(c), ignored -> {
       if (!m.noWait()) {
@@ -189,6 +190,8 @@ final class Deliveries implements Outbound.Sink {
     });
     channel.await(result, r -> {
       if (r.isEmpty()) {
+        channel.stats().add(Stat.GET_EMPTY);
+        q.counters().add(Stat.GET_EMPTY);
         channel.reply(new BasicGetEmpty());
         return;
       }
@@ -196,6 +199,13 @@ final class Deliveries implements Outbound.Sink {
       if (closed) {
         giveBack(e, m.noAck());
         return;
+      }
+      Stat got = m.noAck() ? Stat.GET_NO_ACK : Stat.GET;
+      channel.stats().add(got);
+      q.counters().add(got);
+      if (e.redelivered()) {
+        channel.stats().add(Stat.REDELIVER);
+        q.counters().add(Stat.REDELIVER);
       }
       long tag = nextTag++;
       if (!m.noAck()) {
@@ -221,6 +231,13 @@ final class Deliveries implements Outbound.Sink {
       // a timed-out consumer's tag is unknown to the client since basic.cancel: never deliver under it again
       giveBack(e, c.noAck());
       return;
+    }
+    Stat delivered = c.noAck() ? Stat.DELIVER_NO_ACK : Stat.DELIVER;
+    channel.stats().add(delivered);
+    c.queueCounters().add(delivered);
+    if (item.redelivered()) {
+      channel.stats().add(Stat.REDELIVER);
+      c.queueCounters().add(Stat.REDELIVER);
     }
     long tag = nextTag++;
     if (!c.noAck()) {
@@ -278,6 +295,14 @@ final class Deliveries implements Outbound.Sink {
       done = List.of(u);
     }
     apply(done, ack, requeue, true);
+    if (ack) {
+      channel.stats().add(Stat.ACK, done.size());
+      for (Unacked u : done) {
+        if (u.consumer() != null) {
+          u.consumer().queueCounters().add(Stat.ACK);
+        }
+      }
+    }
     return done;
   }
 

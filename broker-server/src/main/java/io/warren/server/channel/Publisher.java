@@ -1,5 +1,6 @@
 package io.warren.server.channel;
 
+import io.warren.management.spi.Stat;
 import io.netty.buffer.ByteBuf;
 import io.warren.amqp.BasicProperties;
 import io.warren.amqp.ChannelException;
@@ -118,6 +119,10 @@ final class Publisher {
     int prio = priority == null ? 0 : Math.max(0, Math.min(255, priority));
     ByteBuf body = command.body();
     command.header().release();
+    channel.stats().add(Stat.PUBLISH);
+    if (confirms != null) {
+      channel.stats().add(Stat.CONFIRM);
+    }
     long delay = delayed.delayOf(m.exchange(), headers);
     if (delay > 0) {
       delayed.publish(m, props, headers, delay, route, prio, rawProperties, body, confirms);
@@ -158,6 +163,15 @@ final class Publisher {
       }
       message = new Message(position, m.exchange(), m.routingKey(), rawProperties, body, props.persistent(), prio,
           arrival, expiresAt);
+      if (targets == 0 && replyTarget == null) {
+        channel.stats().add(m.mandatory() ? Stat.RETURN_UNROUTABLE : Stat.DROP_UNROUTABLE);
+      } else if (targets == 1) {
+        single.counters().add(Stat.PUBLISH);
+      } else {
+        for (int i = 0; i < targets; i++) {
+          all[i].counters().add(Stat.PUBLISH);
+        }
+      }
       if (targets == 0 && m.mandatory() && replyTarget == null) {
         channel.sendReturn(new BasicReturn(ReplyCode.NO_ROUTE.code(), "NO_ROUTE", m.exchange(), m.routingKey()),
             message);

@@ -20,7 +20,16 @@ public record BrokerConfig(
     List<Permission> permissions,
     Residency residency,
     Policies policies,
-    long consumerTimeoutMillis) {
+    long consumerTimeoutMillis,
+    Http http) {
+
+  /** Without the management HTTP listener (programmatic configs; ConfigLoader reads warren.http). */
+  public BrokerConfig(AmqpListener amqp, Path dataDir, ServerIdentity server, Limits limits, List<User> users,
+      List<String> vhosts, List<Permission> permissions, Residency residency, Policies policies,
+      long consumerTimeoutMillis) {
+    this(amqp, dataDir, server, limits, users, vhosts, permissions, residency, policies, consumerTimeoutMillis,
+        Http.DISABLED);
+  }
 
   /** RabbitMQ's default consumer acknowledgement timeout (30 minutes). */
   public static final long DEFAULT_CONSUMER_TIMEOUT = 30 * 60 * 1000L;
@@ -41,6 +50,7 @@ public record BrokerConfig(
 
   public BrokerConfig {
     Objects.requireNonNull(residency, "residency");
+    Objects.requireNonNull(http, "http");
     Objects.requireNonNull(policies, "policies");
     if (consumerTimeoutMillis < 1) {
       throw new IllegalArgumentException("warren.queues.consumer-timeout must be positive, got "
@@ -74,45 +84,79 @@ public record BrokerConfig(
     return new BrokerConfig(
         new AmqpListener(amqp.bindAddress(), port, amqp.nativeTransport(), amqp.ioThreads()),
         dataDir, server, limits, users, vhosts, permissions, residency, policies,
-        consumerTimeoutMillis);
+        consumerTimeoutMillis, http);
   }
 
   public BrokerConfig withDataDir(Path dir) {
     return new BrokerConfig(amqp, dir, server, limits, users, vhosts, permissions, residency, policies,
-        consumerTimeoutMillis);
+        consumerTimeoutMillis, http);
   }
 
   public BrokerConfig withLimits(Limits newLimits) {
     return new BrokerConfig(amqp, dataDir, server, newLimits, users, vhosts, permissions, residency, policies,
-        consumerTimeoutMillis);
+        consumerTimeoutMillis, http);
   }
 
   public BrokerConfig withAccess(List<User> newUsers, List<String> newVhosts, List<Permission> newPermissions) {
     return new BrokerConfig(amqp, dataDir, server, limits, newUsers, newVhosts, newPermissions, residency, policies,
-        consumerTimeoutMillis);
+        consumerTimeoutMillis, http);
   }
 
   /** A copy keeping another amount of each queue's backlog in memory. */
   public BrokerConfig withResidency(Residency newResidency) {
     return new BrokerConfig(amqp, dataDir, server, limits, users, vhosts, permissions, newResidency, policies,
-        consumerTimeoutMillis);
+        consumerTimeoutMillis, http);
   }
 
   /** A copy with these policies (tests). */
   public BrokerConfig withPolicies(Policies newPolicies) {
     return new BrokerConfig(amqp, dataDir, server, limits, users, vhosts, permissions, residency, newPolicies,
-        consumerTimeoutMillis);
+        consumerTimeoutMillis, http);
   }
 
   /** A copy with another default consumer acknowledgement timeout (ms). */
   public BrokerConfig withConsumerTimeout(long millis) {
-    return new BrokerConfig(amqp, dataDir, server, limits, users, vhosts, permissions, residency, policies, millis);
+    return new BrokerConfig(amqp, dataDir, server, limits, users, vhosts, permissions, residency, policies, millis,
+        http);
   }
 
   /** A copy advertising another product, version or cluster name in connection.start. */
   public BrokerConfig withServer(ServerIdentity newServer) {
     return new BrokerConfig(amqp, dataDir, newServer, limits, users, vhosts, permissions, residency, policies,
-        consumerTimeoutMillis);
+        consumerTimeoutMillis, http);
+  }
+
+  /** A copy with another management HTTP listener (tests use port 0). */
+  public BrokerConfig withHttp(Http newHttp) {
+    return new BrokerConfig(amqp, dataDir, server, limits, users, vhosts, permissions, residency, policies,
+        consumerTimeoutMillis, newHttp);
+  }
+
+  /**
+   * The management HTTP listener (warren.http.*): API, Prometheus metrics, web UI.
+   *
+   * @param definitionsImportFile a RabbitMQ definitions JSON file imported at every start ("" for none)
+   */
+  public record Http(boolean enabled, String bindAddress, int port, int maxBodyBytes, boolean metricsAuth,
+      String definitionsImportFile) {
+    public static final Http DISABLED = new Http(false, "127.0.0.1", 0, 20 << 20, false, "");
+
+    public Http {
+      Objects.requireNonNull(bindAddress, "bindAddress");
+      Objects.requireNonNull(definitionsImportFile, "definitionsImportFile");
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("warren.http.port must be 0..65535, got " + port);
+      }
+      if (maxBodyBytes < 1024) {
+        throw new IllegalArgumentException("warren.http.max-body-size must be at least 1024 bytes, got "
+            + maxBodyBytes);
+      }
+    }
+
+    /** Enabled on this port, other settings as they are. */
+    public Http onPort(int newPort) {
+      return new Http(true, bindAddress, newPort, maxBodyBytes, metricsAuth, definitionsImportFile);
+    }
   }
 
   /** The AMQP listener. */

@@ -30,7 +30,10 @@ public final class ConfigLoader {
       "WARREN_AMQP_PORT", "warren.amqp.port",
       "WARREN_DATA_DIR", "warren.data-dir",
       "WARREN_BIND_ADDRESS", "warren.amqp.bind-address",
-      "WARREN_ADVERTISED_VERSION", "warren.server.version");
+      "WARREN_ADVERTISED_VERSION", "warren.server.version",
+      "WARREN_HTTP_PORT", "warren.http.port",
+      "WARREN_HTTP_BIND_ADDRESS", "warren.http.bind-address",
+      "WARREN_DEFINITIONS_IMPORT_FILE", "warren.http.definitions-import-file");
 
   private ConfigLoader() {}
 
@@ -120,9 +123,16 @@ public final class ConfigLoader {
       }
       Policies policies = new Policies(entries(c, "warren.policies", Policy::parse));
       long consumerTimeout = c.getDuration("warren.queues.consumer-timeout", TimeUnit.MILLISECONDS);
+      long maxBody = c.getBytes("warren.http.max-body-size");
+      if (maxBody > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("invalid configuration: warren.http.max-body-size must be below 2 GiB");
+      }
+      var http = new BrokerConfig.Http(c.getBoolean("warren.http.enabled"), c.getString("warren.http.bind-address"),
+          c.getInt("warren.http.port"), (int) maxBody, c.getBoolean("warren.http.metrics-auth"),
+          c.getString("warren.http.definitions-import-file"));
       return new BrokerConfig(amqp, Path.of(c.getString("warren.data-dir")), server, limits, users,
           c.getStringList("warren.vhosts"), permissions, new Residency(residentMessages, residentBytes,
-          c.getDouble("warren.queues.spill-watermark")), policies, consumerTimeout);
+          c.getDouble("warren.queues.spill-watermark")), policies, consumerTimeout, http);
     } catch (ConfigException e) {
       throw new IllegalArgumentException("invalid configuration: " + e.getMessage(), e);
     }

@@ -200,6 +200,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     if (admitted) {
       admitted = false;
       broker.registry().connections().closed(this);
+      broker.churn().connectionsClosed.increment();
     }
     if (wasOpen) {
       broker.memoryAlarm().unregister(this);
@@ -238,6 +239,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     AmqpMethod reply = handshake.handle(mf.method());
     if (handshake.step() == Handshake.Step.DONE) {
       admitted = true;
+      broker.churn().connectionsOpened.increment();
     }
     if (reply != null) {
       writeMethod(0, reply);

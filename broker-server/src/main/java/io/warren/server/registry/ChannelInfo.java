@@ -7,9 +7,11 @@ import java.util.List;
  *
  * @param prefetchCount the per-consumer prefetch set by basic.qos (global=false), 0 for none
  * @param globalPrefetchCount the channel-wide prefetch (basic.qos global=true), 0 for none
+ * @param counters the channel's live message counters (publish, deliver, ack...), for rates
  */
 public record ChannelInfo(String connection, int number, String user, String vhost, int prefetchCount,
-    int globalPrefetchCount, int unacked, boolean confirm, boolean transactional, List<ConsumerInfo> consumers) {
+    int globalPrefetchCount, int unacked, boolean confirm, boolean transactional, List<ConsumerInfo> consumers,
+    io.warren.management.spi.MessageCounters counters) {
   public ChannelInfo {
     consumers = List.copyOf(consumers);
   }

@@ -43,6 +43,10 @@ public final class BrokerVhost {
   /** Turns a queue's settings into its effective features (arguments over policies); set once at startup. */
   private volatile java.util.function.Function<QueueSettings, io.warren.store.QueueFeatures> featuresOf =
       s -> io.warren.store.QueueFeatures.NONE;
+  /** This vhost's message counters (publish, deliver, ack...) for the management API; channels increment them. */
+  private final io.warren.management.spi.MessageCounters counters = new io.warren.management.spi.MessageCounters();
+  /** Where queue declarations, creations and deletions are counted; the broker shares its own. */
+  private volatile io.warren.management.spi.ChurnCounters churn = new io.warren.management.spi.ChurnCounters();
   /** Clock, timer, dead letters and retries for the queues' features; null until set (unit tests). */
   private volatile io.warren.store.QueueHooks hooks;
   /** The vhost's max-queues limit (-1: none), set by the registry. */
@@ -146,6 +150,7 @@ public final class BrokerVhost {
    * @param owner the declaring connection: it owns the queue if the settings say exclusive
    */
   public synchronized QueueDeclaration declare(QueueSettings settings, Object owner) {
+    churn.queuesDeclared.increment();
     DeclaredQueue existing = queues.get(settings.name());
     if (existing != null && existing.queue().isDeleted()) {
       // deleted on its own executor, not yet forgotten: for the declarer it is gone already, as in RabbitMQ
@@ -203,6 +208,7 @@ public final class BrokerVhost {
         hooks == null ? io.warren.store.QueueFeatures.NONE : features, hooks);
     DeclaredQueue declared = new DeclaredQueue(queue, settings, settings.exclusive() ? owner : null);
     queues.put(settings.name(), declared);
+    churn.queuesCreated.increment();
     return declared;
   }
 
@@ -384,6 +390,7 @@ public final class BrokerVhost {
     DeclaredQueue q = queues.get(queueName);
     if (q != null && q.queue() == queue) {
       queues.remove(queueName);
+      churn.queuesDeleted.increment();
       Deletions d = routing.removeDestination(new Destination(Destination.Kind.QUEUE, queueName));
       if (definitions != null && !deleted && isDurable(q.settings())) {
         definitions.queueDeleted(name, queueName);
@@ -402,5 +409,14 @@ public final class BrokerVhost {
 
   public int queueCount() {
     return queues.size();
+  }
+
+  public io.warren.management.spi.MessageCounters counters() {
+    return counters;
+  }
+
+  /** Counts queue churn into the broker's counters (set at startup). */
+  public void churn(io.warren.management.spi.ChurnCounters brokerChurn) {
+    this.churn = brokerChurn;
   }
 }

@@ -55,6 +55,7 @@ final class BrokerProcess implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().put("WARREN_AMQP_PORT", Integer.toString(port));
     pb.environment().put("WARREN_DATA_DIR", dataDir.toString());
+    pb.environment().put("WARREN_HTTP_PORT", "0");
     // appended, so the log of a run before a kill is kept next to the one after the restart
     pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     process = pb.start();

@@ -1,0 +1,273 @@
+package io.warren.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
+import com.rabbitmq.client.ShutdownSignalException;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The management HTTP API against a real broker, driven by the JDK HttpClient and the RabbitMQ Java client. */
+class ManagementIT {
+  private BrokerFixture broker;
+  private ManagementHttp http;
+
+  @BeforeEach
+  void start() {
+    broker = BrokerFixture.start();
+    http = new ManagementHttp(broker.broker().management().port());
+  }
+
+  @AfterEach
+  void stop() {
+    broker.close();
+  }
+
+  @Test
+  void queuesAreListedWithCountsAndPages() throws Exception {
+    try (Connection c = broker.connect()) {
+      Channel ch = c.createChannel();
+      for (int i = 0; i < 12; i++) {
+        ch.queueDeclare("work-" + (char) ('a' + i), true, false, false, null);
+      }
+      for (int i = 0; i < 3; i++) {
+        ch.basicPublish("", "work-a", null, "hello".getBytes(StandardCharsets.UTF_8));
+      }
+      ch.basicConsume("work-b", false, (tag, d) -> { }, tag -> { });
+      ch.basicPublish("", "work-b", null, "x".getBytes(StandardCharsets.UTF_8));
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        JsonNode a = http.json("/api/queues/%2F/work-a");
+        assertThat(a.get("messages_ready").asLong()).isEqualTo(3);
+        assertThat(a.get("messages").asLong()).isEqualTo(3);
+        JsonNode b = http.json("/api/queues/%2F/work-b");
+        assertThat(b.get("consumers").asInt()).isEqualTo(1);
+        assertThat(b.get("messages_unacknowledged").asLong()).isEqualTo(1);
+      });
+      JsonNode page = http.json("/api/queues?page=2&page_size=5&name=work-");
+      assertThat(page.get("filtered_count").asInt()).isEqualTo(12);
+      assertThat(page.get("page_count").asInt()).isEqualTo(3);
+      assertThat(page.get("items").size()).isEqualTo(5);
+      assertThat(page.get("items").get(0).get("name").asText()).isEqualTo("work-f");
+      JsonNode a = http.json("/api/queues/%2F/work-a");
+      assertThat(a.get("message_stats").get("publish").asLong()).isEqualTo(3);
+      JsonNode overview = http.json("/api/overview");
+      assertThat(overview.get("object_totals").get("queues").asInt()).isEqualTo(12);
+      assertThat(overview.get("object_totals").get("connections").asInt()).isEqualTo(1);
+      assertThat(overview.get("queue_totals").get("messages").asLong()).isEqualTo(4);
+      assertThat(overview.get("message_stats").get("publish").asLong()).isEqualTo(4);
+    }
+  }
+
+  @Test
+  void aQueueMadeOverHttpIsUsableOverAmqpAtOnce() throws Exception {
+    assertThat(http.put("/api/queues/%2F/orders", "{\"durable\":true,\"arguments\":{\"x-max-length\":5}}")
+        .statusCode()).isEqualTo(201);
+    assertThat(http.put("/api/queues/%2F/orders", "{\"durable\":true,\"arguments\":{\"x-max-length\":5}}")
+        .statusCode()).isEqualTo(204);
+    HttpResponse<String> clash = http.put("/api/queues/%2F/orders", "{\"durable\":false}");
+    assertThat(clash.statusCode()).isEqualTo(400);
+    assertThat(clash.body()).contains("inequivalent arg 'durable'");
+    try (Connection c = broker.connect()) {
+      Channel ch = c.createChannel();
+      AMQP.Queue.DeclareOk ok = ch.queueDeclarePassive("orders");
+      assertThat(ok.getQueue()).isEqualTo("orders");
+      for (int i = 0; i < 8; i++) {
+        ch.basicPublish("", "orders", null, new byte[] {(byte) i});
+      }
+      await().untilAsserted(() -> assertThat(http.json("/api/queues/%2F/orders").get("messages").asInt())
+          .isEqualTo(5));
+    }
+  }
+
+  @Test
+  void bindingsAreCreatedWithLocationAndDeletedByKey() throws Exception {
+    http.put("/api/exchanges/%2F/events", "{\"type\":\"topic\",\"durable\":true}");
+    http.put("/api/queues/%2F/audit", "{\"durable\":true}");
+    HttpResponse<String> created = http.post("/api/bindings/%2F/e/events/q/audit", "{\"routing_key\":\"user.*\"}");
+    assertThat(created.statusCode()).isEqualTo(201);
+    String location = created.headers().firstValue("Location").orElseThrow();
+    String key = http.json("/api/bindings/%2F/e/events/q/audit").get(0).get("properties_key").asText();
+    assertThat(location).endsWith("/" + key);
+    try (Connection c = broker.connect()) {
+      Channel ch = c.createChannel();
+      ch.basicPublish("events", "user.created", null, "u".getBytes(StandardCharsets.UTF_8));
+      await().untilAsserted(() -> assertThat(ch.messageCount("audit")).isEqualTo(1));
+      assertThat(http.get(location).statusCode()).isEqualTo(200);
+      assertThat(http.delete(location).statusCode()).isEqualTo(204);
+      ch.basicPublish("events", "user.created", null, "u".getBytes(StandardCharsets.UTF_8));
+      ch.basicPublish("", "audit", null, "marker".getBytes(StandardCharsets.UTF_8));
+      await().untilAsserted(() -> assertThat(ch.messageCount("audit")).isEqualTo(2));
+    }
+    assertThat(http.delete(location).statusCode()).isEqualTo(404);
+    JsonNode list = http.json("/api/queues/%2F/audit/bindings");
+    assertThat(list).hasSize(1); // the default exchange's
+  }
+
+  @Test
+  void deletingAConnectionClosesItWith320() throws Exception {
+    Connection c = broker.connect();
+    AtomicReference<ShutdownSignalException> why = new AtomicReference<>();
+    c.addShutdownListener(why::set);
+    JsonNode list = http.json("/api/connections");
+    assertThat(list).hasSize(1);
+    String name = list.get(0).get("name").asText();
+    assertThat(list.get(0).get("user").asText()).isEqualTo("guest");
+    assertThat(list.get(0).get("vhost").asText()).isEqualTo("/");
+    assertThat(http.json("/api/channels")).hasSize(0);
+    HttpResponse<String> r = http.delete("/api/connections/" + URLEncoder.encode(name, StandardCharsets.UTF_8)
+        .replace("+", "%20"));
+    assertThat(r.statusCode()).isEqualTo(204);
+    await().atMost(Duration.ofSeconds(10)).until(() -> why.get() != null);
+    Object reason = why.get().getReason();
+    assertThat(reason).isInstanceOf(AMQP.Connection.Close.class);
+    assertThat(((AMQP.Connection.Close) reason).getReplyCode()).isEqualTo(320);
+    await().untilAsserted(() -> assertThat(http.json("/api/connections")).isEmpty());
+    assertThat(http.delete("/api/connections/nope").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void messagesArePublishedAndGotOverHttp() throws Exception {
+    http.put("/api/queues/%2F/inbox", "{\"durable\":false}");
+    HttpResponse<String> pub = http.post("/api/exchanges/%2F/amq.default/publish", "{\"routing_key\":\"inbox\","
+        + "\"payload\":\"hi there\",\"payload_encoding\":\"string\",\"properties\":{\"content_type\":\"text/plain\","
+        + "\"headers\":{\"k\":\"v\"}}}");
+    assertThat(ManagementHttp.parse(pub).get("routed").asBoolean()).isTrue();
+    JsonNode peek = ManagementHttp.parse(http.post("/api/queues/%2F/inbox/get",
+        "{\"count\":5,\"ackmode\":\"ack_requeue_true\",\"encoding\":\"auto\"}"));
+    assertThat(peek).hasSize(1);
+    assertThat(peek.get(0).get("payload").asText()).isEqualTo("hi there");
+    assertThat(peek.get(0).get("properties").get("content_type").asText()).isEqualTo("text/plain");
+    assertThat(peek.get(0).get("properties").get("headers").get("k").asText()).isEqualTo("v");
+    try (Connection c = broker.connect()) {
+      Channel ch = c.createChannel();
+      GetResponse g = ch.basicGet("inbox", true);
+      assertThat(new String(g.getBody(), StandardCharsets.UTF_8)).isEqualTo("hi there");
+      assertThat(g.getEnvelope().isRedeliver()).isTrue();
+    }
+    http.post("/api/exchanges/%2F/amq.default/publish", "{\"routing_key\":\"inbox\",\"payload\":\"AAEC\","
+        + "\"payload_encoding\":\"base64\",\"properties\":{}}");
+    JsonNode taken = ManagementHttp.parse(http.post("/api/queues/%2F/inbox/get",
+        "{\"count\":1,\"ackmode\":\"ack_requeue_false\",\"encoding\":\"base64\"}"));
+    assertThat(taken.get(0).get("payload").asText()).isEqualTo("AAEC");
+    assertThat(http.json("/api/queues/%2F/inbox").get("messages").asInt()).isZero();
+    http.post("/api/exchanges/%2F/amq.default/publish", "{\"routing_key\":\"inbox\",\"payload\":\"x\","
+        + "\"payload_encoding\":\"string\",\"properties\":{}}");
+    assertThat(http.delete("/api/queues/%2F/inbox/contents").statusCode()).isEqualTo(204);
+    await().untilAsserted(() -> assertThat(http.json("/api/queues/%2F/inbox").get("messages").asInt()).isZero());
+    assertThat(ManagementHttp.parse(http.post("/api/exchanges/%2F/amq.default/publish", "{\"routing_key\":\"nowhere\","
+        + "\"payload\":\"x\",\"payload_encoding\":\"string\",\"properties\":{}}")).get("routed").asBoolean()).isFalse();
+  }
+
+  @Test
+  void prometheusHasRabbitMqNames() throws Exception {
+    try (Connection c = broker.connect()) {
+      Channel ch = c.createChannel();
+      ch.queueDeclare("metered", false, false, false, null);
+      ch.basicPublish("", "metered", null, new byte[10]);
+      await().untilAsserted(() -> assertThat(http.as(null, null).get("/metrics").body())
+          .contains("rabbitmq_queue_messages_ready 1.0"));
+      String m = http.get("/metrics").body();
+      assertThat(m).contains("rabbitmq_identity_info{").contains("rabbitmq_node=\"warren@")
+          .contains("rabbitmq_connections 1.0").contains("rabbitmq_channels 1.0").contains("rabbitmq_queues 1.0")
+          .contains("rabbitmq_global_messages_received_total{protocol=\"amqp091\"} 1.0")
+          .contains("rabbitmq_connections_opened_total 1.0").contains("rabbitmq_resident_memory_limit_bytes")
+          .contains("rabbitmq_disk_space_available_bytes").contains("rabbitmq_process_open_fds");
+      assertThat(http.get("/metrics/per-object").body())
+          .contains("rabbitmq_queue_messages_ready{queue=\"metered\",vhost=\"/\"} 1.0");
+    }
+  }
+
+  @Test
+  void badInputGetsA4xxAndChangesNothing() throws Exception {
+    Map<String, String[]> calls = new java.util.LinkedHashMap<>();
+    calls.put("PUT /api/queues/%2F/q1", new String[] {"{\"durable\":", "400"});
+    calls.put("PUT /api/queues/%2F/q2", new String[] {"{\"arguments\":{\"x-max-length\":\"lots\"}}", "400"});
+    calls.put("PUT /api/queues/%2F/amq.q", new String[] {"{}", "400"});
+    calls.put("PUT /api/queues/nohost/q", new String[] {"{}", "404"});
+    calls.put("PUT /api/exchanges/%2F/e1", new String[] {"{\"type\":\"fanciful\"}", "400"});
+    calls.put("PUT /api/exchanges/%2F/amq.e", new String[] {"{\"type\":\"direct\"}", "401"});
+    calls.put("POST /api/bindings/%2F/e/amq.direct/q/missing", new String[] {"{}", "404"});
+    calls.put("POST /api/bindings/%2F/e/missing/q/missing", new String[] {"{}", "404"});
+    calls.put("DELETE /api/queues/%2F/missing", new String[] {null, "404"});
+    calls.put("DELETE /api/exchanges/%2F/amq.direct", new String[] {null, "400"});
+    calls.put("POST /api/queues/%2F/missing/get", new String[] {"{\"count\":1,\"ackmode\":\"ack_requeue_true\"}",
+        "404"});
+    calls.put("POST /api/exchanges/%2F/amq.direct/publish", new String[] {"{\"payload\":1}", "400"});
+    calls.put("POST /api/definitions", new String[] {"{\"queues\":\"nope\"}", "400"});
+    calls.put("GET /api/queues?page=0", new String[] {null, "400"});
+    calls.put("PUT /api/users/bob", new String[] {"{\"password\":\"x\"}", "501"});
+    for (Map.Entry<String, String[]> e : calls.entrySet()) {
+      String[] mp = e.getKey().split(" ", 2);
+      HttpResponse<String> r = http.call(mp[0], mp[1], e.getValue()[0]);
+      assertThat(r.statusCode()).as(e.getKey() + " " + r.body()).isEqualTo(Integer.parseInt(e.getValue()[1]));
+      JsonNode j = ManagementHttp.parse(r);
+      assertThat(j.get("reason").asText()).as(e.getKey()).isNotBlank().doesNotContain("Exception");
+    }
+    assertThat(http.as("guest", "bad").get("/api/overview").statusCode()).isEqualTo(401);
+    http.as("guest", "guest");
+    JsonNode queues = http.json("/api/queues");
+    assertThat(queues).isEmpty();
+    try (Connection c = broker.connect()) {
+      assertThat(c.createChannel().queueDeclare("still-fine", false, true, true, null).getQueue())
+          .isEqualTo("still-fine");
+    }
+  }
+
+  @Test
+  void whatTheApiCreatedSurvivesARestart() throws Exception {
+    http.put("/api/exchanges/%2F/keep-x", "{\"type\":\"direct\",\"durable\":true}");
+    http.put("/api/queues/%2F/keep-q", "{\"durable\":true}");
+    http.post("/api/bindings/%2F/e/keep-x/q/keep-q", "{\"routing_key\":\"k\"}");
+    http.post("/api/exchanges/%2F/keep-x/publish", "{\"routing_key\":\"k\",\"payload\":\"p\",\"payload_encoding\":"
+        + "\"string\",\"properties\":{\"delivery_mode\":2}}");
+    broker.restart();
+    http = new ManagementHttp(broker.broker().management().port());
+    assertThat(http.get("/api/exchanges/%2F/keep-x").statusCode()).isEqualTo(200);
+    assertThat(http.json("/api/queues/%2F/keep-q").get("messages").asInt()).isEqualTo(1);
+    assertThat(http.json("/api/bindings/%2F/e/keep-x/q/keep-q")).hasSize(1);
+  }
+
+  @Test
+  void definitionsRoundTripThroughExportAndImport() throws Exception {
+    http.put("/api/exchanges/%2F/dx", "{\"type\":\"fanout\",\"durable\":true}");
+    http.put("/api/queues/%2F/dq", "{\"durable\":true,\"arguments\":{\"x-message-ttl\":60000}}");
+    http.post("/api/bindings/%2F/e/dx/q/dq", "{\"routing_key\":\"\"}");
+    String exported = http.get("/api/definitions").body();
+    JsonNode doc = ManagementHttp.parse(http.get("/api/definitions"));
+    assertThat(doc.get("queues").get(0).get("name").asText()).isEqualTo("dq");
+    assertThat(doc.get("queues").get(0).get("arguments").get("x-message-ttl").asInt()).isEqualTo(60000);
+    assertThat(doc.get("users").get(0).get("hashing_algorithm").asText()).isEqualTo("rabbit_password_hashing_sha256");
+    http.delete("/api/queues/%2F/dq");
+    http.delete("/api/exchanges/%2F/dx");
+    assertThat(http.get("/api/queues/%2F/dq").statusCode()).isEqualTo(404);
+    HttpResponse<String> imported = http.post("/api/definitions/%2F", ManagementHttp.parse(http.get(
+        "/api/definitions")).size() > 0 ? vhostPart(exported) : exported);
+    assertThat(imported.statusCode()).as(imported.body()).isIn(200, 204);
+    assertThat(http.json("/api/queues/%2F/dq").get("arguments").get("x-message-ttl").asInt()).isEqualTo(60000);
+    assertThat(http.json("/api/bindings/%2F/e/dx/q/dq")).hasSize(1);
+  }
+
+  private static String vhostPart(String exported) throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.node.ObjectNode all = (com.fasterxml.jackson.databind.node.ObjectNode)
+        m.readTree(exported);
+    com.fasterxml.jackson.databind.node.ObjectNode part = m.createObjectNode();
+    for (String k : new String[] {"queues", "exchanges", "bindings", "policies"}) {
+      part.set(k, all.get(k));
+    }
+    return m.writeValueAsString(part);
+  }
+}
