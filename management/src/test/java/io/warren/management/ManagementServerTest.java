@@ -115,8 +115,9 @@ class ManagementServerTest {
     assertError(http.post("/api/exchanges/%2F/amq.default/publish", "{\"routing_key\":\"q1\"}"), 400,
         "bad_request");
     assertError(http.put("/api/vhosts/" + "v".repeat(300), ""), 400, "bad_request");
-    assertError(http.get("/api/queues?page=0"), 400, "bad_request");
-    assertError(http.get("/api/queues?page=1&page_size=501"), 400, "bad_request");
+    assertError(http.get("/api/queues?page=0"), 400, "invalid_pagination_parameters");
+    assertError(http.get("/api/queues?page=1&page_size=501"), 400, "invalid_pagination_parameters");
+    assertError(http.put("/api/queues/%2F/amq.q", "{}"), 401, "not_authorised");
     assertError(http.get("/api/queues?page=1&name=(&use_regex=true"), 400, "bad_request");
     assertError(http.call("PATCH", "/api/overview", null), 405, "method_not_allowed");
     assertError(http.put("/api/vhosts/big", "{\"description\":\"" + "x".repeat(5000) + "\"}"), 413,
@@ -167,8 +168,8 @@ class ManagementServerTest {
     http.put("/api/queues/%2F/eu", "{}");
     HttpResponse<String> created = http.post("/api/bindings/%2F/e/orders/q/eu", "{\"routing_key\":\"eu.new\"}");
     assertThat(created.statusCode()).isEqualTo(201);
-    String location = created.headers().firstValue("Location").orElseThrow();
-    assertThat(location).endsWith("/eu.new");
+    String location = "/api/bindings/%2F/e/orders/q/" + created.headers().firstValue("Location").orElseThrow();
+    assertThat(location).endsWith("/eu/eu.new");
     JsonNode list = Http.json(http.get("/api/bindings/%2F/e/orders/q/eu"));
     assertThat(list.get(0).get("properties_key").asText()).isEqualTo("eu.new");
     assertThat(http.get(location).statusCode()).isEqualTo(200);
@@ -184,6 +185,9 @@ class ManagementServerTest {
     http.post("/api/bindings/%2F/e/orders/q/eu", "{\"routing_key\":\"\",\"arguments\":{\"x\":1}}");
     String key = Http.json(http.get("/api/bindings/%2F/e/orders/q/eu")).get(0).get("properties_key").asText();
     assertThat(key).startsWith("~");
+    HttpResponse<String> spaced = http.post("/api/bindings/%2F/e/orders/q/eu", "{\"routing_key\":\"a b/*\"}");
+    assertThat(spaced.headers().firstValue("Location").orElseThrow()).isEqualTo("eu/a%2Bb%252F%252A");
+    assertThat(http.delete("/api/bindings/%2F/e/orders/q/eu/a%2Bb%252F%252A").statusCode()).isEqualTo(204);
     assertThat(http.delete("/api/bindings/%2F/e/orders/q/eu/" + key).statusCode()).isEqualTo(204);
     assertThat(broker.bindings).isEmpty();
   }
@@ -225,7 +229,7 @@ class ManagementServerTest {
     HttpResponse<String> m = http.as(null, null).get("/metrics");
     assertThat(m.statusCode()).isEqualTo(200);
     assertThat(m.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
-    assertThat(m.body()).contains("rabbitmq_identity_info{rabbitmq_cluster=\"warren@test\",rabbitmq_endpoint=")
+    assertThat(m.body()).contains("rabbitmq_identity_info{rabbitmq_cluster=\"warren@test\",").contains("rabbitmq_node=\"warren@test\"")
         .contains("rabbitmq_queue_messages_ready 1.0").contains("rabbitmq_queues 1.0")
         .contains("rabbitmq_global_messages_received_total{protocol=\"amqp091\"} 1.0")
         .contains("rabbitmq_connections_opened_total").contains("rabbitmq_process_resident_memory_bytes")

@@ -98,9 +98,10 @@ class ManagementIT {
     http.put("/api/queues/%2F/audit", "{\"durable\":true}");
     HttpResponse<String> created = http.post("/api/bindings/%2F/e/events/q/audit", "{\"routing_key\":\"user.*\"}");
     assertThat(created.statusCode()).isEqualTo(201);
-    String location = created.headers().firstValue("Location").orElseThrow();
+    String location = "/api/bindings/%2F/e/events/q/" + created.headers().firstValue("Location").orElseThrow();
     String key = http.json("/api/bindings/%2F/e/events/q/audit").get(0).get("properties_key").asText();
-    assertThat(location).endsWith("/" + key);
+    assertThat(key).isEqualTo("user.%2A"); // RabbitMQ's properties key for "user.*"
+    assertThat(location).endsWith("/audit/user.%252A"); // and its Location, relative and encoded once more
     try (Connection c = broker.connect()) {
       Channel ch = c.createChannel();
       ch.basicPublish("events", "user.created", null, "u".getBytes(StandardCharsets.UTF_8));
@@ -195,14 +196,14 @@ class ManagementIT {
     Map<String, String[]> calls = new java.util.LinkedHashMap<>();
     calls.put("PUT /api/queues/%2F/q1", new String[] {"{\"durable\":", "400"});
     calls.put("PUT /api/queues/%2F/q2", new String[] {"{\"arguments\":{\"x-max-length\":\"lots\"}}", "400"});
-    calls.put("PUT /api/queues/%2F/amq.q", new String[] {"{}", "400"});
+    calls.put("PUT /api/queues/%2F/amq.q", new String[] {"{}", "401"});
     calls.put("PUT /api/queues/nohost/q", new String[] {"{}", "404"});
     calls.put("PUT /api/exchanges/%2F/e1", new String[] {"{\"type\":\"fanciful\"}", "400"});
     calls.put("PUT /api/exchanges/%2F/amq.e", new String[] {"{\"type\":\"direct\"}", "401"});
     calls.put("POST /api/bindings/%2F/e/amq.direct/q/missing", new String[] {"{}", "404"});
     calls.put("POST /api/bindings/%2F/e/missing/q/missing", new String[] {"{}", "404"});
     calls.put("DELETE /api/queues/%2F/missing", new String[] {null, "404"});
-    calls.put("DELETE /api/exchanges/%2F/amq.direct", new String[] {null, "400"});
+    calls.put("DELETE /api/exchanges/%2F/amq.direct", new String[] {null, "401"});
     calls.put("POST /api/queues/%2F/missing/get", new String[] {"{\"count\":1,\"ackmode\":\"ack_requeue_true\"}",
         "404"});
     calls.put("POST /api/exchanges/%2F/amq.direct/publish", new String[] {"{\"payload\":1}", "400"});

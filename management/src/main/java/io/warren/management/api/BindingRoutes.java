@@ -73,7 +73,7 @@ public final class BindingRoutes {
     return between(r, type).stream()
         .filter(b -> {
           String key = BindingKey.of(b.routingKey(), b.arguments());
-          return key.equals(props) || Paths.decode(key, false).equals(props);
+          return key.equals(props);
         })
         .findFirst().orElseThrow(() -> AdminException.notFound("binding '" + props + "' not found"));
   }
@@ -92,8 +92,7 @@ public final class BindingRoutes {
     api.require(r, v, Access.WRITE, d);
     api.require(r, v, Access.READ, s);
     api.broker.bind(new BindingInfo(v, s, d, type, key, args));
-    String location = "/api/bindings/" + Paths.encode(v) + "/e/" + Paths.encode(s) + "/" + kind + "/"
-        + Paths.encode(d) + "/" + BindingKey.of(key, args);
-    return Response.created(location);
+    // relative to the POSTed URL, as RabbitMQ answers: "<destination>/<properties key, percent-encoded>"
+    return Response.created(Paths.encode(d) + "/" + Paths.encode(BindingKey.of(key, args)));
   }
 }

@@ -35,7 +35,9 @@ public final class ExchangeRoutes {
     router.add("DELETE", "/api/exchanges/{vhost}/{name}", Guard.USER, r -> {
       ExchangeInfo e = exchange(r);
       if (e.name().isEmpty() || e.name().startsWith("amq.")) {
-        throw AdminException.badRequest("exchange '" + e.name() + "' is built in and cannot be deleted");
+        // as RabbitMQ: ACCESS_REFUSED, which its API answers as 401
+        throw AdminException.forbidden("Access refused. Exchange '" + e.name() + "' is built in and cannot be "
+            + "deleted");
       }
       api.require(r, e.vhost(), Access.CONFIGURE, e.name());
       api.broker.deleteExchange(e.vhost(), e.name(), r.query("if-unused") != null

@@ -84,7 +84,12 @@ public final class HealthRoutes {
       m.put("port", port);
       return Response.ok(m);
     }
-    return failed("no active listener on port " + port);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("status", "failed");
+    m.put("reason", "No active listener");
+    m.put("missing", port);
+    m.put("ports", api.broker.node().listeners().stream().map(NodeInfo.Listener::port).toList());
+    return Response.json(503, m);
   }
 
   private Response protocolListener(Request r) {

@@ -31,16 +31,15 @@ public final class Pagination {
     }
     int page = r.intQuery("page", 1);
     int size = r.intQuery("page_size", 100);
-    if (page < 1) {
-      throw AdminException.badRequest("page must be at least 1, got " + page);
-    }
-    if (size < 1 || size > MAX_PAGE_SIZE) {
-      throw AdminException.badRequest("page_size must be between 1 and " + MAX_PAGE_SIZE + ", got " + size);
+    if (page < 1 || size < 1 || size > MAX_PAGE_SIZE) {
+      throw new AdminException(400, "invalid_pagination_parameters", "Invalid pagination parameters: page number "
+          + page + ", page size " + size + " (pages start at 1, page_size is 1.." + MAX_PAGE_SIZE + ")");
     }
     List<Map<String, Object>> filtered = filter(r, sorted);
     int pageCount = (filtered.size() + size - 1) / size;
     if (page > Math.max(1, pageCount)) {
-      throw AdminException.badRequest("page_out_of_range: page " + page + " of " + pageCount);
+      throw new AdminException(400, "page_out_of_range", "Page out of range, page: " + page + " page size: " + size
+          + ", len: " + filtered.size());
     }
     int from = Math.min(filtered.size(), (page - 1) * size);
     List<Map<String, Object>> items = filtered.subList(from, Math.min(filtered.size(), from + size));

@@ -74,6 +74,10 @@ public final class QueueRoutes {
   private Response put(Request r) {
     String v = api.vhost(r);
     String name = Api.name("queue", r.param("name"));
+    if (name.startsWith("amq.")) {
+      // RabbitMQ: ACCESS_REFUSED for the reserved prefix, which its API answers as 401
+      throw AdminException.forbidden("Access refused. Queue name '" + name + "' contains reserved prefix 'amq.*'");
+    }
     Map<String, Object> body = Json.object(r.body());
     api.require(r, v, Access.CONFIGURE, name);
     boolean exists = api.broker.queue(v, name) != null;

@@ -46,9 +46,9 @@ public final class Json {
     try {
       return MAPPER.readValue(body, Object.class);
     } catch (JsonProcessingException e) {
-      throw AdminException.badRequest("malformed JSON: " + e.getOriginalMessage());
+      throw AdminException.badRequest("not_json: " + e.getOriginalMessage());
     } catch (IOException e) {
-      throw AdminException.badRequest("malformed JSON: " + e.getMessage());
+      throw AdminException.badRequest("not_json: " + e.getMessage());
     }
   }
 }

@@ -40,11 +40,13 @@ public final class PrometheusMetrics {
     NodeInfo n = broker.node();
     for (PrometheusRegistry r : List.of(aggregated, perObject)) {
       Info identity = Info.builder().name("rabbitmq_identity_info").help("RabbitMQ node & cluster identity info")
-          .labelNames("rabbitmq_node", "rabbitmq_cluster", "rabbitmq_endpoint").register(r);
-      identity.setLabelValues(n.name(), n.clusterName(), r == aggregated ? "default" : "per-object");
+          .labelNames("rabbitmq_node", "rabbitmq_cluster", "rabbitmq_cluster_permanent_id", "rabbitmq_endpoint")
+          .register(r);
+      identity.setLabelValues(n.name(), n.clusterName(), n.clusterName(), r == aggregated ? "default" : "per-object");
       Info build = Info.builder().name("rabbitmq_build_info").help("Broker version")
-          .labelNames("rabbitmq_version", "product_name").register(r);
-      build.setLabelValues(n.version(), "Warren");
+          .labelNames("rabbitmq_version", "prometheus_plugin_version", "prometheus_client_version", "erlang_version",
+              "product_name").register(r);
+      build.setLabelValues(n.version(), n.version(), "1.10.0", "none", "Warren");
       registerNode(r);
     }
     registerAggregatedQueues();
@@ -82,6 +84,11 @@ public final class PrometheusMetrics {
     counter(r, "rabbitmq_queues_deleted_total", "Total number of queues deleted", () -> churn.queuesDeleted.sum());
     gauge(r, "rabbitmq_consumers", "Consumers currently connected",
         () -> queues.stream().mapToLong(QueueInfo::consumers).sum());
+    GaugeWithCallback.builder().name("rabbitmq_global_consumers").help("Current number of consumers")
+        .labelNames("protocol").callback(cb -> cb.call(queues.stream().mapToLong(QueueInfo::consumers).sum(),
+            "amqp091")).register(r);
+    gauge(r, "process_start_time_seconds", "Start time of the process since unix epoch in seconds",
+        () -> (System.currentTimeMillis() - node.uptimeMillis()) / 1000.0);
     gauge(r, "rabbitmq_process_resident_memory_bytes", "Memory used in bytes", () -> node.memoryUsed());
     gauge(r, "rabbitmq_resident_memory_limit_bytes", "Memory high watermark in bytes", () -> node.memoryLimit());
     gauge(r, "rabbitmq_disk_space_available_bytes", "Disk space available in bytes", () -> node.diskFree());
