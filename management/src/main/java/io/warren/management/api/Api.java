@@ -51,6 +51,16 @@ public final class Api {
     }
   }
 
+  /** The items in vhosts the user may see (monitoring and administrator: all). */
+  <T> List<T> visible(Request r, List<T> items, Function<T, String> vhostOf) {
+    Principal p = r.user();
+    if (p.monitor()) {
+      return items;
+    }
+    java.util.Map<String, Boolean> seen = new java.util.HashMap<>();
+    return items.stream().filter(i -> seen.computeIfAbsent(vhostOf.apply(i), v -> sees(p, v))).toList();
+  }
+
   <T> List<Map<String, Object>> visible(Request r, List<T> items, Function<T, String> vhostOf,
       Function<T, Map<String, Object>> view) {
     Principal p = r.user();

@@ -25,10 +25,10 @@ public final class ExchangeRoutes {
 
   public void register(Router router) {
     router.add("GET", "/api/exchanges", Guard.USER, r -> Response.ok(Pagination.apply(r, api.visible(r,
-        api.broker.exchanges(null), ExchangeInfo::vhost, api.views::exchange))));
+        api.broker.exchanges(null), ExchangeInfo::vhost), ExchangeInfo::name, api.views::exchange)));
     router.add("GET", "/api/exchanges/{vhost}", Guard.USER, r -> {
       String v = api.vhost(r);
-      return Response.ok(Pagination.apply(r, api.broker.exchanges(v).stream().map(api.views::exchange).toList()));
+      return Response.ok(Pagination.apply(r, api.broker.exchanges(v), ExchangeInfo::name, api.views::exchange));
     });
     router.add("GET", "/api/exchanges/{vhost}/{name}", Guard.USER, r -> Response.ok(api.views.exchange(exchange(r))));
     router.add("PUT", "/api/exchanges/{vhost}/{name}", Guard.USER, this::put);

@@ -33,10 +33,10 @@ public final class QueueRoutes {
 
   public void register(Router router) {
     router.add("GET", "/api/queues", Guard.USER, r -> Response.ok(Pagination.apply(r, api.visible(r,
-        api.broker.queues(null), QueueInfo::vhost, api.views::queue))));
+        api.broker.queues(null), QueueInfo::vhost), QueueInfo::name, api.views::queue)));
     router.add("GET", "/api/queues/{vhost}", Guard.USER, r -> {
       String v = api.vhost(r);
-      return Response.ok(Pagination.apply(r, api.broker.queues(v).stream().map(api.views::queue).toList()));
+      return Response.ok(Pagination.apply(r, api.broker.queues(v), QueueInfo::name, api.views::queue));
     });
     router.add("GET", "/api/queues/{vhost}/{name}", Guard.USER, r -> Response.ok(api.views.queue(queue(r))));
     router.add("PUT", "/api/queues/{vhost}/{name}", Guard.USER, this::put);
