@@ -261,6 +261,35 @@ class ManagementIT {
     assertThat(http.json("/api/bindings/%2F/e/dx/q/dq")).hasSize(1);
   }
 
+  @Test
+  void aDefinitionsFileNamedInTheConfigIsAppliedAtStart() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("warren-defs", ".json");
+    try {
+      java.nio.file.Files.writeString(file, "{\"rabbit_version\":\"3.10.8\",\"exchanges\":[{\"name\":\"boot-x\","
+          + "\"vhost\":\"/\",\"type\":\"direct\",\"durable\":true,\"auto_delete\":false,\"internal\":false,"
+          + "\"arguments\":{}}],\"queues\":[{\"name\":\"boot-q\",\"vhost\":\"/\",\"durable\":true,"
+          + "\"auto_delete\":false,\"arguments\":{\"x-max-length\":7}},{\"name\":\"boot-qq\",\"vhost\":\"/\","
+          + "\"durable\":true,\"auto_delete\":false,\"arguments\":{\"x-queue-type\":\"quorum\"}}],"
+          + "\"bindings\":[{\"source\":\"boot-x\",\"vhost\":\"/\",\"destination\":\"boot-q\","
+          + "\"destination_type\":\"queue\",\"routing_key\":\"k\",\"arguments\":{}}]}");
+      try (BrokerFixture b = BrokerFixture.start(c -> c.withHttp(new io.warren.server.config.BrokerConfig.Http(true,
+          "127.0.0.1", 0, 1 << 20, false, file.toString())))) {
+        try (Connection c = b.connect()) {
+          Channel ch = c.createChannel();
+          ch.queueDeclarePassive("boot-q");
+          ch.basicPublish("boot-x", "k", null, new byte[1]);
+          await().untilAsserted(() -> assertThat(ch.messageCount("boot-q")).isEqualTo(1));
+          assertThatThrownBy(() -> c.createChannel().queueDeclarePassive("boot-qq")).isInstanceOf(Exception.class);
+        }
+      }
+      java.nio.file.Files.writeString(file, "{\"queues\": 12}");
+      assertThatThrownBy(() -> BrokerFixture.start(c -> c.withHttp(new io.warren.server.config.BrokerConfig.Http(
+          true, "127.0.0.1", 0, 1 << 20, false, file.toString())))).hasMessageContaining("is not valid");
+    } finally {
+      java.nio.file.Files.deleteIfExists(file);
+    }
+  }
+
   private static String vhostPart(String exported) throws Exception {
     com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
     com.fasterxml.jackson.databind.node.ObjectNode all = (com.fasterxml.jackson.databind.node.ObjectNode)

@@ -44,7 +44,9 @@ class StartupIT {
       throws IOException {
     String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx128m", "-Dlogback.configurationFile=" + Path.of("..", "conf", "logback.xml").toAbsolutePath()));
+        "-Xmx128m", "-Dlogback.configurationFile=" + Path.of("..", "conf", "logback.xml").toAbsolutePath(),
+        // the management port is ephemeral: 15672 may be taken on a machine running other brokers
+        "-Dwarren.http.port=0"));
     cmd.addAll(jvmArgs);
     cmd.addAll(List.of("-cp", classpath, "io.warren.server.Main"));
     cmd.addAll(List.of(mainArgs));
