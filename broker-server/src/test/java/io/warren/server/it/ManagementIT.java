@@ -209,7 +209,16 @@ class ManagementIT {
     calls.put("POST /api/exchanges/%2F/amq.direct/publish", new String[] {"{\"payload\":1}", "400"});
     calls.put("POST /api/definitions", new String[] {"{\"queues\":\"nope\"}", "400"});
     calls.put("GET /api/queues?page=0", new String[] {null, "400"});
-    calls.put("PUT /api/users/bob", new String[] {"{\"password\":\"x\"}", "501"});
+    calls.put("PUT /api/users/bob", new String[] {"{\"tags\":\"management\"}", "400"});
+    calls.put("PUT /api/users/bob%00", new String[] {"{\"password\":\"x\"}", "400"});
+    calls.put("PUT /api/permissions/nohost/guest", new String[] {"{\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}",
+        "404"});
+    calls.put("PUT /api/policies/%2F/p", new String[] {"{\"pattern\":\".*\",\"definition\":{\"message-ttl\":-5}}",
+        "400"});
+    calls.put("PUT /api/policies/%2F/p2", new String[] {"{\"pattern\":\".*\",\"definition\":{\"bananas\":1}}",
+        "400"});
+    calls.put("PUT /api/vhost-limits/%2F/max-queues", new String[] {"{\"value\":\"x\"}", "400"});
+    calls.put("DELETE /api/vhosts/nohost", new String[] {null, "404"});
     for (Map.Entry<String, String[]> e : calls.entrySet()) {
       String[] mp = e.getKey().split(" ", 2);
       HttpResponse<String> r = http.call(mp[0], mp[1], e.getValue()[0]);
@@ -221,6 +230,9 @@ class ManagementIT {
     http.as("guest", "guest");
     JsonNode queues = http.json("/api/queues");
     assertThat(queues).isEmpty();
+    assertThat(http.json("/api/users")).hasSize(1);
+    assertThat(http.json("/api/policies")).isEmpty();
+    assertThat(http.json("/api/vhosts")).hasSize(1);
     try (Connection c = broker.connect()) {
       assertThat(c.createChannel().queueDeclare("still-fine", false, true, true, null).getQueue())
           .isEqualTo("still-fine");
