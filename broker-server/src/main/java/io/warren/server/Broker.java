@@ -177,8 +177,9 @@ public final class Broker implements AutoCloseable {
     try {
       broker.recover();
       broker.importDefinitions();
-      broker.server.bind();
+      // HTTP first: once the AMQP port accepts clients the broker is fully started (scripts wait for that port)
       broker.startManagement();
+      broker.server.bind();
     } catch (RuntimeException e) {
       broker.close();
       throw e;

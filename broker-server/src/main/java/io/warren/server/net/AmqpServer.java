@@ -29,7 +29,8 @@ public final class AmqpServer {
   private final EventLoopGroup bossGroup;
   private final EventLoopGroup workerGroup;
   private final Class<? extends ServerChannel> channelClass;
-  private Channel serverChannel;
+  /** Set by bind(); read by port() from any thread (the management API lists the listener). */
+  private volatile Channel serverChannel;
 
   public AmqpServer(Broker broker, Clock clock) {
     this.broker = broker;
@@ -67,8 +68,10 @@ public final class AmqpServer {
     }
   }
 
+  /** The bound port; 0 before bind(). */
   public int port() {
-    return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    Channel c = serverChannel;
+    return c == null ? 0 : ((InetSocketAddress) c.localAddress()).getPort();
   }
 
   public void close() {
