@@ -55,6 +55,8 @@ public final class ManagementServer implements AutoCloseable {
   private final Sampler sampler;
   private final EventLoopGroup group;
   private Channel serverChannel;
+  /** The open HTTP connections, closed before the event loop stops so their decoders release their buffers. */
+  private final io.netty.channel.group.ChannelGroup open;
   private ScheduledFuture<?> sampling;
 
   public ManagementServer(ManagementConfig config, ManagedBroker broker) {
@@ -67,6 +69,7 @@ public final class ManagementServer implements AutoCloseable {
     this.sampler = new Sampler(broker, config.historySamples(), clock);
     this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("warren-http", true),
         NioIoHandler.newFactory());
+    this.open = new io.netty.channel.group.DefaultChannelGroup("warren-http", group.next());
     Api api = new Api(broker, new Views(broker.node().name(), sampler), sampler);
     new OverviewRoutes(api).register(router);
     VhostUserRoutes vhostsUsers = new VhostUserRoutes(api);
@@ -107,6 +110,7 @@ public final class ManagementServer implements AutoCloseable {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            open.add(ch);
             ch.pipeline().addLast(new IdleStateHandler(0, 0, 120, TimeUnit.SECONDS) {
               @Override
               protected void channelIdle(io.netty.channel.ChannelHandlerContext ctx,
@@ -158,6 +162,7 @@ public final class ManagementServer implements AutoCloseable {
     if (serverChannel != null) {
       serverChannel.close().syncUninterruptibly();
     }
+    open.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
   }
 }
