@@ -44,8 +44,7 @@ final class NodeView {
   NodeInfo node() {
     Runtime rt = Runtime.getRuntime();
     long used = rt.totalMemory() - rt.freeMemory() + PlatformDependent.usedDirectMemory();
-    long capacity = rt.maxMemory() + PlatformDependent.maxDirectMemory();
-    long limit = (long) (capacity * config.limits().memoryHighWatermark());
+    long limit = memory.limitBytes();
     long free;
     try {
       free = Files.getFileStore(config.dataDir()).getUsableSpace();
