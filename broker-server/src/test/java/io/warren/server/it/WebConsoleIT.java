@@ -1,0 +1,182 @@
+package io.warren.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.ShutdownSignalException;
+import io.warren.management.ConsolePage;
+import io.warren.management.HeadlessChromium;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The web console of an in-process broker in a real headless Chromium: an operator logs in, adds a queue,
+ * publishes, watches the overview's count and chart move, sees a real client's consumer and closes that client's
+ * connection; queues are paged and filtered. Screenshots of each step go to target/ui-screenshots/.
+ */
+class WebConsoleIT {
+  private static final String TOTAL_COLOUR = "#2e9e5b"; // the queued chart's third series (chart.js COLORS)
+  private static HeadlessChromium chromium;
+  private BrokerFixture broker;
+  private ConsolePage page;
+
+  @BeforeAll
+  static void startBrowser() throws Exception {
+    chromium = new HeadlessChromium(Path.of("target", "ui-screenshots"));
+  }
+
+  @AfterAll
+  static void stopBrowser() throws Exception {
+    if (chromium != null) {
+      chromium.close();
+    }
+  }
+
+  @BeforeEach
+  void start() {
+    broker = BrokerFixture.start();
+    page = new ConsolePage(chromium.driver, "http://127.0.0.1:" + broker.broker().management().port() + "/");
+  }
+
+  @AfterEach
+  void stop(TestInfo test) {
+    try {
+      chromium.screenshot("last-" + test.getTestMethod().map(m -> m.getName()).orElse("test"));
+      page.driver.get("about:blank");
+    } finally {
+      broker.close();
+    }
+  }
+
+  @Test
+  void operatorAddsAQueuePublishesWatchesAndClosesAClient() throws Exception {
+    page.open("");
+    chromium.screenshot("01-login");
+    page.login("guest", "not-the-password");
+    assertThat(page.until(d -> page.visible(By.id("login-error"))).getText()).contains("Login failed");
+    chromium.screenshot("02-login-failed");
+
+    page.login("guest", "guest");
+    page.until(d -> page.text(By.id("whoami")).equals("guest"));
+    page.choose(By.id("refresh-interval"), "2000");
+    page.until(d -> page.text(By.id("total-messages")).equals("0"));
+    int floor = page.until(d -> {
+      int y = page.highestLinePixel("chart-queued", TOTAL_COLOUR);
+      return y >= 0 ? y : null; // two samples make a line: Total lies on the chart's floor
+    });
+    chromium.screenshot("03-overview");
+
+    page.open("#/queues");
+    WebElement add = page.form(By.id("new-queue-name"));
+    page.choose(By.id("new-queue-vhost"), "/");
+    page.type(By.id("new-queue-name"), "orders");
+    page.submit(add);
+    By row = By.cssSelector("#queue-list tr[data-vhost='/'][data-queue='orders']");
+    page.until(d -> page.visible(row));
+    // The same queue again but transient: the broker's refusal reaches the user in its own words.
+    page.type(By.id("new-queue-name"), "orders");
+    page.choose(By.id("new-queue-durable"), "false");
+    page.submit(add);
+    assertThat(page.awaitNotice("error")).contains("Declaring queue 'orders' failed").contains("durable");
+    chromium.screenshot("04-queue-added-and-refused");
+
+    page.clickIn(row, By.cssSelector("a.queue-link"));
+    page.until(d -> page.text(By.id("queue-name")).equals("orders"));
+    WebElement publish = page.form(By.id("publish-payload"));
+    for (String body : List.of("hello from the console", "second")) {
+      page.type(By.id("publish-payload"), body);
+      page.submit(publish);
+      page.until(d -> page.notice("ok").contains("Message published"));
+      page.dismissNotices();
+    }
+    page.until(d -> page.text(By.id("queue-messages")).equals("2"));
+    page.submit(page.form(By.id("get-count")));
+    page.until(d -> page.text(By.id("fetched-messages")).contains("hello from the console"));
+    chromium.screenshot("06-queue-page");
+
+    page.open("#/");
+    page.until(d -> page.text(By.id("total-messages")).equals("2"));
+    page.until(d -> page.legend("chart-queued", "messages").equals("2"));
+    int raised = page.until(d -> {
+      int y = page.highestLinePixel("chart-queued", TOTAL_COLOUR);
+      return y >= 0 && y < floor ? y : null;
+    });
+    assertThat(raised).as("the Total line rose").isLessThan(floor);
+    chromium.screenshot("07-overview-after-publish");
+
+    ConnectionFactory factory = broker.factory();
+    Connection client = factory.newConnection("billing");
+    try {
+      CompletableFuture<ShutdownSignalException> closed = new CompletableFuture<>();
+      client.addShutdownListener(closed::complete);
+      Channel ch = client.createChannel();
+      ch.basicQos(1);
+      ch.basicConsume("orders", false, "billing-consumer", new DefaultConsumer(ch));
+
+      page.open("#/queues/%2F/orders");
+      page.until(d -> page.text(By.id("queue-consumers")).contains("billing-consumer"));
+      page.until(d -> page.text(By.id("queue-unacked")).equals("1"));
+      chromium.screenshot("08-queue-consumer");
+
+      page.open("#/connections");
+      By conn = By.xpath("//tr[@data-connection][td[contains(., 'billing')]]");
+      page.until(d -> page.visible(conn));
+      assertThat(page.text(conn)).contains("guest").contains("RabbitMQ");
+      chromium.screenshot("09-connections");
+      page.clickIn(conn, By.cssSelector("button.close-connection"));
+      WebElement dialog = page.until(d -> page.visible(By.cssSelector("dialog.confirm")));
+      chromium.screenshot("10-close-confirm");
+      dialog.findElement(By.cssSelector("button.danger")).click();
+      ShutdownSignalException reason = closed.get(30, TimeUnit.SECONDS);
+      assertThat(reason.isHardError()).isTrue();
+      assertThat(reason.getMessage()).contains("320").contains("closed via management UI");
+      page.until(d -> d.findElements(conn).isEmpty());
+      chromium.screenshot("11-connection-closed");
+    } finally {
+      client.abort();
+    }
+  }
+
+  @Test
+  void queuesArePagedAndFilteredByName() throws Exception {
+    try (Connection c = broker.connect()) {
+      Channel ch = c.createChannel();
+      for (int i = 0; i < 25; i++) {
+        ch.queueDeclare(String.format("jobs-%02d", i), true, false, false, null);
+      }
+      ch.queueDeclare("payments", true, false, false, null);
+    }
+    page.open("");
+    page.login("guest", "guest");
+    page.until(d -> page.text(By.id("whoami")).equals("guest"));
+    page.open("#/queues");
+    page.choose(By.id("queue-page-size"), "20");
+    page.until(d -> page.text(By.id("page-info")).equals("Page 1 of 2"));
+    assertThat(page.driver.findElements(By.cssSelector("#queue-list tbody tr"))).hasSize(20);
+    assertThat(page.text(By.id("queue-count"))).isEqualTo("26 queues");
+    page.driver.findElement(By.id("page-next")).click();
+    page.until(d -> page.text(By.id("page-info")).equals("Page 2 of 2"));
+    page.until(d -> d.findElements(By.cssSelector("#queue-list tbody tr")).size() == 6);
+    chromium.screenshot("12-queues-page-2");
+
+    page.type(By.id("queue-filter"), "pay");
+    page.until(d -> page.text(By.id("queue-count")).equals("1 of 26 queues match"));
+    assertThat(page.text(By.id("page-info"))).isEqualTo("Page 1 of 1");
+    assertThat(page.text(By.id("queue-list"))).contains("payments").doesNotContain("jobs-");
+    chromium.screenshot("13-queues-filtered");
+  }
+}
