@@ -24,9 +24,9 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
 /**
- * The web console of an in-process broker in a real headless Chromium: an operator logs in, adds a queue,
- * publishes, watches the overview's count and chart move, sees a real client's consumer and closes that client's
- * connection; queues are paged and filtered. Screenshots of each step go to target/ui-screenshots/.
+ * The web console of an in-process broker in a real headless Chromium: an operator logs in, adds a vhost and a
+ * queue, publishes, watches the overview's count and chart move, sees a real client's consumer and closes that
+ * client's connection; queues are paged and filtered. Screenshots of each step go to target/ui-screenshots/.
  */
 class WebConsoleIT {
   private static final String TOTAL_COLOUR = "#2e9e5b"; // the queued chart's third series (chart.js COLORS)
@@ -63,7 +63,7 @@ class WebConsoleIT {
   }
 
   @Test
-  void operatorAddsAQueuePublishesWatchesAndClosesAClient() throws Exception {
+  void operatorAddsATeamPublishesWatchesAndClosesAClient() throws Exception {
     page.open("");
     chromium.screenshot("01-login");
     page.login("guest", "not-the-password");
@@ -80,19 +80,33 @@ class WebConsoleIT {
     });
     chromium.screenshot("03-overview");
 
+    page.open("#/vhosts");
+    page.type(By.id("new-vhost-name"), "team-a");
+    page.submit(page.form(By.id("new-vhost-name")));
+    page.until(d -> page.visible(By.cssSelector("#vhost-list tr[data-vhost='team-a']")));
+    assertThat(page.notice("ok")).contains("Virtual host 'team-a' added");
+    chromium.screenshot("04-vhost-added");
+
+    page.open("#/permissions");
+    WebElement perms = page.form(By.id("perm-user"));
+    page.choose(By.id("perm-user"), "guest");
+    new Select(perms.findElement(By.name("vhost"))).selectByValue("team-a");
+    page.submit(perms);
+    page.until(d -> page.text(By.id("permission-list")).contains("team-a"));
+
     page.open("#/queues");
     WebElement add = page.form(By.id("new-queue-name"));
-    page.choose(By.id("new-queue-vhost"), "/");
+    page.choose(By.id("new-queue-vhost"), "team-a");
     page.type(By.id("new-queue-name"), "orders");
     page.submit(add);
-    By row = By.cssSelector("#queue-list tr[data-vhost='/'][data-queue='orders']");
+    By row = By.cssSelector("#queue-list tr[data-vhost='team-a'][data-queue='orders']");
     page.until(d -> page.visible(row));
     // The same queue again but transient: the broker's refusal reaches the user in its own words.
     page.type(By.id("new-queue-name"), "orders");
     page.choose(By.id("new-queue-durable"), "false");
     page.submit(add);
     assertThat(page.awaitNotice("error")).contains("Declaring queue 'orders' failed").contains("durable");
-    chromium.screenshot("04-queue-added-and-refused");
+    chromium.screenshot("05-queue-added-and-refused");
 
     page.clickIn(row, By.cssSelector("a.queue-link"));
     page.until(d -> page.text(By.id("queue-name")).equals("orders"));
@@ -119,6 +133,7 @@ class WebConsoleIT {
     chromium.screenshot("07-overview-after-publish");
 
     ConnectionFactory factory = broker.factory();
+    factory.setVirtualHost("team-a");
     Connection client = factory.newConnection("billing");
     try {
       CompletableFuture<ShutdownSignalException> closed = new CompletableFuture<>();
@@ -127,15 +142,15 @@ class WebConsoleIT {
       ch.basicQos(1);
       ch.basicConsume("orders", false, "billing-consumer", new DefaultConsumer(ch));
 
-      page.open("#/queues/%2F/orders");
+      page.open("#/queues/team-a/orders");
       page.until(d -> page.text(By.id("queue-consumers")).contains("billing-consumer"));
       page.until(d -> page.text(By.id("queue-unacked")).equals("1"));
       chromium.screenshot("08-queue-consumer");
 
       page.open("#/connections");
-      By conn = By.xpath("//tr[@data-connection][td[contains(., 'billing')]]");
+      By conn = By.xpath("//tr[@data-connection][td[contains(., 'team-a')]]");
       page.until(d -> page.visible(conn));
-      assertThat(page.text(conn)).contains("guest").contains("RabbitMQ");
+      assertThat(page.text(conn)).contains("billing").contains("guest").contains("RabbitMQ");
       chromium.screenshot("09-connections");
       page.clickIn(conn, By.cssSelector("button.close-connection"));
       WebElement dialog = page.until(d -> page.visible(By.cssSelector("dialog.confirm")));
