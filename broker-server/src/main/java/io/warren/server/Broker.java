@@ -164,6 +164,19 @@ public final class Broker implements AutoCloseable {
 
   /** @param freeDisk free bytes on the data directory's file system, for tests; null measures the real one */
   public static Broker start(BrokerConfig config, Clock clock, LongSupplier freeDisk) {
+    return start(config, clock, freeDisk, store -> { });
+  }
+
+  /**
+   * As {@link #start(BrokerConfig)}, calling {@code beforeListening} with the recovered store before the AMQP
+   * listener is bound: how a mirrored primary begins its epoch and starts replication before any client publishes.
+   */
+  public static Broker start(BrokerConfig config, java.util.function.Consumer<MessageStore> beforeListening) {
+    return start(config, Clock.systemUTC(), null, beforeListening);
+  }
+
+  private static Broker start(BrokerConfig config, Clock clock, LongSupplier freeDisk,
+      java.util.function.Consumer<MessageStore> beforeListening) {
     prepareDataDir(config);
     MessageStore store = openStore(config.dataDir().resolve("log"));
     TransientStore transients;
@@ -179,6 +192,7 @@ public final class Broker implements AutoCloseable {
       broker.importDefinitions();
       // HTTP first: once the AMQP port accepts clients the broker is fully started (scripts wait for that port)
       broker.startManagement();
+      beforeListening.accept(store);
       broker.server.bind();
     } catch (RuntimeException e) {
       broker.close();
@@ -317,6 +331,9 @@ public final class Broker implements AutoCloseable {
   /** The management HTTP listener (to add routes to it), or null if it is disabled. */
   public io.warren.management.ManagementServer management() {
     return management;
+  /** True while the store's log has not failed: the broker can confirm persistent publishes. */
+  public boolean storeWritable() {
+    return store.log().failure() == null;
   }
 
   /** The port the AMQP listener is bound to (useful with port 0). */
@@ -382,6 +399,20 @@ public final class Broker implements AutoCloseable {
   /** Whether the broker stopped, or is stopping, because its log failed. */
   public boolean failed() {
     return failing.get();
+  }
+
+  /**
+   * Closes every client connection with 320 CONNECTION_FORCED and {@code text}, waits up to {@code waitMillis} for
+   * the clients to answer, then closes the broker.
+   */
+  public void closeClients(String text, long waitMillis) {
+    server.closeClients(new io.warren.amqp.ConnectionException(io.warren.amqp.generated.ReplyCode.CONNECTION_FORCED, text));
+    try {
+      Thread.sleep(waitMillis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    close();
   }
 
   @Override

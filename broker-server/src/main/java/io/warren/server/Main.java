@@ -2,12 +2,19 @@ package io.warren.server;
 
 import io.warren.server.config.BrokerConfig;
 import io.warren.server.config.ConfigLoader;
+import io.warren.server.mirror.PairConfig;
+import io.warren.server.mirror.PairMember;
+import io.warren.server.mirror.Witness;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Command-line entry point: {@code Main [--config FILE]}. Runs the broker until SIGTERM/SIGINT. */
+/**
+ * Command-line entry point: {@code Main [--config FILE]} runs the broker (a single node, or a data node of a
+ * mirrored pair when warren.mirror.enabled is on); {@code Main witness [--config FILE]} runs a pair's witness.
+ * Runs until SIGTERM/SIGINT.
+ */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
@@ -15,20 +22,32 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     Path configFile = null;
+    boolean witness = false;
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--config") && i + 1 < args.length) {
         configFile = Path.of(args[++i]);
+      } else if (i == 0 && args[i].equals("witness")) {
+        witness = true;
       } else {
-        System.err.println("usage: warren [--config FILE]");
+        System.err.println("usage: warren [--config FILE] | warren witness [--config FILE]");
         System.exit(2);
       }
     }
-    BrokerConfig config;
-    Broker broker;
+    AutoCloseable running;
     try {
-      config = ConfigLoader.load(configFile);
-      broker = Broker.start(config);
-    } catch (IllegalArgumentException | IllegalStateException e) {
+      BrokerConfig config = ConfigLoader.load(configFile);
+      PairConfig pair = PairConfig.load(configFile, System.getProperties());
+      if (witness) {
+        running = Witness.start(pair, config.dataDir());
+      } else if (pair.enabled()) {
+        running = PairMember.start(config, pair, why -> {
+          LOG.error("Warren stops: {}", why);
+          System.exit(1);
+        });
+      } else {
+        running = Broker.start(config);
+      }
+    } catch (IllegalArgumentException | IllegalStateException | java.io.IOException e) {
       LOG.error("Warren could not start: {}", e.getMessage());
       System.exit(1);
       return;
@@ -38,7 +57,11 @@ public final class Main {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("Stopping Warren");
-      broker.close();
+      try {
+        running.close();
+      } catch (Exception e) {
+        LOG.warn("Stopping failed: {}", e.toString());
+      }
       stopped.countDown();
     }, "warren-shutdown"));
     stopped.await();

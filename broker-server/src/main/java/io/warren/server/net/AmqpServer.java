@@ -31,6 +31,10 @@ public final class AmqpServer {
   private final Class<? extends ServerChannel> channelClass;
   /** Set by bind(); read by port() from any thread (the management API lists the listener). */
   private volatile Channel serverChannel;
+  private Channel serverChannel;
+  /** Open client connections, so that a node that stops being primary can close them all with 320. */
+  private final io.netty.channel.group.ChannelGroup clients =
+      new io.netty.channel.group.DefaultChannelGroup("warren-clients", io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
 
   public AmqpServer(Broker broker, Clock clock) {
     this.broker = broker;
@@ -57,6 +61,7 @@ public final class AmqpServer {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            clients.add(ch);
             ch.pipeline().addLast(ProtocolHeaderHandler.NAME, new ProtocolHeaderHandler(broker.rejections()));
             ch.pipeline().addLast(AmqpConnection.NAME, new AmqpConnection(broker, clock));
           }
@@ -72,6 +77,26 @@ public final class AmqpServer {
   public int port() {
     Channel c = serverChannel;
     return c == null ? 0 : ((InetSocketAddress) c.localAddress()).getPort();
+  }
+
+  /**
+   * Sends connection.close with {@code error} to every client (each on its own event loop) and stops accepting new
+   * ones; the connections close once the clients answer or after the close-ok timeout.
+   */
+  public void closeClients(io.warren.amqp.AmqpProtocolException error) {
+    if (serverChannel != null) {
+      serverChannel.close().syncUninterruptibly();
+    }
+    for (Channel ch : clients) {
+      ch.eventLoop().execute(() -> {
+        AmqpConnection c = ch.pipeline().get(AmqpConnection.class);
+        if (c != null) {
+          c.closeWithError(error);
+        } else {
+          ch.close();
+        }
+      });
+    }
   }
 
   public void close() {

@@ -1,0 +1,65 @@
+package io.warren.server.mirror;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.awaitility.Awaitility;
+
+/**
+ * One run of the fault suite: a fresh pair behind HAProxy, the workload, a fault in the middle, then the checker
+ * (lost = confirmed - consumed must be empty), with duplicates, the longest confirm gap and any moment two nodes
+ * answered 200 printed as the scenario's report.
+ */
+final class FaultScenario {
+
+    interface Fault {
+        void inject(LocalPair pair) throws Exception;
+    }
+
+    private FaultScenario() {
+    }
+
+    static void run(String name, Path dir, Fault fault) throws Exception {
+        try (LocalPair pair = LocalPair.start(dir)) {
+            AtomicLong bothPrimary = new AtomicLong();
+            Thread monitor = new Thread(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    if (pair.primaryStatus("a") == 200 && pair.primaryStatus("b") == 200) {
+                        bothPrimary.incrementAndGet();
+                    }
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "fault-monitor");
+            monitor.setDaemon(true);
+            monitor.start();
+            try (Workload work = new Workload(LocalPair.BASE, 2)) {
+                Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> work.confirmedCount() >= 1000);
+                fault.inject(pair);
+                int atFault = work.confirmedCount();
+                Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> work.confirmedCount() >= atFault + 1000);
+                work.stopPublishing();
+                Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> work.lost().isEmpty());
+                System.out.printf("fault suite [%s]: confirmed %d, lost %d, duplicates %d, republished %d, "
+                        + "longest confirm gap %d ms, moments with two nodes answering 200: %d%n", name,
+                    work.confirmedCount(), work.lost().size(), work.duplicates(), work.republished(),
+                    work.longestConfirmGapMillis(), bothPrimary.get());
+                assertThat(work.lost()).as("confirmed but never consumed").isEmpty();
+                assertThat(bothPrimary.get()).as("moments with two nodes answering 200").isZero();
+            } finally {
+                monitor.interrupt();
+            }
+        }
+    }
+
+    static void sleep(long millis) throws InterruptedException {
+        TimeUnit.MILLISECONDS.sleep(millis);
+    }
+}

@@ -1,0 +1,347 @@
+package io.warren.mirror;
+
+import io.warren.mirror.control.ControlCommand;
+import io.warren.mirror.control.ControlPlane;
+import io.warren.mirror.control.ControlState;
+import io.warren.store.log.LogConfig;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A data node's role in its pair, driven by the control state: backup (following the primary's log),
+ * primary (serving clients, renewing its lease), or neither. Only a committed Promote makes it primary,
+ * only while it is in sync, and always in a new epoch; it stops serving as soon as its lease cannot be
+ * renewed (cut off from the majority) or the epoch moved on. There is no failback: a node that comes
+ * back follows whoever is primary. Runs on its own thread ("warren-mirror-role"); the getters are for
+ * any thread.
+ */
+public final class PairNode implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PairNode.class);
+
+    public enum Role { STARTING, BACKUP, PRIMARY, STEPPED_DOWN }
+
+    private final MirrorSettings settings;
+    private final ControlPlane control;
+    private final Path logDir;
+    private final LogConfig logConfig;
+    private final InetSocketAddress replicationBind;
+    private final Map<String, InetSocketAddress> replicationPeers;
+    private final PrimaryHost host;
+    private final PairTiming timing;
+    private final String preferredFirst;
+    private final Consumer<String> fatal;
+    private final Thread thread;
+    /** Renews the lease while this node is (or is becoming) primary, apart from the role thread, which may be busy starting the broker. */
+    private final java.util.concurrent.ScheduledExecutorService lease;
+    /** The epoch whose lease is renewed, or -1 when none is. */
+    private volatile long leaseEpoch = -1;
+    private final long started = System.nanoTime();
+    private volatile boolean closed;
+    private volatile Role role = Role.STARTING;
+    private volatile int epoch;
+    private volatile ControlState lastState = ControlState.INITIAL;
+    private Follower follower;
+    private String following;
+    private InSyncTracker tracker;
+    private ReplicationServer server;
+    private volatile long lastRenewOk;
+    /** Set when a renewal was refused: the epoch moved on without this node. */
+    private volatile String deposed;
+    private volatile long lastRenewSent;
+    private volatile boolean renewing;
+    private long seenRenewals = -1;
+    private int seenEpoch = -1;
+    private String seenPrimary;
+    private long seenChange = System.nanoTime();
+
+    /**
+     * @param replicationPeers where each data node's replication listener is reached
+     * @param preferredFirst   the data node that becomes the first primary of a new pair at once (the other waits)
+     * @param fatal            told of a misconfiguration found while running (the node should exit)
+     */
+    public PairNode(MirrorSettings settings, ControlPlane control, Path logDir, LogConfig logConfig,
+                    InetSocketAddress replicationBind, Map<String, InetSocketAddress> replicationPeers,
+                    PrimaryHost host, PairTiming timing, String preferredFirst, Consumer<String> fatal) {
+        this.settings = settings;
+        this.control = control;
+        this.logDir = logDir;
+        this.logConfig = logConfig;
+        this.replicationBind = replicationBind;
+        this.replicationPeers = Map.copyOf(replicationPeers);
+        this.host = host;
+        this.timing = timing;
+        this.preferredFirst = preferredFirst;
+        this.fatal = fatal;
+        this.thread = new Thread(this::run, "warren-mirror-role");
+        thread.setDaemon(true);
+        this.lease = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "warren-mirror-lease");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public void start() {
+        thread.start();
+        lease.scheduleWithFixedDelay(this::renew, timing.leaseMillis() / 4, timing.leaseMillis() / 4, TimeUnit.MILLISECONDS);
+    }
+
+    /** Lease thread: one renewal at a time; a renewal counts from when it was sent. */
+    private void renew() {
+        long e = leaseEpoch;
+        if (e < 0 || renewing) {
+            return;
+        }
+        renewing = true;
+        long sent = System.nanoTime();
+        lastRenewSent = sent;
+        control.submit(new ControlCommand.Renew((int) e, settings.node())).whenComplete((state, failure) -> {
+            renewing = false;
+            if (failure == null) {
+                lastState = state;
+                if (sent > lastRenewOk) {
+                    lastRenewOk = sent;
+                }
+            } else if (failure.getCause() instanceof ControlCommand.Rejected r || failure instanceof ControlCommand.Rejected) {
+                deposed = "lease renewal refused: " + (failure.getCause() != null ? failure.getCause().getMessage() : failure.getMessage());
+                leaseEpoch = -1;
+            }
+        });
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    /** The epoch this node is primary of, or the last epoch it saw. */
+    public int epoch() {
+        return epoch;
+    }
+
+    /** The control state as last read (may be stale). */
+    public ControlState lastState() {
+        return lastState;
+    }
+
+    /** True only while this node is the primary of the current epoch and its lease is fresh. */
+    public boolean servingPrimary() {
+        return role == Role.PRIMARY && System.nanoTime() - lastRenewOk < TimeUnit.MILLISECONDS.toNanos(timing.leaseMillis());
+    }
+
+    /** The in-sync tracker while primary (for status), or null. */
+    public InSyncTracker tracker() {
+        return tracker;
+    }
+
+    /** The follower while backup (for status), or null. */
+    public Follower follower() {
+        return follower;
+    }
+
+    private void run() {
+        while (!closed) {
+            try {
+                step(System.nanoTime());
+            } catch (RuntimeException e) {
+                LOG.error("Role step failed", e);
+            }
+            try {
+                Thread.sleep(timing.stepMillis());
+            } catch (InterruptedException e) {
+                if (closed) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private ControlState read() {
+        try {
+            ControlState s = control.read().get(timing.leaseMillis(), TimeUnit.MILLISECONDS);
+            lastState = s;
+            return s;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private void step(long now) {
+        if (role == Role.PRIMARY) {
+            stepPrimary(now);
+            return;
+        }
+        ControlState s = read();
+        if (s == null) {
+            return; // no majority: a backup keeps following whatever it follows
+        }
+        epoch = s.epoch();
+        if (s.primary() == null) {
+            boolean mine = settings.node().equals(preferredFirst)
+                || now - started > TimeUnit.MILLISECONDS.toNanos(timing.bootstrapDelayMillis());
+            if (mine) {
+                promote(s);
+            }
+            return;
+        }
+        if (s.primary().equals(settings.node())) {
+            // This node was primary of the current epoch and restarted (or stepped down): never resume an old
+            // epoch's lease; if it is in sync it takes a new epoch, else it waits.
+            if (s.inSync(settings.node())) {
+                promote(s);
+            }
+            return;
+        }
+        follow(s.primary());
+        if (s.renewals() != seenRenewals || s.epoch() != seenEpoch || !s.primary().equals(seenPrimary)) {
+            seenRenewals = s.renewals();
+            seenEpoch = s.epoch();
+            seenPrimary = s.primary();
+            seenChange = now;
+        }
+        long silent = now - seenChange;
+        if (s.inSync(settings.node()) && silent > TimeUnit.MILLISECONDS.toNanos(timing.leaseMillis() + timing.marginMillis())) {
+            LOG.warn("Primary {} of epoch {} has not renewed its lease for {} ms: taking over", s.primary(),
+                Integer.toUnsignedString(s.epoch()), TimeUnit.NANOSECONDS.toMillis(silent));
+            promote(s);
+        }
+    }
+
+    private void follow(String primary) {
+        if (follower != null && primary.equals(following)) {
+            String why = follower.refusal();
+            if (why != null && (why.contains("another pair") || why.contains("belongs to pair") || why.contains("one id")
+                || why.contains("another history"))) {
+                fatal.accept(why);
+            }
+            return;
+        }
+        stopFollowing();
+        InetSocketAddress address = replicationPeers.get(primary);
+        if (address == null) {
+            LOG.error("No replication address known for node {}", primary);
+            return;
+        }
+        try {
+            follower = new Follower(settings, logDir, logConfig, () -> address);
+            following = primary;
+            role = Role.BACKUP;
+            LOG.info("Backup of primary {} (replication at {})", primary, address);
+        } catch (IOException e) {
+            LOG.error("Cannot open the log in {} to follow {}: {}", logDir, primary, e.toString());
+        }
+    }
+
+    private void stopFollowing() {
+        if (follower != null) {
+            try {
+                follower.close();
+            } catch (IOException e) {
+                LOG.warn("Closing the follower failed: {}", e.toString());
+            }
+            follower = null;
+            following = null;
+        }
+    }
+
+    private void promote(ControlState s) {
+        ControlState next;
+        try {
+            next = control.submit(new ControlCommand.Promote(settings.node(), s.epoch()))
+                .get(timing.leaseMillis() * 2, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.info("Not promoted in epoch {}: {}", Integer.toUnsignedString(s.epoch()), e.getCause() != null ? e.getCause().getMessage() : e.toString());
+            return;
+        }
+        lastState = next;
+        becomePrimary(next.epoch());
+    }
+
+    private void becomePrimary(int newEpoch) {
+        long t0 = System.nanoTime();
+        stopFollowing();
+        String other = replicationPeers.keySet().stream().filter(n -> !n.equals(settings.node())).findFirst().orElse(null);
+        lastRenewOk = t0;
+        lastRenewSent = t0;
+        deposed = null;
+        leaseEpoch = Integer.toUnsignedLong(newEpoch);
+        try {
+            host.start(store -> {
+                store.beginEpoch(newEpoch);
+                tracker = new InSyncTracker(settings, store.log(), control, newEpoch, other, false);
+                try {
+                    server = new ReplicationServer(settings, store.log(), newEpoch, tracker, replicationBind);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException("cannot listen for the backup on " + replicationBind, e);
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.error("Could not start serving as primary of epoch {}: {}", Integer.toUnsignedString(newEpoch), e.toString());
+            closeReplication();
+            leaseEpoch = -1;
+            role = Role.STEPPED_DOWN;
+            return;
+        }
+        epoch = newEpoch;
+        role = Role.PRIMARY;
+        LOG.info("Primary of epoch {}: serving clients {} ms after the promotion was committed (state recovered from the log)",
+            Integer.toUnsignedString(newEpoch), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    }
+
+    private void stepPrimary(long now) {
+        if (deposed != null) {
+            stepDown(deposed);
+            return;
+        }
+        if (now - lastRenewOk > TimeUnit.MILLISECONDS.toNanos(timing.leaseMillis())) {
+            stepDown("lost the majority: lease not renewed for " + TimeUnit.NANOSECONDS.toMillis(now - lastRenewOk) + " ms");
+            return;
+        }
+    }
+
+    private void stepDown(String why) {
+        LOG.warn("Stepping down as primary of epoch {}: {}", Integer.toUnsignedString(epoch), why);
+        role = Role.STEPPED_DOWN;
+        leaseEpoch = -1;
+        closeReplication();
+        try {
+            host.stop("CONNECTION_FORCED - this node is no longer the primary (" + why + ")");
+        } catch (RuntimeException e) {
+            LOG.error("Stopping the broker failed", e);
+        }
+    }
+
+    private void closeReplication() {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+        if (tracker != null) {
+            tracker.close();
+            tracker = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        lease.shutdownNow();
+        thread.interrupt();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (role == Role.PRIMARY) {
+            closeReplication();
+            host.stop("CONNECTION_FORCED - broker shutting down");
+        }
+        stopFollowing();
+    }
+}
