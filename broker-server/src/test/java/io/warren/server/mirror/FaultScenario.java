@@ -24,38 +24,47 @@ final class FaultScenario {
 
     static void run(String name, Path dir, Fault fault) throws Exception {
         try (LocalPair pair = LocalPair.start(dir)) {
-            AtomicLong bothPrimary = new AtomicLong();
-            Thread monitor = new Thread(() -> {
-                while (!Thread.currentThread().isInterrupted()) {
-                    if (pair.primaryStatus("a") == 200 && pair.primaryStatus("b") == 200) {
-                        bothPrimary.incrementAndGet();
-                    }
-                    try {
-                        Thread.sleep(100);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
+            run(name, pair, "fault.q", fault);
+        }
+    }
+
+    /** On a running pair, with its own queue. */
+    static void run(String name, LocalPair pair, String queue, Fault fault) throws Exception {
+        AtomicLong bothPrimary = new AtomicLong();
+        Thread monitor = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                if (pair.primaryStatus("a") == 200 && pair.primaryStatus("b") == 200) {
+                    bothPrimary.incrementAndGet();
                 }
-            }, "fault-monitor");
-            monitor.setDaemon(true);
-            monitor.start();
-            try (Workload work = new Workload(LocalPair.BASE, 2)) {
-                Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> work.confirmedCount() >= 1000);
-                fault.inject(pair);
-                int atFault = work.confirmedCount();
-                Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> work.confirmedCount() >= atFault + 1000);
-                work.stopPublishing();
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "fault-monitor");
+        monitor.setDaemon(true);
+        monitor.start();
+        try (Workload work = new Workload(LocalPair.BASE, 2, queue)) {
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> work.confirmedCount() >= 1000);
+            fault.inject(pair);
+            int atFault = work.confirmedCount();
+            Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> work.confirmedCount() >= atFault + 1000);
+            work.stopPublishing();
+            try {
                 Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
                     .until(() -> work.lost().isEmpty());
-                System.out.printf("fault suite [%s]: confirmed %d, lost %d, duplicates %d, republished %d, "
-                        + "longest confirm gap %d ms, moments with two nodes answering 200: %d%n", name,
-                    work.confirmedCount(), work.lost().size(), work.duplicates(), work.republished(),
-                    work.longestConfirmGapMillis(), bothPrimary.get());
-                assertThat(work.lost()).as("confirmed but never consumed").isEmpty();
-                assertThat(bothPrimary.get()).as("moments with two nodes answering 200").isZero();
-            } finally {
-                monitor.interrupt();
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                // reported and failed below, with the figures
             }
+            System.out.printf("fault suite [%s]: confirmed %d, lost %d, duplicates %d, republished %d, "
+                    + "longest confirm gap %d ms, moments with two nodes answering 200: %d%n", name,
+                work.confirmedCount(), work.lost().size(), work.duplicates(), work.republished(),
+                work.longestConfirmGapMillis(), bothPrimary.get());
+            assertThat(work.lost()).as("confirmed but never consumed").isEmpty();
+            assertThat(bothPrimary.get()).as("moments with two nodes answering 200").isZero();
+        } finally {
+            monitor.interrupt();
         }
     }
 

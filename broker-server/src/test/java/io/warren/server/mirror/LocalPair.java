@@ -83,6 +83,33 @@ final class LocalPair implements AutoCloseable {
         run(30, "heal", dir.toString());
     }
 
+    /** Sends SIGSTOP/SIGCONT ("STOP", "CONT") to a member's process. */
+    void signal(String member, String signal) throws Exception {
+        Process p = new ProcessBuilder("kill", "-" + signal, Long.toString(pid(member))).inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + signal + " " + member + " failed");
+        }
+    }
+
+    /** True once the primary reports both data nodes in its in-sync set. */
+    boolean bothInSync() {
+        String primary = primary();
+        if (primary == null) {
+            return false;
+        }
+        int port = primary.equals("a") ? BASE + 11 : BASE + 12;
+        try {
+            String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ha/primary"))
+                .timeout(Duration.ofMillis(500)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            return body.contains("\"in_sync\":[\"a\",\"b\"]");
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** The HTTP status of {@code member}'s GET /ha/primary, or -1 when it does not answer. */
     int primaryStatus(String member) {
         int port = member.equals("a") ? BASE + 11 : BASE + 12;

@@ -21,9 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Workload implements AutoCloseable {
 
-    static final String QUEUE = "fault.q";
-
     private final ConnectionFactory factory;
+    private final String queue;
     private final Set<String> confirmed = ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> consumed = new ConcurrentHashMap<>();
     private final AtomicLong duplicates = new AtomicLong();
@@ -34,7 +33,8 @@ final class Workload implements AutoCloseable {
     private final Thread[] publishers;
     private Connection consumerConnection;
 
-    Workload(int port, int producers) throws Exception {
+    Workload(int port, int producers, String queue) throws Exception {
+        this.queue = queue;
         factory = new ConnectionFactory();
         factory.setHost("127.0.0.1");
         factory.setPort(port);
@@ -44,7 +44,7 @@ final class Workload implements AutoCloseable {
         factory.setConnectionTimeout(2000);
         factory.setRequestedHeartbeat(5);
         try (Connection c = factory.newConnection("fault-setup"); Channel ch = c.createChannel()) {
-            ch.queueDeclare(QUEUE, true, false, false, null);
+            ch.queueDeclare(queue, true, false, false, null);
         }
         startConsumer();
         publishers = new Thread[producers];
@@ -70,7 +70,7 @@ final class Workload implements AutoCloseable {
                 // the connection went away: the message comes back, marked redelivered
             }
         };
-        ch.basicConsume(QUEUE, false, onDelivery, tag -> { });
+        ch.basicConsume(queue, false, onDelivery, tag -> { });
     }
 
     /** One producer: publishes in windows of 50 and waits for their confirms; after a failure republishes them. */
@@ -92,7 +92,7 @@ final class Workload implements AutoCloseable {
                 }
                 for (String id : pending) {
                     window.put(ch.getNextPublishSeqNo(), id);
-                    ch.basicPublish("", QUEUE, new AMQP.BasicProperties.Builder().deliveryMode(2).messageId(id).build(),
+                    ch.basicPublish("", queue, new AMQP.BasicProperties.Builder().deliveryMode(2).messageId(id).build(),
                         id.getBytes(StandardCharsets.UTF_8));
                 }
                 ch.waitForConfirmsOrDie(10_000);
