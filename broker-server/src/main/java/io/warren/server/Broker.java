@@ -164,23 +164,26 @@ public final class Broker implements AutoCloseable {
 
   /** @param freeDisk free bytes on the data directory's file system, for tests; null measures the real one */
   public static Broker start(BrokerConfig config, Clock clock, LongSupplier freeDisk) {
-    return start(config, clock, freeDisk, store -> { });
+    return start(config, clock, freeDisk, store -> { }, store -> { });
   }
 
   /**
-   * As {@link #start(BrokerConfig)}, calling {@code beforeListening} with the recovered store before the AMQP
-   * listener is bound: how a mirrored primary begins its epoch and starts replication before any client publishes.
+   * As {@link #start(BrokerConfig)}, calling {@code afterOpen} with the store before recovery appends anything, and
+   * {@code beforeListening} with the recovered store before the AMQP listener is bound: how a mirrored primary begins
+   * its epoch and starts replication before any client publishes.
    */
-  public static Broker start(BrokerConfig config, java.util.function.Consumer<MessageStore> beforeListening) {
-    return start(config, Clock.systemUTC(), null, beforeListening);
+  public static Broker start(BrokerConfig config, java.util.function.Consumer<MessageStore> afterOpen,
+      java.util.function.Consumer<MessageStore> beforeListening) {
+    return start(config, Clock.systemUTC(), null, afterOpen, beforeListening);
   }
 
   private static Broker start(BrokerConfig config, Clock clock, LongSupplier freeDisk,
-      java.util.function.Consumer<MessageStore> beforeListening) {
+      java.util.function.Consumer<MessageStore> afterOpen, java.util.function.Consumer<MessageStore> beforeListening) {
     prepareDataDir(config);
     MessageStore store = openStore(config.dataDir().resolve("log"));
     TransientStore transients;
     try {
+      afterOpen.accept(store);
       transients = openTransients(config.dataDir().resolve("transient"));
     } catch (RuntimeException e) {
       closeQuietly(store);

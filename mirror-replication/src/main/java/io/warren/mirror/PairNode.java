@@ -272,8 +272,9 @@ public final class PairNode implements AutoCloseable {
         deposed = null;
         leaseEpoch = Integer.toUnsignedLong(newEpoch);
         try {
-            host.start(store -> {
-                store.beginEpoch(newEpoch);
+            // The epoch begins before the broker's recovery can append anything: a record of the old epoch written
+            // by the new primary would make its log and the old primary's disagree below the new epoch's start.
+            host.start(store -> store.beginEpoch(newEpoch), store -> {
                 tracker = new InSyncTracker(settings, store.log(), control, newEpoch, other, false);
                 try {
                     server = new ReplicationServer(settings, store.log(), newEpoch, tracker, replicationBind);

@@ -77,8 +77,8 @@ public final class PairMember implements PrimaryHost, AutoCloseable {
     }
 
     @Override
-    public void start(Consumer<MessageStore> beforeListening) {
-        broker = Broker.start(config, beforeListening);
+    public void start(Consumer<MessageStore> afterOpen, Consumer<MessageStore> beforeListening) {
+        broker = Broker.start(config, afterOpen, beforeListening);
     }
 
     @Override
