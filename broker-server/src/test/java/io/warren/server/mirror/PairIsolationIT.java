@@ -21,8 +21,11 @@ class PairIsolationIT {
             assertThat(primary).isNotNull();
             pair.isolate(primary);
             String other = primary.equals("a") ? "b" : "a";
-            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> other.equals(pair.primary()));
-            pair.heal();
+            try {
+                Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> other.equals(pair.primary()));
+            } finally {
+                pair.heal();
+            }
         });
     }
 }

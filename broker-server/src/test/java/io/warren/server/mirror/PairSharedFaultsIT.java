@@ -16,7 +16,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Faults after which the pair heals by itself, run one after the other on one pair (starting a pair costs more
- * than a scenario): each begins once both data nodes are in sync again. Pauses are SIGSTOP/SIGCONT; the lease is 2 s.
+ * than a scenario): each begins once both data nodes are in sync again. Pauses are SIGSTOP/SIGCONT; the lease is 5 s.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PairSharedFaultsIT {
@@ -49,10 +49,10 @@ class PairSharedFaultsIT {
     @Test
     @Order(1)
     void pausePrimaryShorterThanTheLease() throws Exception {
-        FaultScenario.run("SIGSTOP primary 1 s", pair, "q.short-pause", p -> {
+        FaultScenario.run("SIGSTOP primary 2 s", pair, "q.short-pause", p -> {
             String primary = p.primary();
             p.signal(primary, "STOP");
-            FaultScenario.sleep(1000);
+            FaultScenario.sleep(2000);
             p.signal(primary, "CONT");
             FaultScenario.sleep(1000);
             assertThat(p.primary()).isEqualTo(primary);
@@ -77,9 +77,12 @@ class PairSharedFaultsIT {
         FaultScenario.run("isolate witness", pair, "q.isolate-witness", p -> {
             String primary = p.primary();
             p.isolate("witness");
-            FaultScenario.sleep(4000);
-            assertThat(p.primary()).isEqualTo(primary);
-            p.heal();
+            try {
+                FaultScenario.sleep(4000);
+                assertThat(p.primary()).isEqualTo(primary);
+            } finally {
+                p.heal();
+            }
         });
     }
 
@@ -89,9 +92,12 @@ class PairSharedFaultsIT {
         FaultScenario.run("isolate backup", pair, "q.isolate-backup", p -> {
             String primary = p.primary();
             p.isolate(backupOf(primary));
-            FaultScenario.sleep(5000); // the primary drops the backup from the in-sync set with the witness's vote
-            assertThat(p.primary()).isEqualTo(primary);
-            p.heal();
+            try {
+                FaultScenario.sleep(6000); // the primary drops the backup from the in-sync set with the witness's vote
+                assertThat(p.primary()).isEqualTo(primary);
+            } finally {
+                p.heal();
+            }
         });
     }
 
@@ -119,7 +125,7 @@ class PairSharedFaultsIT {
             String primary = p.primary();
             String backup = backupOf(primary);
             p.kill9(backup);
-            FaultScenario.sleep(5000); // the primary goes on alone, confirming what the backup never sees
+            FaultScenario.sleep(8000); // the primary goes on alone, confirming what the backup never sees
             p.kill9(primary);
             p.startNode(backup);
             FaultScenario.sleep(12_000);
