@@ -45,15 +45,16 @@ public final class Main {
           System.exit(1);
         });
       } else {
-        running = Broker.start(config);
+        Broker broker = Broker.start(config);
+        // the broker stops itself if its log fails; a non-zero status lets a supervisor restart it (recovery reopens the log)
+        broker.onFailure(() -> System.exit(1));
+        running = broker;
       }
     } catch (IllegalArgumentException | IllegalStateException | java.io.IOException e) {
       LOG.error("Warren could not start: {}", e.getMessage());
       System.exit(1);
       return;
     }
-    // the broker stops itself if its log fails; a non-zero status lets a supervisor restart it (recovery reopens the log)
-    broker.onFailure(() -> System.exit(1));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("Stopping Warren");
