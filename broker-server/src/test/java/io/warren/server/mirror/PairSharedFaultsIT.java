@@ -87,21 +87,6 @@ class PairSharedFaultsIT {
     }
 
     @Test
-    @Order(4)
-    void isolateBackup() throws Exception {
-        FaultScenario.run("isolate backup", pair, "q.isolate-backup", p -> {
-            String primary = p.primary();
-            p.isolate(backupOf(primary));
-            try {
-                FaultScenario.sleep(6000); // the primary drops the backup from the in-sync set with the witness's vote
-                assertThat(p.primary()).isEqualTo(primary);
-            } finally {
-                p.heal();
-            }
-        });
-    }
-
-    @Test
     @Order(5)
     void pausePrimaryLongerThanTheLease() throws Exception {
         FaultScenario.run("SIGSTOP primary until the backup took over", pair, "q.long-pause", p -> {
