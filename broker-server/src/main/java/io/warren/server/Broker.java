@@ -334,6 +334,8 @@ public final class Broker implements AutoCloseable {
   /** The management HTTP listener (to add routes to it), or null if it is disabled. */
   public io.warren.management.ManagementServer management() {
     return management;
+  }
+
   /** True while the store's log has not failed: the broker can confirm persistent publishes. */
   public boolean storeWritable() {
     return store.log().failure() == null;

@@ -31,7 +31,6 @@ public final class AmqpServer {
   private final Class<? extends ServerChannel> channelClass;
   /** Set by bind(); read by port() from any thread (the management API lists the listener). */
   private volatile Channel serverChannel;
-  private Channel serverChannel;
   /** Open client connections, so that a node that stops being primary can close them all with 320. */
   private final io.netty.channel.group.ChannelGroup clients =
       new io.netty.channel.group.DefaultChannelGroup("warren-clients", io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
