@@ -24,30 +24,31 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * warrenctl against a real broker's management API: its main entry point runs in-process (stdout, stderr and exit
- * code captured), and the RabbitMQ Java client checks the effects over AMQP.
+ * code captured), and the RabbitMQ Java client checks the effects over AMQP. One broker for the class: each test
+ * uses its own queue and exchange names.
  */
 class WarrenctlIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private BrokerFixture broker;
+  private static BrokerFixture broker;
 
   /** What one warrenctl invocation printed and returned. */
   private record Run(int code, String out, String err) {
   }
 
-  @BeforeEach
-  void start() {
+  @BeforeAll
+  static void start() {
     broker = BrokerFixture.start();
   }
 
-  @AfterEach
-  void stop() {
+  @AfterAll
+  static void stop() {
     broker.close();
   }
 
