@@ -3,6 +3,7 @@ package io.warren.server.it;
 import static io.warren.server.it.CloseReasons.awaitConnectionClosed;
 import static io.warren.server.it.CloseReasons.channelError;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -209,6 +210,120 @@ class WarrenctlIT {
     assertThat(status.out()).contains("Listeners", "port: " + broker.port() + ", protocol: amqp");
     JsonNode json = JSON.readTree(ok(ctl("status", "--formatter", "json")).out());
     assertThat(json.get("product_name").asText()).isEqualTo("Warren");
+  }
+
+  @Test
+  void provisionATeamAndUseItOverAmqpAtOnce() throws Exception {
+    ok(ctl("add_vhost", "--description", "Team A", "team-a"));
+    ok(ctlWithInput("s3cret\n", "add_user", "alice"));
+    ok(ctl("set_user_tags", "alice", "monitoring"));
+    ok(ctl("set_permissions", "-p", "team-a", "alice", "^alice-.*", ".*", ".*"));
+    assertThat(ok(ctl("-q", "list_vhosts", "name", "description")).out()).contains("team-a\tTeam A\n");
+    assertThat(ok(ctl("-q", "list_users")).out()).contains("alice\t[monitoring]\n");
+    assertThat(ok(ctl("-q", "-p", "team-a", "list_permissions")).out()).contains("alice\t^alice-.*\t.*\t.*\n");
+    Run again = ctl("add_user", "alice", "other");
+    assertThat(again.code()).isEqualTo(70);
+
+    ConnectionFactory asAlice = broker.factory();
+    asAlice.setVirtualHost("team-a");
+    asAlice.setUsername("alice");
+    asAlice.setPassword("s3cret");
+    Connection alice = asAlice.newConnection();
+    try {
+      Channel ch = alice.createChannel();
+      ch.queueDeclare("alice-work", true, false, false, null);
+      assertThat(channelError(() -> alice.createChannel().queueDeclare("bob-work", true, false, false, null))
+          .getReplyCode()).isEqualTo(403);
+      assertThat(ok(ctl("-q", "-p", "team-a", "list_queues", "name")).out()).contains("alice-work\n");
+
+      ok(ctl("set_topic_permissions", "-p", "team-a", "alice", "amq.topic", "^alice\\.", "^alice\\."));
+      assertThat(ok(ctl("-q", "-p", "team-a", "list_topic_permissions")).out())
+          .contains("alice\tamq.topic\t^alice\\.\t^alice\\.\n");
+      Channel topic = alice.createChannel();
+      topic.basicPublish("amq.topic", "bob.news", null, "x".getBytes(StandardCharsets.UTF_8));
+      assertThat(CloseReasons.awaitChannelClosed(topic).getReplyCode()).isEqualTo(403);
+
+      ok(ctl("change_password", "alice", "n3w"));
+      assertThat(ctl("authenticate_user", "alice", "n3w").code()).isZero();
+      assertThat(ctl("authenticate_user", "alice", "s3cret").code()).isEqualTo(65);
+
+      ok(ctl("delete_user", "alice"));
+      assertThat(awaitConnectionClosed(alice).getReplyCode()).isEqualTo(320);
+    } finally {
+      if (alice.isOpen()) {
+        alice.close();
+      }
+    }
+    ok(ctl("delete_vhost", "team-a"));
+    assertThat(ok(ctl("-q", "list_vhosts")).out()).doesNotContain("team-a");
+    assertThat(ctl("-p", "team-a", "list_queues").code()).isEqualTo(69);
+  }
+
+  @Test
+  void vhostLimitsAreEnforcedAndCleared() throws Exception {
+    ok(ctl("add_vhost", "limited"));
+    ok(ctl("set_permissions", "-p", "limited", "guest", ".*", ".*", ".*"));
+    ok(ctl("set_vhost_limits", "-p", "limited", "{\"max-connections\": 1}"));
+    assertThat(ok(ctl("-q", "-p", "limited", "list_vhost_limits")).out()).isEqualTo("{\"max-connections\":1}\n");
+    ConnectionFactory factory = broker.factory();
+    factory.setVirtualHost("limited");
+    try (Connection first = factory.newConnection()) {
+      assertThat(catchThrowable(factory::newConnection)).isNotNull();
+      ok(ctl("clear_vhost_limits", "-p", "limited"));
+      assertThat(ok(ctl("-q", "-p", "limited", "list_vhost_limits")).out()).isEqualTo("{}\n");
+      factory.newConnection().close();
+      assertThat(first.isOpen()).isTrue();
+    }
+    ok(ctl("delete_vhost", "limited"));
+  }
+
+  @Test
+  void aPolicyAppliesToAnExistingQueue() throws Exception {
+    try (Connection c = broker.connect()) {
+      Channel ch = c.createChannel();
+      ch.queueDeclare("capped.orders", true, false, false, null);
+      ok(ctl("set_policy", "--apply-to", "queues", "--priority", "1", "cap", "^capped\\.", "{\"max-length\": 2}"));
+      assertThat(ok(ctl("-q", "list_policies", "name", "pattern", "apply-to", "definition", "priority")).out())
+          .contains("cap\t^capped\\.\tqueues\t{\"max-length\":2}\t1\n");
+      for (int i = 0; i < 5; i++) {
+        ch.basicPublish("", "capped.orders", null, ("m" + i).getBytes(StandardCharsets.UTF_8));
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> ch.queueDeclarePassive("capped.orders").getMessageCount() == 2);
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(ok(ctl("-q", "list_queues", "name", "policy")).out()).contains("capped.orders\tcap\n"));
+      ok(ctl("clear_policy", "cap"));
+      for (int i = 0; i < 3; i++) {
+        ch.basicPublish("", "capped.orders", null, ("n" + i).getBytes(StandardCharsets.UTF_8));
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> ch.queueDeclarePassive("capped.orders").getMessageCount() == 5);
+      assertThat(ctl("clear_policy", "cap").code()).isEqualTo(69);
+    }
+  }
+
+  @Test
+  void definitionsRoundTripBringsBackAVhostItsUserAndPermissions(@TempDir Path dir) throws Exception {
+    ok(ctl("add_vhost", "team-b"));
+    ok(ctl("add_user", "bob", "b0b"));
+    ok(ctl("set_permissions", "-p", "team-b", "bob", ".*", ".*", ".*"));
+    ConnectionFactory asBob = broker.factory();
+    asBob.setVirtualHost("team-b");
+    asBob.setUsername("bob");
+    asBob.setPassword("b0b");
+    try (Connection bob = asBob.newConnection()) {
+      bob.createChannel().queueDeclare("bob-inbox", true, false, false, null);
+    }
+    Path file = dir.resolve("all.json");
+    ok(ctl("export_definitions", file.toString()));
+    ok(ctl("delete_vhost", "team-b"));
+    ok(ctl("delete_user", "bob"));
+    assertThat(catchThrowable(asBob::newConnection)).isNotNull();
+
+    ok(ctl("import_definitions", file.toString()));
+    try (Connection bob = asBob.newConnection()) {
+      assertThat(bob.createChannel().queueDeclarePassive("bob-inbox").getMessageCount()).isZero();
+    }
+    ok(ctl("delete_vhost", "team-b"));
+    ok(ctl("delete_user", "bob"));
   }
 
   @Test
