@@ -243,7 +243,7 @@ final class FakeBroker implements ManagedBroker {
   private QueueInfo info(QueueSpec s) {
     List<byte[]> m = messages.getOrDefault(key(s.vhost(), s.name()), List.of());
     return new QueueInfo(s.vhost(), s.name(), s.durable(), s.autoDelete(), false, s.arguments(), "classic", null,
-        m.size(), 0, m.stream().mapToLong(b -> b.length).sum(), 0, null, new MessageCounters());
+        m.size(), 0, m.stream().mapToLong(b -> b.length).sum(), 0, 0, null, new MessageCounters());
   }
 
   @Override

@@ -195,7 +195,7 @@ class ManagementServerTest {
   @Test
   void connectionsAreListedAndClosed() throws Exception {
     broker.connections.add(new ConnectionInfo("127.0.0.1:5000 -> 127.0.0.1:5672", "/", "guest", "127.0.0.1", 5000,
-        "127.0.0.1", 5672, "AMQP 0-9-1", 1, 2047, 131072, 60, 0, Map.of("product", "test"), 0, 0, "running"));
+        "127.0.0.1", 5672, "AMQP 0-9-1", 1, 2047, 131072, 60, 0, Map.of("product", "test"), 0, 0, 0, 0, "running"));
     JsonNode list = Http.json(http.get("/api/connections"));
     assertThat(list.get(0).get("name").asText()).isEqualTo("127.0.0.1:5000 -> 127.0.0.1:5672");
     assertThat(http.delete("/api/connections/127.0.0.1%3A5000%20-%3E%20127.0.0.1%3A5672").statusCode())

@@ -132,7 +132,7 @@ class WebConsoleIT {
     synchronized (broker) {
       broker.connections.add(new ConnectionInfo("127.0.0.1:50000 -> 127.0.0.1:5672", "team-a", "guest",
           "127.0.0.1", 50000, "127.0.0.1", 5672, "AMQP 0-9-1", 1, 2047, 131072, 60, System.currentTimeMillis(),
-          Map.of("product", "RabbitMQ", "version", "5.25.0", "connection_name", "billing"), 100, 200, "running"));
+          Map.of("product", "RabbitMQ", "version", "5.25.0", "connection_name", "billing"), 100, 200, 3, 4, "running"));
     }
     page.open("#/connections");
     By conn = By.xpath("//tr[@data-connection='127.0.0.1:50000 -> 127.0.0.1:5672']");

@@ -118,6 +118,19 @@ public final class MessageQueue {
         return state.unackedCount;
     }
 
+    /**
+     * Body bytes of the ready messages, as of the queue's last task. Messages paged out of memory count only when the
+     * queue tracks their sizes (it has a byte limit); otherwise this covers the in-memory ones.
+     */
+    public long readyBytes() {
+        return state.readyBytes;
+    }
+
+    /** Body bytes of the messages delivered and not yet acked, as of the queue's last task. */
+    public long unackedBytes() {
+        return state.unackedBytes;
+    }
+
     public boolean isDeleted() {
         return state.deleted;
     }

@@ -27,6 +27,8 @@ final class QueueContents {
     /** Whether paged messages keep their body size, so that {@link #readyBytes} counts them (byte limits). */
     private boolean trackSizes;
     private int unacked;
+    /** Body bytes of the unacked messages. */
+    private long unackedBytes;
     /** Ready messages, in memory or paged, over all lanes. */
     private int readyCount;
     /** Ready entries held in the lanes' {@link ReadyEntries}, and their body bytes: the residency window. */
@@ -80,6 +82,10 @@ final class QueueContents {
 
     int unackedCount() {
         return unacked;
+    }
+
+    long unackedBytes() {
+        return unackedBytes;
     }
 
     /** Recovered messages, all after what the queue holds, kept as positions only and marked redelivered. */
@@ -193,6 +199,7 @@ final class QueueContents {
                 entry.state = QueueEntry.UNACKED;
                 unacked++;
                 Message m = entry.message();
+                unackedBytes += m.bodySize();
                 // the first delivery only: a redelivered one was delivered (or returned) before, and the log says so
                 if (!entry.redelivered && journal != null && m.persistent() && m.id() >= 0) {
                     journal.delivered(m.id());
@@ -207,6 +214,7 @@ final class QueueContents {
     void untake(QueueEntry entry, boolean noAck) {
         if (!noAck) {
             unacked--;
+            unackedBytes -= entry.message().bodySize();
         }
         entry.state = QueueEntry.READY;
         insertReady(entry);
@@ -425,6 +433,7 @@ final class QueueContents {
             return false;
         }
         unacked--;
+        unackedBytes -= entry.message().bodySize();
         return true;
     }
 }

@@ -34,6 +34,8 @@ final class QueueState {
     volatile int messageCount;
     volatile int consumerCount;
     volatile int unackedCount;
+    volatile long readyBytes;
+    volatile long unackedBytes;
 
     QueueState(MessageQueue queue, SerialExecutor executor, QueueListener listener, QueueJournal journal,
                MessageSpill spill, Residency residency, QueueFeatures features, QueueHooks hooks) {
@@ -365,6 +367,8 @@ final class QueueState {
         messageCount = contents.readyCount();
         consumerCount = consumers.size();
         unackedCount = contents.unackedCount();
+        readyBytes = contents.readyBytes();
+        unackedBytes = contents.unackedBytes();
     }
 
 }

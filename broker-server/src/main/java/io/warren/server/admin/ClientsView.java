@@ -32,7 +32,8 @@ final class ClientsView {
         io.warren.server.registry.ConnectionInfo i = c.info();
         out.add(new ConnectionInfo(i.name(), i.vhost(), i.user(), i.peerHost(), i.peerPort(), i.host(), i.port(),
             "AMQP 0-9-1", i.channels(), i.channelMax(), i.frameMax(), i.heartbeat(), i.connectedAt(),
-            FieldJson.of(i.clientProperties()), 0, 0, i.state()));
+            FieldJson.of(i.clientProperties()), i.receivedOctets(), i.sentOctets(), i.receivedCount(),
+            i.sentCount(), i.state()));
       } catch (RuntimeException e) {
         // closed while being read: not listed
       }

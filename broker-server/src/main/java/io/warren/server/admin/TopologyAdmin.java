@@ -81,7 +81,8 @@ final class TopologyAdmin {
     QueueSettings s = q.settings();
     Policy p = policies.apply(vhost).forQueue(vhost, s.name());
     return new QueueInfo(vhost, s.name(), s.durable(), s.autoDelete(), s.exclusive(), FieldJson.of(s.arguments()),
-        "classic", p == null ? null : p.name(), q.queue().messageCount(), q.queue().unackedCount(), 0,
+        "classic", p == null ? null : p.name(), q.queue().messageCount(), q.queue().unackedCount(),
+        q.queue().readyBytes(), q.queue().unackedBytes(),
         q.queue().consumerCount(), null, q.counters());
   }
 

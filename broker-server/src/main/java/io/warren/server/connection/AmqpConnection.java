@@ -32,6 +32,7 @@ import io.warren.server.flow.ResourceAlarm;
 import io.warren.amqp.generated.ConnectionBlocked;
 import io.warren.amqp.generated.ConnectionUnblocked;
 import io.warren.server.net.ProtocolHeaderHandler;
+import io.warren.server.net.SocketCounters;
 import io.warren.server.vhost.BrokerVhost;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -71,6 +72,8 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   private volatile boolean admitted;
   private volatile int channelCount;
   private volatile long connectedAt;
+  /** The socket's byte counters (first in the pipeline); null only in tests that build a bare pipeline. */
+  private volatile SocketCounters socket;
 
   public AmqpConnection(Broker broker, Clock clock) {
     this.broker = broker;
@@ -88,6 +91,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     name = remote.getAddress().getHostAddress() + ":" + remote.getPort() + " -> "
         + local.getAddress().getHostAddress() + ":" + local.getPort();
     connectedAt = System.currentTimeMillis();
+    socket = ctx.pipeline().get(SocketCounters.class);
     long timeout = broker.config().limits().handshakeTimeoutMillis();
     handshakeTimeout = ctx.executor().schedule(() -> {
       if (state == State.AWAIT_HEADER || state == State.HANDSHAKE) {
@@ -442,12 +446,14 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
     InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
     Handshake h = handshake;
+    SocketCounters s = socket;
     String st = state == State.OPEN ? (blocked ? "blocked" : "running") : state == State.CLOSED ? "closed" : "closing";
     return new io.warren.server.registry.ConnectionInfo(name, userName(), vhostName(),
         remote.getAddress().getHostAddress(), remote.getPort(), local.getAddress().getHostAddress(), local.getPort(),
         h == null ? java.util.Map.of() : h.clientProperties(), connectedAt, channelCount,
         h == null ? 0 : h.channelMax(), h == null ? 0 : h.frameMax(), h == null ? 0 : h.heartbeat(),
-        h == null ? null : h.mechanism(), st);
+        h == null ? null : h.mechanism(), st, s == null ? 0 : s.receivedOctets(), s == null ? 0 : s.receivedReads(),
+        s == null ? 0 : s.sentOctets(), s == null ? 0 : s.sentFlushes());
   }
 
   @Override

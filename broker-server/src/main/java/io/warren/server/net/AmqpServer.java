@@ -61,6 +61,7 @@ public final class AmqpServer {
           @Override
           protected void initChannel(SocketChannel ch) {
             clients.add(ch);
+            ch.pipeline().addLast(SocketCounters.NAME, new SocketCounters());
             ch.pipeline().addLast(ProtocolHeaderHandler.NAME, new ProtocolHeaderHandler(broker.rejections()));
             ch.pipeline().addLast(AmqpConnection.NAME, new AmqpConnection(broker, clock));
           }

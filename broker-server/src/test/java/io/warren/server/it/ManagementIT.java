@@ -186,8 +186,61 @@ class ManagementIT {
           .contains("rabbitmq_global_messages_received_total{protocol=\"amqp091\"} 1.0")
           .contains("rabbitmq_connections_opened_total 1.0").contains("rabbitmq_resident_memory_limit_bytes")
           .contains("rabbitmq_disk_space_available_bytes").contains("rabbitmq_process_open_fds");
+      assertThat(m).contains("rabbitmq_queue_messages_bytes 10.0").contains("rabbitmq_queue_messages_ready_bytes 10.0")
+          .contains("rabbitmq_queue_messages_unacked_bytes 0.0");
       assertThat(http.get("/metrics/per-object").body())
-          .contains("rabbitmq_queue_messages_ready{queue=\"metered\",vhost=\"/\"} 1.0");
+          .contains("rabbitmq_queue_messages_ready{queue=\"metered\",vhost=\"/\"} 1.0")
+          .contains("rabbitmq_queue_messages_bytes{queue=\"metered\",vhost=\"/\"} 10.0")
+          .contains("rabbitmq_queue_messages_ready_bytes{queue=\"metered\",vhost=\"/\"} 10.0");
+    }
+  }
+
+  @Test
+  void queueBytesFollowMessagesAndConnectionsCountSocketBytes() throws Exception {
+    int n = 7;
+    int size = 1000;
+    try (Connection c = broker.connect()) {
+      Channel ch = c.createChannel();
+      ch.queueDeclare("sized", false, false, false, null);
+      for (int i = 0; i < n; i++) {
+        ch.basicPublish("", "sized", null, new byte[size]);
+      }
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        JsonNode q = http.json("/api/queues/%2F/sized");
+        assertThat(q.get("messages_ready").asLong()).isEqualTo(n);
+        assertThat(q.get("message_bytes").asLong()).isEqualTo((long) n * size);
+        assertThat(q.get("message_bytes_ready").asLong()).isEqualTo((long) n * size);
+        assertThat(q.get("message_bytes_unacknowledged").asLong()).isZero();
+      });
+      GetResponse first = ch.basicGet("sized", false);
+      ch.basicGet("sized", false);
+      ch.basicGet("sized", false);
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        JsonNode q = http.json("/api/queues/%2F/sized");
+        assertThat(q.get("message_bytes").asLong()).isEqualTo((long) n * size);
+        assertThat(q.get("message_bytes_ready").asLong()).isEqualTo((long) (n - 3) * size);
+        assertThat(q.get("message_bytes_unacknowledged").asLong()).isEqualTo(3L * size);
+      });
+      ch.basicAck(first.getEnvelope().getDeliveryTag(), false);
+      ch.basicNack(first.getEnvelope().getDeliveryTag() + 1, false, true); // back to ready
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        JsonNode q = http.json("/api/queues/%2F/sized");
+        assertThat(q.get("message_bytes_ready").asLong()).isEqualTo((long) (n - 2) * size);
+        assertThat(q.get("message_bytes_unacknowledged").asLong()).isEqualTo(1L * size);
+      });
+      ch.queuePurge("sized");
+      ch.close(); // the last unacked one goes back, then is the only one left
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        JsonNode q = http.json("/api/queues/%2F/sized");
+        assertThat(q.get("message_bytes_ready").asLong()).isEqualTo(size);
+        assertThat(q.get("message_bytes_unacknowledged").asLong()).isZero();
+      });
+      JsonNode conn = http.json("/api/connections").get(0);
+      assertThat(conn.get("recv_oct").asLong()).isGreaterThan((long) n * size);
+      assertThat(conn.get("recv_cnt").asLong()).isPositive();
+      // connection.start, tune, open-ok and three basic.get-ok with 1000-byte bodies at least
+      assertThat(conn.get("send_oct").asLong()).isGreaterThan(3L * size);
+      assertThat(conn.get("send_cnt").asLong()).isPositive();
     }
   }
 

@@ -45,6 +45,8 @@ public final class Views {
     m.put("exclusive", q.exclusive());
     m.put("exclusive_consumer_tag", q.exclusiveConsumerTag());
     m.put("message_bytes", q.messageBytes());
+    m.put("message_bytes_ready", q.messageBytesReady());
+    m.put("message_bytes_unacknowledged", q.messageBytesUnacknowledged());
     m.put("message_stats", Details.messageStats(q.counters(), Stat.PUBLISH, Stat.DELIVER, Stat.DELIVER_NO_ACK,
         Stat.GET, Stat.GET_NO_ACK, Stat.GET_EMPTY, Stat.ACK, Stat.REDELIVER));
     m.put("messages", q.messages());
@@ -172,8 +174,10 @@ public final class Views {
     m.put("peer_port", c.peerPort());
     m.put("port", c.port());
     m.put("protocol", c.protocol());
+    m.put("recv_cnt", c.receivedCount());
     m.put("recv_oct", c.receivedOctets());
     m.put("recv_oct_details", Details.rate(0));
+    m.put("send_cnt", c.sentCount());
     m.put("send_oct", c.sentOctets());
     m.put("send_oct_details", Details.rate(0));
     m.put("ssl", false);

@@ -141,6 +141,10 @@ public final class PrometheusMetrics {
         () -> queues.stream().mapToLong(QueueInfo::messages).sum());
     gauge(r, "rabbitmq_queue_messages_bytes", "Size in bytes of ready and unacknowledged messages",
         () -> queues.stream().mapToLong(QueueInfo::messageBytes).sum());
+    gauge(r, "rabbitmq_queue_messages_ready_bytes", "Size in bytes of ready messages",
+        () -> queues.stream().mapToLong(QueueInfo::messageBytesReady).sum());
+    gauge(r, "rabbitmq_queue_messages_unacked_bytes", "Size in bytes of all unacknowledged messages",
+        () -> queues.stream().mapToLong(QueueInfo::messageBytesUnacknowledged).sum());
     gauge(r, "rabbitmq_queue_consumers", "Consumers on a queue",
         () -> queues.stream().mapToLong(QueueInfo::consumers).sum());
     channelCounters(r, null);
@@ -156,6 +160,10 @@ public final class PrometheusMetrics {
         QueueInfo::messages);
     perQueue(r, "rabbitmq_queue_messages_bytes", "Size in bytes of ready and unacknowledged messages",
         QueueInfo::messageBytes);
+    perQueue(r, "rabbitmq_queue_messages_ready_bytes", "Size in bytes of ready messages",
+        QueueInfo::messageBytesReady);
+    perQueue(r, "rabbitmq_queue_messages_unacked_bytes", "Size in bytes of all unacknowledged messages",
+        QueueInfo::messageBytesUnacknowledged);
     perQueue(r, "rabbitmq_queue_consumers", "Consumers on a queue", QueueInfo::consumers);
     for (String[] s : new String[][] {{"published", "PUBLISH"}, {"delivered_ack", "DELIVER"},
         {"delivered", "DELIVER_NO_ACK"}, {"acked", "ACK"}, {"redelivered", "REDELIVER"}}) {
