@@ -169,11 +169,12 @@ public final class InSyncTracker implements AutoCloseable {
                 return; // LEAVING retries on the next step; confirms keep waiting meanwhile
             }
             LOG.info("In-sync set of epoch {} is now {}", Integer.toUnsignedString(epoch), nodes);
+            // the new state is visible before the released confirms are: whoever sees a confirm sees OUT
+            state = next;
             if (next == State.OUT) {
                 log.releaseReplica();
                 releaseHold();
             }
-            state = next;
         }));
     }
 

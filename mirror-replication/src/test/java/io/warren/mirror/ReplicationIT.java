@@ -150,7 +150,7 @@ class ReplicationIT {
         assertThat(waiting).isNotDone(); // still in sync: the primary may not confirm alone yet
         waiting.get(10, TimeUnit.SECONDS); // ...until the control plane commits {a}
         assertThat(membership.current()).containsExactly("a");
-        assertThat(server.tracker().state()).isEqualTo(InSyncTracker.State.OUT);
+        await().atMost(Duration.ofSeconds(5)).until(() -> server.tracker().state() == InSyncTracker.State.OUT);
 
         for (int i = 0; i < 500; i++) {
             append(log, 1, "more " + i);
