@@ -86,46 +86,6 @@ printf 'scenario\tbroker\tsent_rate\trecv_rate\tcons_median\tcons_p99\tconf_medi
 } | tee "$OUT/meta.txt"
 echo
 
-# ---------------------------------------------------------------- parsing
-# PerfTest 2.22.1 prints at the end of a run (rates are whole-run averages):
-#   id: test-..., sending rate avg: 10543 msg/s
-#   id: test-..., receiving rate avg: 10543 msg/s
-#   id: test-..., consumer latency min/median/75th/95th/99th 109/10067/33955/246000/249069 µs
-#   id: test-..., confirm latency min/median/75th/95th/99th 80/2636/6535/13688/27725 µs   (only with -c)
-parse_summary() {  # file -> "sent recv cmed cp99 fmed fp99 unit ss_recv ss_cmed ss_cp99" ('-' when absent)
-  # Also derives "steady-state" figures from the per-second lines
-  #   id: ..., time 3.001 s, sent: 1000 msg/s, received: 999 msg/s, min/median/75th/95th/99th consumer latency: 124/196/227/337/2135 µs
-  # skipping the first $WARMUP seconds (JVM/connection warm-up dominates the
-  # whole-run p99 of short runs): mean received rate, mean of the per-second
-  # medians and mean of the per-second 99th percentiles (indicative only:
-  # percentiles do not average exactly).
-  awk -v warmup="$WARMUP" '
-    function num(v) { gsub(/[^0-9.]/, "", v); return v }
-    / time [0-9.]+ s, / {
-      t=""; rr=""; lat=""
-      for (i=1;i<=NF;i++) {
-        if ($i=="time") t=$(i+1)
-        if ($i=="received:") rr=num($(i+1))
-        if ($i=="latency:" && $(i-1)=="consumer") lat=$(i+1)
-      }
-      if (t+0 > warmup && rr!="") {
-        n++; rsum+=rr
-        if (lat!="" && rr+0>0) { split(lat,l,"/"); ln++; msum+=l[2]; psum+=l[5] }
-      }
-    }
-    /sending rate avg:/   { for (i=1;i<=NF;i++) if ($i=="avg:") s=$(i+1) }
-    /receiving rate avg:/ { for (i=1;i<=NF;i++) if ($i=="avg:") r=$(i+1) }
-    /consumer latency min\/median\/75th\/95th\/99th [0-9]/ { split($(NF-1),a,"/"); cm=a[2]; cp=a[5]; u=$NF }
-    /confirm latency min\/median\/75th\/95th\/99th [0-9]/  { split($(NF-1),b,"/"); fm=b[2]; fp=b[5]; u=$NF }
-    END {
-      if (u=="\xc2\xb5s" || u=="us" || u ~ /s$/ && u!="ms") u="us";
-      ssr=(n>0 ? sprintf("%.0f", rsum/n) : "-")
-      ssm=(ln>0 ? sprintf("%.0f", msum/ln) : "-")
-      ssp=(ln>0 ? sprintf("%.0f", psum/ln) : "-")
-      printf "%s %s %s %s %s %s %s %s %s %s\n", (s==""?"-":s), (r==""?"-":r), (cm==""?"-":cm), (cp==""?"-":cp), (fm==""?"-":fm), (fp==""?"-":fp), (u==""?"-":u), ssr, ssm, ssp
-    }' "$1"
-}
-
 # ---------------------------------------------------------------- running
 run_one() {  # scenario flags broker uri
   local name="$1" flags="$2" broker="$3" uri="$4"
