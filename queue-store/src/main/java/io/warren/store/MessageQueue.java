@@ -131,6 +131,11 @@ public final class MessageQueue {
         return state.unackedBytes;
     }
 
+    /** How far publishers are ahead of this queue, for credit flow. */
+    public InboxCredit inbox() {
+        return state.inbox;
+    }
+
     public boolean isDeleted() {
         return state.deleted;
     }
@@ -141,6 +146,7 @@ public final class MessageQueue {
      * @param outcome told whether the queue took it; null when the publisher does not need to know
      */
     public void enqueue(Message message, EnqueueOutcome outcome) {
+        state.inbox.posted(message);
         mailbox.post(new QueueEntry(this, message, outcome), QueueEntry.OP_ENQUEUE);
         requestTurn();
     }
@@ -152,6 +158,7 @@ public final class MessageQueue {
     public void restore(Message message) {
         QueueEntry entry = new QueueEntry(this, message, null);
         entry.redelivered = true;
+        state.inbox.posted(message);
         mailbox.post(entry, QueueEntry.OP_ENQUEUE);
         requestTurn();
     }

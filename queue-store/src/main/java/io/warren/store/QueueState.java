@@ -20,6 +20,7 @@ final class QueueState {
     private final SerialExecutor executor;
     private final QueueListener listener;
     final Mailbox mailbox = new Mailbox();
+    final InboxCredit inbox = new InboxCredit();
     final QueueContents contents;
     final ConsumerRing consumers;
     /** x-single-active-consumer: the ring counts the active consumer's unacked entries (see {@link ConsumerRing}). */
@@ -148,11 +149,15 @@ final class QueueState {
 
     void processMailbox() {
         QueueEntry entry = mailbox.takeAll();
+        long units = 0;
         while (entry != null) {
             QueueEntry next = entry.next;
             entry.next = null;
             int op = entry.op;
             entry.op = QueueEntry.OP_NONE;
+            if (op == QueueEntry.OP_ENQUEUE) {
+                units += InboxCredit.units(entry.message());
+            }
             try {
                 apply(entry, op);
             } catch (RuntimeException e) {
@@ -161,6 +166,7 @@ final class QueueState {
             }
             entry = next;
         }
+        inbox.took(units);
     }
 
     private void apply(QueueEntry entry, int op) {

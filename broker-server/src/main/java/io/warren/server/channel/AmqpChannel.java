@@ -88,7 +88,7 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
     this.definitions = new DefinitionMethods(this, vhost, guard, connection, directReplyTo);
     this.deliveries = new Deliveries(this, vhost, guard, connection, directReplyTo);
     this.publisher = new Publisher(this, vhost, guard, connection.user().name(), connection.broker().schedule(),
-        deliveries.replies());
+        deliveries.replies(), connection.publishFlow());
     this.mode = new ChannelMode(this, connection, publisher, deliveries);
   }
 

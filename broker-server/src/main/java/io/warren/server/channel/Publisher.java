@@ -38,10 +38,13 @@ final class Publisher {
 
   /** Direct reply-to: this channel's reply name, and where replies addressed to reply names go. */
   private final DirectReplies replies;
+  /** Credit flow: pauses the connection's reads while a queue or the log it feeds is behind. */
+  private final io.warren.server.flow.PublishFlow flow;
 
   /** @param schedule where delayed messages wait; null routes every message at once */
   Publisher(AmqpChannel channel, BrokerVhost vhost, AccessGuard guard, String userName,
-      io.warren.server.schedule.Schedule schedule, DirectReplies replies) {
+      io.warren.server.schedule.Schedule schedule, DirectReplies replies, io.warren.server.flow.PublishFlow flow) {
+    this.flow = flow;
     this.delayed = new DelayedPublishes(channel, vhost, schedule);
     this.replies = replies;
     this.channel = channel;
@@ -182,10 +185,15 @@ final class Publisher {
       }
       if (targets == 1) {
         single.queue().enqueue(message.retain(), outcome);
+        flow.fed(single.queue().inbox());
       } else if (targets > 1) {
         for (int i = 0; i < targets; i++) {
           all[i].queue().enqueue(message.retain(), outcome);
+          flow.fed(all[i].queue().inbox());
         }
+      }
+      if (position >= 0) {
+        flow.fedLog(vhost.store().log());
       }
       if (replyTarget != null) {
         replyTarget.deliver(message.retain(), m.exchange(), m.routingKey());

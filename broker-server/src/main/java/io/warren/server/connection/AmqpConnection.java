@@ -67,6 +67,8 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   private boolean flushScheduled;
   private boolean published;
   private boolean blocked;
+  /** Credit flow to the queues and the log this connection's publishers feed; set when the channel is active. */
+  private io.warren.server.flow.PublishFlow flow;
   private final Runnable flushTask = this::flushNow;
   /** Set once the registry admitted this connection (it must then be told when it closes). */
   private volatile boolean admitted;
@@ -85,6 +87,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    this.flow = new io.warren.server.flow.PublishFlow(ctx.executor(), this::updateReading);
     InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
     InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
     peer = remote.getAddress();
@@ -111,7 +114,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
       writeMethod(0, handshake.start());
       flushNow();
     } else if (evt instanceof IdleStateEvent idle) {
-      if (idle.state() == IdleState.READER_IDLE && blocked) {
+      if (idle.state() == IdleState.READER_IDLE && (blocked || flow.paused())) {
         return; // we stopped reading, so the client's heartbeats are not read either
       }
       if (idle.state() == IdleState.READER_IDLE) {
@@ -447,7 +450,8 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
     Handshake h = handshake;
     SocketCounters s = socket;
-    String st = state == State.OPEN ? (blocked ? "blocked" : "running") : state == State.CLOSED ? "closed" : "closing";
+    String st = state == State.OPEN ? (blocked ? "blocked" : flow.paused() ? "flow" : "running")
+        : state == State.CLOSED ? "closed" : "closing";
     return new io.warren.server.registry.ConnectionInfo(name, userName(), vhostName(),
         remote.getAddress().getHostAddress(), remote.getPort(), local.getAddress().getHostAddress(), local.getPort(),
         h == null ? java.util.Map.of() : h.clientProperties(), connectedAt, channelCount,
@@ -525,7 +529,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     blocked = true;
     writeMethod(0, new ConnectionBlocked(reason));
     ctx.flush();
-    ctx.channel().config().setAutoRead(false);
+    updateReading();
   }
 
   private void unblock() {
@@ -535,7 +539,19 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     }
     writeMethod(0, new ConnectionUnblocked());
     ctx.flush();
-    ctx.channel().config().setAutoRead(true);
+    updateReading();
+  }
+
+  /** Reads from the socket only while no alarm blocks this connection and no queue or log it feeds is behind. */
+  private void updateReading() {
+    if (state == State.OPEN) {
+      ctx.channel().config().setAutoRead(!blocked && !flow.paused());
+    }
+  }
+
+  /** Credit flow of this connection's publishers; on the event loop. */
+  public io.warren.server.flow.PublishFlow publishFlow() {
+    return flow;
   }
 
   // ---- accessors for channels ---------------------------------------------------------------------------------
