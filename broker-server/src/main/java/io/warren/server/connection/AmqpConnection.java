@@ -7,7 +7,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -31,6 +30,7 @@ import io.warren.server.channel.AmqpChannel;
 import io.warren.server.flow.ResourceAlarm;
 import io.warren.amqp.generated.ConnectionBlocked;
 import io.warren.amqp.generated.ConnectionUnblocked;
+import io.warren.server.net.Heartbeats;
 import io.warren.server.net.ProtocolHeaderHandler;
 import io.warren.server.net.SocketCounters;
 import io.warren.server.vhost.BrokerVhost;
@@ -268,10 +268,9 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     FrameDecoder decoder = (FrameDecoder) ctx.pipeline().get(ProtocolHeaderHandler.FRAME_DECODER);
     decoder.setFrameMax(handshake.frameMax());
     int hb = handshake.heartbeat();
-    if (hb > 0 && ctx.pipeline().get("heartbeat") == null) {
-      ctx.pipeline().addBefore(ProtocolHeaderHandler.FRAME_DECODER, "heartbeat",
-          // send at half the interval so a heartbeat is never late at the client; give up after two silent intervals
-          new IdleStateHandler(hb * 2000L, hb * 500L, 0, TimeUnit.MILLISECONDS));
+    if (hb > 0 && ctx.pipeline().get(Heartbeats.NAME) == null) {
+      // send at half the interval so a heartbeat is never late at the client; give up after two silent intervals
+      ctx.pipeline().addBefore(ProtocolHeaderHandler.FRAME_DECODER, Heartbeats.NAME, new Heartbeats(hb));
     }
   }
 
