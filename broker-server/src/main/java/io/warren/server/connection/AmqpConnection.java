@@ -268,9 +268,9 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     FrameDecoder decoder = (FrameDecoder) ctx.pipeline().get(ProtocolHeaderHandler.FRAME_DECODER);
     decoder.setFrameMax(handshake.frameMax());
     int hb = handshake.heartbeat();
-    if (hb > 0 && ctx.pipeline().get(Heartbeats.NAME) == null) {
+    if (hb > 0 && socket != null && ctx.pipeline().get(Heartbeats.NAME) == null) {
       // send at half the interval so a heartbeat is never late at the client; give up after two silent intervals
-      ctx.pipeline().addBefore(ProtocolHeaderHandler.FRAME_DECODER, Heartbeats.NAME, new Heartbeats(hb));
+      ctx.pipeline().addBefore(ProtocolHeaderHandler.FRAME_DECODER, Heartbeats.NAME, new Heartbeats(socket, hb));
     }
   }
 
