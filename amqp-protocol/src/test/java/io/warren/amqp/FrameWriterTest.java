@@ -67,8 +67,10 @@ class FrameWriterTest {
     void bodyOfExactlyOneFrameAndEmptyBody() {
         ByteBuf raw = rawProperties(BasicProperties.EMPTY);
         List<ByteBuf> written = new ArrayList<>();
-        FrameWriter.writeContent(ALLOC, 1, DELIVER, raw, Unpooled.wrappedBuffer(new byte[4088]), 4096, written::add);
-        assertThat(written).hasSize(3);
+        ByteBuf small = Unpooled.wrappedBuffer(new byte[4088]);
+        FrameWriter.writeContent(ALLOC, 1, DELIVER, raw, small, 4096, written::add);
+        assertThat(written).hasSize(1); // a small body is copied into the buffer of the method and header frames
+        assertThat(small.refCnt()).isEqualTo(1);
         List<Object> frames = decode(written, 4096);
         assertThat(((BodyFrame) frames.get(2)).payload().readableBytes()).isEqualTo(4088);
         frames.forEach(ReferenceCountUtil::release);
@@ -80,6 +82,27 @@ class FrameWriterTest {
         assertThat(frames).hasSize(2);
         assertThat(((HeaderFrame) frames.get(1)).bodySize()).isZero();
         frames.forEach(ReferenceCountUtil::release);
+    }
+
+    @Test
+    void smallBodiesAreCopiedInlineAndLargerOnesSliced() {
+        ByteBuf raw = rawProperties(BasicProperties.builder().contentType("text/plain").build());
+        for (int size : new int[] {1, 1000, FrameWriter.INLINE_BODY_MAX, FrameWriter.INLINE_BODY_MAX + 1}) {
+            byte[] bytes = new byte[size];
+            new Random(size).nextBytes(bytes);
+            ByteBuf body = Unpooled.wrappedBuffer(bytes);
+            List<ByteBuf> written = new ArrayList<>();
+            FrameWriter.writeContent(ALLOC, 3, DELIVER, raw, body, 131072, written::add);
+            assertThat(written).hasSize(size <= FrameWriter.INLINE_BODY_MAX ? 1 : 3);
+            List<Object> frames = decode(written, 131072);
+            assertThat(frames).hasSize(3);
+            assertThat(frames.get(0)).isEqualTo(new MethodFrame(3, DELIVER));
+            assertThat(((HeaderFrame) frames.get(1)).bodySize()).isEqualTo(size);
+            assertThat(ByteBufUtil.getBytes(((BodyFrame) frames.get(2)).payload())).isEqualTo(bytes);
+            frames.forEach(ReferenceCountUtil::release);
+            assertThat(body.refCnt()).isEqualTo(1);
+            assertThat(body.readerIndex()).isZero();
+        }
     }
 
     @Test
