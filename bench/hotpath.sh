@@ -29,6 +29,7 @@ ONLY=""
 BROKER_LIST="warren,rabbitmq"
 STRACE_SECONDS=0
 BUILD=1
+REPORT_DIR=""
 PAUSE="${BENCH_PAUSE:-2}"
 JAVA_OPTS_PT="${BENCH_PERFTEST_JAVA_OPTS:--Xmx1g}"
 WARREN_PORT="${BENCH_WARREN_PORT:-5672}"
@@ -42,6 +43,7 @@ SCENARIOS=(
   "fanout5|-x 1 -y 5 -a -s 1000 -t fanout"
   "conn40|-x 40 -y 40 -r 200 -s 100 -a"
   "1MB|-x 1 -y 1 -a -s 1000000"
+  "publish-only|-x 1 -y 0 -s 1000"
 )
 
 usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; echo; for s in "${SCENARIOS[@]}"; do echo "  ${s%%|*}: ${s#*|}"; done; }
@@ -53,11 +55,13 @@ while [[ $# -gt 0 ]]; do
     --brokers) BROKER_LIST="$2"; shift 2 ;;
     --strace) STRACE_SECONDS="$2"; shift 2 ;;
     --no-build) BUILD=0; shift ;;
+    --report) REPORT_DIR="$2"; shift 2 ;;   # print the tables of an earlier run's output directory
     --list|-h|--help) usage; exit 0 ;;
     *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
   esac
 done
 
+if [[ -z "$REPORT_DIR" ]]; then
 need_jar 'perf-test-*.jar' "PerfTest not found in $LIB, fetching it"
 new_run
 RESULTS="$OUT/results.tsv"
@@ -68,6 +72,7 @@ printf 'scenario\tbroker\tsent\trecv\tcons_med_us\tcons_p99_us\tconf_med_us\tmsg
   echo "seconds/run : $SECONDS_PER_RUN after a ${WARMUP_RUN} s warm-up; brokers: $BROKER_LIST"
   echo "load before : $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$OUT/meta.txt"
+fi
 
 # ---------------------------------------------------------------- process figures
 # CPU ticks (utime+stime of the whole process) and context switches summed over its live threads.
@@ -79,11 +84,17 @@ sys_cs() { awk '/^ctxt/ {print $2}' /proc/stat; }
 sys_cpu() { awk '/^cpu / {t=0; for (i=2;i<=NF;i++) t+=$i; print t, $5}' /proc/stat; }  # total idle
 TICK=$(getconf CLK_TCK)
 
-# received messages in PerfTest's per-second lines for FROM < t <= TO
+# messages received (or, with no consumer, sent) in PerfTest's per-second lines for FROM < t <= TO
 received_between() {
-  awk -v a="$2" -v b="$3" '/ time [0-9.]+ s, / { t=""; r=""
-      for (i=1;i<=NF;i++) { if ($i=="time") t=$(i+1); if ($i=="received:") { r=$(i+1); gsub(/[^0-9.]/,"",r) } }
-      if (t+0 > a && t+0 <= b+0.5) s+=r } END { printf "%.0f", s+0 }' "$1"
+  awk -v a="$2" -v b="$3" '/ time [0-9.]+ s, / { t=""; r=""; x=""
+      for (i=1;i<=NF;i++) { if ($i=="time") t=$(i+1); if ($i=="received:") { r=$(i+1); gsub(/[^0-9.]/,"",r) }
+                            if ($i=="sent:") { x=$(i+1); gsub(/[^0-9.]/,"",x) } }
+      if (t+0 > a && t+0 <= b+0.5) { s+=r; q+=x } } END { printf "%.0f", (s > 0 ? s : q) + 0 }' "$1"
+}
+
+# cold start: the warm-up run's received rate per second
+cold_series() {
+  awk '/ time [0-9.]+ s, / { for (i=1;i<=NF;i++) if ($i=="received:") { r=$(i+1); gsub(/[^0-9.]/,"",r); printf "%s%d", (n++ ? " " : ""), r/1000 } }' "$1"
 }
 
 perftest() {  # uri id seconds flags... (output to stdout)
@@ -118,6 +129,7 @@ measure() {  # scenario flags broker uri pid
   local p; p="$(parse_summary "$file")"
   local sent recv cmed cp99 fmed fp99 unit ssr ssm ssp
   read -r sent recv cmed cp99 fmed fp99 unit ssr ssm ssp <<< "$p"
+  [[ "$recv" != "0" && "$recv" != "-" ]] || recv="$sent"   # publish-only: the rate is the publish rate
   local msgs; msgs=$(received_between "$file" 0 100000)
   local sysc="-"
   if [[ "$STRACE_SECONDS" != 0 ]]; then sysc=$(strace_run "$name" "$flags" "$broker" "$uri" "$pid"); fi
@@ -162,6 +174,48 @@ run_broker() {  # broker uri pid
   done
 }
 
+# ---------------------------------------------------------------- report
+report() {
+{
+  echo
+  echo "load after  : $(cut -d' ' -f1-3 /proc/loadavg)"
+  awk -F'\t' 'NR==1 {next}
+    { k=$1; if (!(k in seen)) { seen[k]=1; order[++n]=k } R[k,$2]=$4; M[k,$2]=$5; P[k,$2]=$6; F[k,$2]=$7
+      C[k,$2]=$10; X[k,$2]=$12; SC[k,$2]=$13; I[k,$2]=$14; L[k,$2]=$15; Y[k,$2]=$16 }
+    function ms(v) { return (v=="-" || v=="") ? "-" : sprintf("%.2f", v/1000) }
+    function g(a, k, b) { return ((k,b) in a) ? a[k,b] : "n/a" }
+    END {
+      f="| %-10s | %-8s | %9s | %7s | %17s | %11s | %8s | %9s | %8s | %6s | %5s |\n"
+      printf f, "scenario", "broker", "recv/s", "ratio", "cons lat ms p50/p99", "CPU us/msg", "cs/msg", "sys cs/s", "sysc/msg", "idle%", "load"
+      print "|------------|----------|-----------|---------|-------------------|-------------|----------|-----------|----------|--------|-------|"
+      for (i=1;i<=n;i++) { k=order[i]
+        split("warren rabbitmq", bs, " ")
+        for (j=1;j<=2;j++) { b=bs[j]; if (!((k,b) in R)) continue
+          ratio = (b=="warren" && ((k,"rabbitmq") in R) && R[k,"rabbitmq"]+0>0) ? sprintf("%.2fx", R[k,"warren"]/R[k,"rabbitmq"]) : ""
+          printf f, k, b, R[k,b], ratio, ms(M[k,b]) "/" ms(P[k,b]), C[k,b], X[k,b], SC[k,b], Y[k,b], I[k,b], L[k,b] }
+      }
+      print "recv/s: PerfTest whole-run average of messages received (fanout5 counts each of the 5 copies;"
+      print "        publish-only: messages published, into a queue with no consumer)."
+      print "CPU us/msg, cs/msg: the broker process only (all threads), per message received."
+      print "sys cs/s, idle%: the whole machine during the run (PerfTest included); load: 1-min load average at the end."
+    }' "$RESULTS"
+  echo
+  echo "Cold start: messages received per second (thousands) in the ${WARMUP_RUN} s warm-up right after the broker started,"
+  echo "and the first second reaching 90% of the broker's transient average:"
+  for b in warren rabbitmq; do
+    [[ -f "$OUT/warmup-$b.txt" ]] || continue
+    series="$(cold_series "$OUT/warmup-$b.txt")"
+    avg=$(awk -F'\t' -v b="$b" '$1=="transient" && $2==b {print $4}' "$RESULTS")
+    first=$(echo "$series" | awk -v avg="${avg:-0}" '{ for (i=1;i<=NF;i++) if (avg > 0 && $i*1000 >= 0.9*avg) { print i " s"; exit } print "not within the warm-up" }')
+    printf '  %-8s %s  -> %s\n' "$b" "$series" "$first"
+  done
+} | tee "$OUT/summary.txt"
+echo "Raw output: $OUT/"
+}
+
+
+if [[ -n "$REPORT_DIR" ]]; then OUT="$REPORT_DIR"; RESULTS="$OUT/results.tsv"; report; exit 0; fi
+
 # ---------------------------------------------------------------- Warren
 WARREN_PID=""; WARREN_DATA=""
 stop_warren() {
@@ -201,28 +255,5 @@ if [[ ",$BROKER_LIST," == *",rabbitmq,"* ]]; then
   stop_all
 fi
 
-# ---------------------------------------------------------------- report
-{
-  echo
-  echo "load after  : $(cut -d' ' -f1-3 /proc/loadavg)"
-  awk -F'\t' 'NR==1 {next}
-    { k=$1; if (!(k in seen)) { seen[k]=1; order[++n]=k } R[k,$2]=$4; M[k,$2]=$5; P[k,$2]=$6; F[k,$2]=$7
-      C[k,$2]=$10; X[k,$2]=$12; SC[k,$2]=$13; I[k,$2]=$14; L[k,$2]=$15; Y[k,$2]=$16 }
-    function ms(v) { return (v=="-" || v=="") ? "-" : sprintf("%.2f", v/1000) }
-    function g(a, k, b) { return ((k,b) in a) ? a[k,b] : "n/a" }
-    END {
-      f="| %-10s | %-8s | %9s | %7s | %17s | %11s | %8s | %9s | %8s | %6s | %5s |\n"
-      printf f, "scenario", "broker", "recv/s", "ratio", "cons lat ms p50/p99", "CPU us/msg", "cs/msg", "sys cs/s", "sysc/msg", "idle%", "load"
-      print "|------------|----------|-----------|---------|-------------------|-------------|----------|-----------|----------|--------|-------|"
-      for (i=1;i<=n;i++) { k=order[i]
-        split("warren rabbitmq", bs, " ")
-        for (j=1;j<=2;j++) { b=bs[j]; if (!((k,b) in R)) continue
-          ratio = (b=="warren" && ((k,"rabbitmq") in R) && R[k,"rabbitmq"]+0>0) ? sprintf("%.2fx", R[k,"warren"]/R[k,"rabbitmq"]) : ""
-          printf f, k, b, R[k,b], ratio, ms(M[k,b]) "/" ms(P[k,b]), C[k,b], X[k,b], SC[k,b], Y[k,b], I[k,b], L[k,b] }
-      }
-      print "recv/s: PerfTest whole-run average of messages received (fanout5 counts each of the 5 copies)."
-      print "CPU us/msg, cs/msg: the broker process only (all threads), per message received."
-      print "sys cs/s, idle%: the whole machine during the run (PerfTest included); load: 1-min load average at the end."
-    }' "$RESULTS"
-} | tee "$OUT/summary.txt"
-echo "Raw output: $OUT/"
+
+report
