@@ -13,6 +13,9 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.warren.management.api.Api;
 import io.warren.management.api.BindingRoutes;
 import io.warren.management.api.ConnectionRoutes;
@@ -32,45 +35,93 @@ import io.warren.management.http.Response;
 import io.warren.management.http.RouteHandler;
 import io.warren.management.http.Router;
 import io.warren.management.metrics.PrometheusMetrics;
+import io.warren.management.spi.AdminException;
 import io.warren.management.spi.ManagedBroker;
+import io.warren.management.spi.Principal;
 import io.warren.management.stats.Sampler;
 import io.warren.management.web.StaticFiles;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The management HTTP listener: RabbitMQ's /api, Prometheus /metrics, and the web UI's files at /. It runs on its
  * own single-threaded event loop ("warren-http"), so a slow JSON answer never delays AMQP traffic; the rate sampler
- * runs on that loop too. Others may add routes with {@link #route} before or after {@link #start}. start() and
- * close() from any thread.
+ * runs on that loop too. Others may add routes with {@link #route} and gauges with {@link #gauge}, before or after
+ * {@link #start}.
+ *
+ * <p>The broker behind the API may come and go while the listener stays up (a mirrored pair's node serves its HTTP
+ * port as backup too, where no broker runs): {@link #attach} mounts a broker's API, {@link #detach} removes it, and
+ * while none is attached every /api path and login answers 503 with {@link #unavailable}'s reason, while the added
+ * routes, /metrics (with the added gauges only) and the web UI's files stay served. start(), close(), attach() and
+ * detach() from any thread.
  */
 public final class ManagementServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
   private final ManagementConfig config;
-  private final ManagedBroker broker;
-  private final Router router = new Router();
-  private final Sampler sampler;
+  private final Clock clock;
+  /** Routes added by others, /metrics and the web UI's files: served whether or not a broker is attached. */
+  private final Router own = new Router();
+  /** Gauges added by others, appended to /metrics and /metrics/per-object. */
+  private final PrometheusRegistry added = new PrometheusRegistry();
+  private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
   private final EventLoopGroup group;
   private Channel serverChannel;
   /** The open HTTP connections, closed before the event loop stops so their decoders release their buffers. */
   private final io.netty.channel.group.ChannelGroup open;
   private ScheduledFuture<?> sampling;
+  /** The attached broker's API, or null. */
+  private volatile Mount mount;
+  private volatile Supplier<String> unavailable = () -> "no broker is running on this node";
+  private volatile Supplier<Map<String, Object>> nodeFields = Map::of;
+
+  /** One attached broker: its routes, its sampler and its Prometheus families. */
+  private record Mount(ManagedBroker broker, Router router, Sampler sampler, PrometheusMetrics metrics) {
+  }
 
   public ManagementServer(ManagementConfig config, ManagedBroker broker) {
     this(config, broker, Clock.systemUTC());
   }
 
   public ManagementServer(ManagementConfig config, ManagedBroker broker, Clock clock) {
+    this(config, clock);
+    attach(broker);
+  }
+
+  /** A listener with no broker attached yet. */
+  public ManagementServer(ManagementConfig config) {
+    this(config, Clock.systemUTC());
+  }
+
+  private ManagementServer(ManagementConfig config, Clock clock) {
     this.config = config;
-    this.broker = broker;
-    this.sampler = new Sampler(broker, config.historySamples(), clock);
+    this.clock = clock;
     this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("warren-http", true),
         NioIoHandler.newFactory());
     this.open = new io.netty.channel.group.DefaultChannelGroup("warren-http", group.next());
-    Api api = new Api(broker, new Views(broker.node().name(), sampler), sampler);
+    Guard metricsGuard = config.metricsAuth() ? Guard.USER : Guard.NONE;
+    own.add("GET", "/metrics", metricsGuard, r -> new Response(200, PrometheusMetrics.CONTENT_TYPE, scrape(false),
+        java.util.Map.of()));
+    own.add("GET", "/metrics/per-object", metricsGuard, r -> new Response(200, PrometheusMetrics.CONTENT_TYPE,
+        scrape(true), java.util.Map.of()));
+    StaticFiles files = new StaticFiles(ManagementServer.class.getClassLoader(), "www");
+    own.add("GET", "/{*}", Guard.NONE, files::serve);
+  }
+
+  /**
+   * Mounts {@code broker}'s API (replacing any other): its routes, rates and Prometheus families from now on. The
+   * routes are built here, on the caller's thread, and published to the event loop by one volatile write.
+   */
+  public void attach(ManagedBroker broker) {
+    Router router = new Router();
+    Sampler sampler = new Sampler(broker, config.historySamples(), clock);
+    Api api = new Api(broker, new Views(broker.node().name(), sampler), sampler, () -> nodeFields.get());
     new OverviewRoutes(api).register(router);
     VhostUserRoutes vhostsUsers = new VhostUserRoutes(api);
     vhostsUsers.register(router);
@@ -82,29 +133,96 @@ public final class ManagementServer implements AutoCloseable {
     new ConnectionRoutes(api).register(router);
     new DefinitionRoutes(api).register(router);
     new HealthRoutes(api).register(router);
-    PrometheusMetrics metrics = new PrometheusMetrics(broker);
-    Guard metricsGuard = config.metricsAuth() ? Guard.USER : Guard.NONE;
-    router.add("GET", "/metrics", metricsGuard, r -> new Response(200, PrometheusMetrics.CONTENT_TYPE,
-        metrics.scrape(false), java.util.Map.of()));
-    router.add("GET", "/metrics/per-object", metricsGuard, r -> new Response(200, PrometheusMetrics.CONTENT_TYPE,
-        metrics.scrape(true), java.util.Map.of()));
-    StaticFiles files = new StaticFiles(ManagementServer.class.getClassLoader(), "www");
-    router.add("GET", "/{*}", Guard.NONE, files::serve);
+    mount = new Mount(broker, router, sampler, new PrometheusMetrics(broker));
+  }
+
+  /** Removes the broker's API: from now on /api answers 503 (see {@link #unavailable}). */
+  public void detach() {
+    mount = null;
+  }
+
+  /** Why the API is unavailable while no broker is attached (the 503's reason, read at each request). */
+  public void unavailable(Supplier<String> reason) {
+    this.unavailable = reason;
+  }
+
+  /** Extra fields of this node's object in /api/nodes (read at each request, on the management event loop). */
+  public void nodeFields(Supplier<Map<String, Object>> fields) {
+    this.nodeFields = fields;
   }
 
   /**
-   * Adds a route on this listener (e.g. a health probe of another subsystem). {@code pattern} segments in braces
-   * are placeholders, read with {@code request.param(name)}; {@code authenticated} requires a management login.
-   * The handler runs on the management event loop and must not block for long.
+   * Adds a route on this listener (e.g. a health probe of another subsystem), served whether or not a broker is
+   * attached. {@code pattern} segments in braces are placeholders, read with {@code request.param(name)};
+   * {@code authenticated} requires a management login (which needs an attached broker). The handler runs on the
+   * management event loop and must not block for long.
    */
   public void route(String method, String pattern, boolean authenticated, RouteHandler handler) {
-    router.add(method, pattern, authenticated ? Guard.USER : Guard.NONE, handler);
+    own.add(method, pattern, authenticated ? Guard.USER : Guard.NONE, handler);
+  }
+
+  /**
+   * Adds a gauge family to /metrics and /metrics/per-object, whether or not a broker is attached. {@code samples} is
+   * called at each scrape on the management event loop and reports each sample (value, then label values in the
+   * order of {@code labelNames}); reporting none leaves the family empty.
+   */
+  public void gauge(String name, String help, List<String> labelNames, Consumer<GaugeSink> samples) {
+    GaugeWithCallback.Builder b = GaugeWithCallback.builder().name(name).help(help);
+    if (!labelNames.isEmpty()) {
+      b.labelNames(labelNames.toArray(String[]::new));
+    }
+    b.callback((Consumer<GaugeWithCallback.Callback>) cb -> samples.accept(cb::call)).register(added);
+  }
+
+  /** Where a gauge's callback reports its samples. */
+  @FunctionalInterface
+  public interface GaugeSink {
+    void sample(double value, String... labelValues);
+  }
+
+  private byte[] scrape(boolean perObject) throws java.io.IOException {
+    Mount m = mount;
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(1 << 12);
+    if (m != null) {
+      out.write(m.metrics().scrape(perObject));
+    }
+    writer.write(out, added.scrape());
+    return out.toByteArray();
+  }
+
+  /** Added routes first (except the web UI's catch-all), then the attached broker's; 503 for /api without one. */
+  private Router.Match match(String method, List<String> segments) {
+    Router.Match mine = own.match(method, segments);
+    if (mine.route() != null && !mine.route().pattern().contains("{*}")) {
+      return mine;
+    }
+    Mount m = mount;
+    if (m != null) {
+      Router.Match api = m.router().match(method, segments);
+      if (api.route() != null || api.pathExists()) {
+        return api;
+      }
+    } else if (!segments.isEmpty() && segments.get(0).equals("api")) {
+      String reason = unavailable.get();
+      return new Router.Match(new Router.Route(method, segments, Guard.NONE, r -> {
+        throw new AdminException(503, "not_available", reason);
+      }), Map.of(), true);
+    }
+    return mine;
+  }
+
+  private Principal authenticate(String user, String password, java.net.InetAddress peer) {
+    Mount m = mount;
+    if (m == null) {
+      throw new AdminException(503, "not_available", unavailable.get());
+    }
+    return m.broker().authenticate(user, password, peer);
   }
 
   /** Binds the listener and starts sampling; IllegalStateException if the port cannot be bound. */
   public ManagementServer start() {
     int maxBody = config.maxBodyBytes();
-    HttpApiHandler.Authenticator auth = broker::authenticate;
+    HttpApiHandler.Authenticator auth = this::authenticate;
     ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -120,7 +238,7 @@ public final class ManagementServer implements AutoCloseable {
             });
             ch.pipeline().addLast(new HttpServerCodec(8192, 16384, 8192));
             ch.pipeline().addLast(new BodyLimit(maxBody));
-            ch.pipeline().addLast(new HttpApiHandler(router, auth));
+            ch.pipeline().addLast(new HttpApiHandler(ManagementServer.this::match, auth));
           }
         });
     try {
@@ -138,8 +256,12 @@ public final class ManagementServer implements AutoCloseable {
   }
 
   private void sample() {
+    Mount m = mount;
+    if (m == null) {
+      return;
+    }
     try {
-      sampler.tick();
+      m.sampler().tick();
     } catch (RuntimeException e) {
       LOG.warn("Sampling statistics failed: {}", e.toString());
     }

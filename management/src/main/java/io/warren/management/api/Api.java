@@ -19,11 +19,19 @@ public final class Api {
   final ManagedBroker broker;
   final Views views;
   final Sampler sampler;
+  /** Fields other subsystems add to this node's object in /api/nodes. */
+  final java.util.function.Supplier<Map<String, Object>> nodeFields;
 
   public Api(ManagedBroker broker, Views views, Sampler sampler) {
+    this(broker, views, sampler, Map::of);
+  }
+
+  public Api(ManagedBroker broker, Views views, Sampler sampler,
+      java.util.function.Supplier<Map<String, Object>> nodeFields) {
     this.broker = broker;
     this.views = views;
     this.sampler = sampler;
+    this.nodeFields = nodeFields;
   }
 
   /** monitoring and administrator see every vhost; others only those they have permissions in. */

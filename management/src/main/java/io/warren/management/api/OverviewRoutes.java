@@ -162,6 +162,7 @@ public final class OverviewRoutes {
     m.put("being_drained", false);
     m.put("applications", List.of(Map.of("name", "warren", "description", "Warren", "version", n.version())));
     m.put("enabled_plugins", List.of("rabbitmq_management", "rabbitmq_prometheus"));
+    m.putAll(api.nodeFields.get());
     return m;
   }
 }

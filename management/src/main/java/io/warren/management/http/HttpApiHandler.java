@@ -37,11 +37,16 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     Principal authenticate(String user, String password, InetAddress peer);
   }
 
-  private final Router router;
+  /** Finds the route of a request (a {@link Router}'s match, or a choice among several). */
+  public interface Routes {
+    Router.Match match(String method, List<String> segments);
+  }
+
+  private final Routes routes;
   private final Authenticator authenticator;
 
-  public HttpApiHandler(Router router, Authenticator authenticator) {
-    this.router = router;
+  public HttpApiHandler(Routes routes, Authenticator authenticator) {
+    this.routes = routes;
     this.authenticator = authenticator;
   }
 
@@ -63,7 +68,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
       String target = msg.uri();
       List<String> segments = Paths.segments(target);
       String method = msg.method().name();
-      Router.Match match = router.match(method, segments);
+      Router.Match match = routes.match(method, segments);
       if (match.route() == null) {
         return match.pathExists() ? Response.error(405, "method_not_allowed", method + " is not allowed here")
             : Response.error(404, "Object Not Found", "Not Found");
