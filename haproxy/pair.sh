@@ -8,13 +8,15 @@
 #   haproxy/pair.sh heal DIR                   restore every link
 #   haproxy/pair.sh stop DIR                   stop everything started, by PID
 # Ports from PAIR_PORT_BASE (default 25670): HAProxy's AMQP front BASE; node a AMQP BASE+1, HTTP BASE+11;
-# node b AMQP BASE+2, HTTP BASE+12; witness HTTP BASE+20; control plane BASE+21..23; replication BASE+24..25;
-# management HTTP of a and b BASE+26..27. DIR/a.pid, DIR/b.pid, DIR/witness.pid, DIR/haproxy.pid hold each
-# member's own process id; DIR/links.pid the link proxies'. PAIR_CLASSPATH, when set, is used instead of building
+# node b AMQP BASE+2, HTTP BASE+12; witness HTTP BASE+20; control plane BASE+21..23; replication BASE+24..25.
+# HTTP is each member's management listener: GET /ha/primary (HAProxy's check), GET /api/ha (role, epoch, in-sync
+# set, replication lag), /metrics, and the management API while that node is primary. DIR/a.pid, DIR/b.pid,
+# DIR/witness.pid, DIR/haproxy.pid hold each member's own process id; DIR/links.pid the link proxies'. PAIR_CLASSPATH, when set, is used instead of building
 # (it must hold the broker and the RabbitMQ Java client, as the test class path does). PAIR_JAVA_OPTS: the nodes' JVM options.
 #
 # Links: member s reaches member t by the name warren-t, which s's own hosts file (java -Djdk.net.hosts.file)
 # resolves to 127.77.S.T, where a proxy for the link s->t listens and forwards to t; `isolate` cuts the proxies.
+# PAIR_DIRECT_LINKS=1 (for benchmarks): no link proxies, the members reach each other directly; `isolate` then fails.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BASE=${PAIR_PORT_BASE:-25670}
@@ -24,7 +26,6 @@ declare -A CONTROL=([a]=$((BASE + 21)) [b]=$((BASE + 22)) [witness]=$((BASE + 23
 declare -A REPL=([a]=$((BASE + 24)) [b]=$((BASE + 25)))
 declare -A AMQP=([a]=$((BASE + 1)) [b]=$((BASE + 2)))
 declare -A HTTP=([a]=$((BASE + 11)) [b]=$((BASE + 12)) [witness]=$((BASE + 20)))
-declare -A MGMT=([a]=$((BASE + 26)) [b]=$((BASE + 27)))
 
 usage() {
   sed -n '2,9p' "$0" >&2
@@ -66,13 +67,13 @@ write_config() {
   local dir="$1" m="$2"
   local peers="a = \"warren-a:${CONTROL[a]}\", b = \"warren-b:${CONTROL[b]}\", witness = \"warren-witness:${CONTROL[witness]}\""
   local repl="a = \"warren-a:${REPL[a]}\", b = \"warren-b:${REPL[b]}\""
-  local amqp=${AMQP[$m]:-0} mgmt=${MGMT[$m]:-0} rbind=${REPL[$m]:-0}
+  local amqp=${AMQP[$m]:-0} rbind=${REPL[$m]:-0}
   cat > "$dir/$m.conf" <<CONF
 # written by haproxy/pair.sh
 warren {
   amqp { bind-address = "127.0.0.1", port = $amqp }
   data-dir = "$dir/$m"
-  http { port = $mgmt }
+  http { bind-address = "127.0.0.1", port = ${HTTP[$m]} }
   mirror {
     enabled = true
     pair = "warren-pair-$BASE"
@@ -83,14 +84,13 @@ warren {
     control-bind = "127.0.0.1:${CONTROL[$m]}"
     replication-peers { $repl }
     replication-bind = "127.0.0.1:$rbind"
-    http-bind = "127.0.0.1:${HTTP[$m]}"
   }
 }
 CONF
   {
     echo "127.0.0.1 localhost"
     for t in "${MEMBERS[@]}"; do
-      if [ "$t" = "$m" ]; then
+      if [ "$t" = "$m" ] || [ "${PAIR_DIRECT_LINKS:-0}" = 1 ]; then
         echo "127.0.0.1 warren-$t"
       else
         echo "127.77.${IDX[$m]}.${IDX[$t]} warren-$t"
@@ -156,7 +156,7 @@ cmd_start() {
   for m in "${MEMBERS[@]}"; do
     write_config "$dir" "$m"
   done
-  start_links "$dir"
+  [ "${PAIR_DIRECT_LINKS:-0}" = 1 ] || start_links "$dir"
   for m in witness a b; do
     start_member "$dir" "$m"
   done
@@ -185,6 +185,7 @@ cmd_start_node() {
 cmd_isolate() {
   local dir="$1" m="$2"
   [ -n "${IDX[$m]:-}" ] || usage
+  alive "$dir/links.pid" || die "no link proxies running in $dir (started with PAIR_DIRECT_LINKS=1?): cannot isolate"
   mkdir -p "$dir/cut"
   for o in "${MEMBERS[@]}"; do
     [ "$o" = "$m" ] && continue

@@ -45,6 +45,8 @@ public final class Broker implements AutoCloseable {
   private final io.warren.management.spi.ChurnCounters churn = new io.warren.management.spi.ChurnCounters();
   /** The management HTTP listener, null when warren.http.enabled is false or before start. */
   private volatile io.warren.management.ManagementServer management;
+  /** A listener that outlives this broker (a pair member's), which it attaches to instead of starting its own. */
+  private volatile io.warren.management.ManagementServer sharedManagement;
   private final Clock clock;
   private final ExecutorService queuePool;
   private final AmqpServer server;
@@ -164,7 +166,7 @@ public final class Broker implements AutoCloseable {
 
   /** @param freeDisk free bytes on the data directory's file system, for tests; null measures the real one */
   public static Broker start(BrokerConfig config, Clock clock, LongSupplier freeDisk) {
-    return start(config, clock, freeDisk, store -> { }, store -> { });
+    return start(config, clock, freeDisk, store -> { }, store -> { }, null);
   }
 
   /**
@@ -174,11 +176,22 @@ public final class Broker implements AutoCloseable {
    */
   public static Broker start(BrokerConfig config, java.util.function.Consumer<MessageStore> afterOpen,
       java.util.function.Consumer<MessageStore> beforeListening) {
-    return start(config, Clock.systemUTC(), null, afterOpen, beforeListening);
+    return start(config, Clock.systemUTC(), null, afterOpen, beforeListening, null);
+  }
+
+  /**
+   * As {@link #start(BrokerConfig, java.util.function.Consumer, java.util.function.Consumer)}, with the management API
+   * attached to {@code http}, a listener started by the caller that outlives the broker (closing the broker only
+   * detaches it).
+   */
+  public static Broker start(BrokerConfig config, java.util.function.Consumer<MessageStore> afterOpen,
+      java.util.function.Consumer<MessageStore> beforeListening, io.warren.management.ManagementServer http) {
+    return start(config, Clock.systemUTC(), null, afterOpen, beforeListening, http);
   }
 
   private static Broker start(BrokerConfig config, Clock clock, LongSupplier freeDisk,
-      java.util.function.Consumer<MessageStore> afterOpen, java.util.function.Consumer<MessageStore> beforeListening) {
+      java.util.function.Consumer<MessageStore> afterOpen, java.util.function.Consumer<MessageStore> beforeListening,
+      io.warren.management.ManagementServer http) {
     prepareDataDir(config);
     MessageStore store = openStore(config.dataDir().resolve("log"));
     TransientStore transients;
@@ -190,6 +203,7 @@ public final class Broker implements AutoCloseable {
       throw e;
     }
     Broker broker = new Broker(config, clock, store, transients, freeDisk);
+    broker.sharedManagement = http;
     try {
       broker.recover();
       broker.importDefinitions();
@@ -214,12 +228,22 @@ public final class Broker implements AutoCloseable {
   }
 
   private void startManagement() {
-    BrokerConfig.Http http = config.http();
-    if (!http.enabled()) {
+    if (sharedManagement != null) {
+      sharedManagement.attach(admin());
+      management = sharedManagement;
       return;
     }
-    management = new io.warren.management.ManagementServer(new io.warren.management.ManagementConfig(
-        http.bindAddress(), http.port(), http.maxBodyBytes(), http.metricsAuth(), 5000, 120), admin()).start();
+    if (!config.http().enabled()) {
+      return;
+    }
+    management = new io.warren.management.ManagementServer(managementConfig(config), admin()).start();
+  }
+
+  /** The management listener's settings from warren.http.*. */
+  public static io.warren.management.ManagementConfig managementConfig(BrokerConfig config) {
+    BrokerConfig.Http http = config.http();
+    return new io.warren.management.ManagementConfig(http.bindAddress(), http.port(), http.maxBodyBytes(),
+        http.metricsAuth(), 5000, 120);
   }
 
   /** warren.http.definitions-import-file: a RabbitMQ definitions file applied at start, before clients connect. */
@@ -426,7 +450,9 @@ public final class Broker implements AutoCloseable {
       return;
     }
     io.warren.management.ManagementServer m = management;
-    if (m != null) {
+    if (m != null && m == sharedManagement) {
+      m.detach(); // the listener is its owner's: it goes on serving without this broker
+    } else if (m != null) {
       m.close();
     }
     server.close();

@@ -38,7 +38,7 @@ public final class Main {
       BrokerConfig config = ConfigLoader.load(configFile);
       PairConfig pair = PairConfig.load(configFile, System.getProperties());
       if (witness) {
-        running = Witness.start(pair, config.dataDir());
+        running = Witness.start(config, pair);
       } else if (pair.enabled()) {
         running = PairMember.start(config, pair, why -> {
           LOG.error("Warren stops: {}", why);

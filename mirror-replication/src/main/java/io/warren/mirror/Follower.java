@@ -80,6 +80,11 @@ public final class Follower implements AutoCloseable {
         return refusal;
     }
 
+    /** Everything before this position is fsynced in the backup's log and reported to the primary (-1 before). */
+    public long durablePosition() {
+        return durable.get();
+    }
+
     /** Successful handshakes so far. */
     public long connects() {
         return connects;

@@ -44,6 +44,10 @@ public final class InSyncTracker implements AutoCloseable {
     private long progressMark = -1;
     private volatile RetentionHold hold;
     private boolean committing;
+    /** Turns the backup's acked position into a lag in records and time. */
+    private final WriteHistory history;
+    private final LagLog lagLog;
+    private long lastLagCheck;
 
     /**
      * @param inSync whether the control plane's current in-sync set already holds {@code backup} (then
@@ -57,6 +61,10 @@ public final class InSyncTracker implements AutoCloseable {
         this.epoch = epoch;
         this.backup = backup;
         this.state = inSync ? State.IN : State.OUT;
+        long now = System.nanoTime();
+        this.history = new WriteHistory(log.writtenPosition(), log.recordsWritten(), now);
+        this.lagLog = new LagLog(now);
+        this.lastLagCheck = now;
         if (inSync) {
             log.requireReplica(log.startPosition());
             hold = log.hold(log.startPosition());
@@ -82,6 +90,27 @@ public final class InSyncTracker implements AutoCloseable {
         return connected;
     }
 
+    /** The primary's log this tracker gates. */
+    public DurableLog log() {
+        return log;
+    }
+
+    /** The backup's node id, once one has connected (or the one expected to). */
+    public String backup() {
+        return backup;
+    }
+
+    /** How far the backup is behind this primary's written log, or null while none has connected in this epoch. */
+    public ReplicationLag lag() {
+        long a = acked;
+        return a < 0 ? null : history.lag(a, System.nanoTime());
+    }
+
+    /** The log wrote up to {@code position}. Called on the log's writer thread: only records a sample. */
+    void written(long position) {
+        history.add(position, log.recordsWritten(), System.nanoTime());
+    }
+
     /** A backup connected and was told to keep its log below {@code position}. */
     void connected(String node, long position) {
         if (backup != null && !backup.equals(node) && state != State.OUT) {
@@ -98,6 +127,7 @@ public final class InSyncTracker implements AutoCloseable {
             acked = position;
         }
         log.replicaDurable(position);
+        history.passed(position);
         RetentionHold h = hold;
         if (h != null) {
             h.moveTo(position);
@@ -117,6 +147,10 @@ public final class InSyncTracker implements AutoCloseable {
     }
 
     private void step(long now) {
+        if (now - lastLagCheck >= 1_000_000_000L) {
+            lastLagCheck = now;
+            lagLog.check(now, backup, connected, state, lag());
+        }
         long a = acked;
         if (a != progressMark || log.confirmedPosition() >= log.durablePosition()) {
             progressMark = a;

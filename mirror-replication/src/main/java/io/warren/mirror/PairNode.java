@@ -47,9 +47,9 @@ public final class PairNode implements AutoCloseable {
     private volatile Role role = Role.STARTING;
     private volatile int epoch;
     private volatile ControlState lastState = ControlState.INITIAL;
-    private Follower follower;
-    private String following;
-    private InSyncTracker tracker;
+    private volatile Follower follower;
+    private volatile String following;
+    private volatile InSyncTracker tracker;
     private ReplicationServer server;
     private volatile long lastRenewOk;
     /** Set when a renewal was refused: the epoch moved on without this node. */
@@ -118,6 +118,21 @@ public final class PairNode implements AutoCloseable {
 
     public Role role() {
         return role;
+    }
+
+    /** One log line per role change, whatever caused it. */
+    private void role(Role next, String detail) {
+        Role previous = role;
+        role = next;
+        if (previous != next) {
+            LOG.info("Node {} role: {} -> {} ({})", settings.node(), previous.name().toLowerCase(),
+                next.name().toLowerCase(), detail);
+        }
+    }
+
+    /** The primary this node follows while backup, or null. */
+    public String following() {
+        return following;
     }
 
     /** The epoch this node is primary of, or the last epoch it saw. */
@@ -231,8 +246,8 @@ public final class PairNode implements AutoCloseable {
         try {
             follower = new Follower(settings, logDir, logConfig, () -> address);
             following = primary;
-            role = Role.BACKUP;
             LOG.info("Backup of primary {} (replication at {})", primary, address);
+            role(Role.BACKUP, "following " + primary);
         } catch (IOException e) {
             LOG.error("Cannot open the log in {} to follow {}: {}", logDir, primary, e.toString());
         }
@@ -286,11 +301,11 @@ public final class PairNode implements AutoCloseable {
             LOG.error("Could not start serving as primary of epoch {}: {}", Integer.toUnsignedString(newEpoch), e.toString());
             closeReplication();
             leaseEpoch = -1;
-            role = Role.STEPPED_DOWN;
+            role(Role.STEPPED_DOWN, "could not start serving in epoch " + Integer.toUnsignedString(newEpoch));
             return;
         }
         epoch = newEpoch;
-        role = Role.PRIMARY;
+        role(Role.PRIMARY, "epoch " + Integer.toUnsignedString(newEpoch));
         LOG.info("Primary of epoch {}: serving clients {} ms after the promotion was committed (state recovered from the log)",
             Integer.toUnsignedString(newEpoch), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
     }
@@ -308,7 +323,7 @@ public final class PairNode implements AutoCloseable {
 
     private void stepDown(String why) {
         LOG.warn("Stepping down as primary of epoch {}: {}", Integer.toUnsignedString(epoch), why);
-        role = Role.STEPPED_DOWN;
+        role(Role.STEPPED_DOWN, "epoch " + Integer.toUnsignedString(epoch));
         leaseEpoch = -1;
         closeReplication();
         try {

@@ -45,6 +45,7 @@ public final class ReplicationServer implements AutoCloseable {
         server.setReuseAddress(true);
         server.bind(bind);
         log.onWritten(position -> {
+            tracker.written(position);
             ReplicaFeed f = feed;
             if (f != null) {
                 f.wake();

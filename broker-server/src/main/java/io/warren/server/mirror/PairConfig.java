@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 public record PairConfig(boolean enabled, String pair, String node, List<String> dataNodes, String witness,
                          Map<String, String> controlPeers, InetSocketAddress controlBind,
                          Map<String, InetSocketAddress> replicationPeers, InetSocketAddress replicationBind,
-                         InetSocketAddress httpBind, long leaseMillis, long leaseMarginMillis, long electionMinMillis,
+                         long leaseMillis, long leaseMarginMillis, long electionMinMillis,
                          long electionMaxMillis, long lagTimeoutMillis) {
 
     /** Reads the section from the built-in defaults, {@code file} (may be null) and system properties. */
@@ -62,7 +62,6 @@ public record PairConfig(boolean enabled, String pair, String node, List<String>
         return new PairConfig(c.getBoolean("enabled"), c.getString("pair"), node, List.copyOf(data), witness, control,
             address(c.getString("control-bind"), "warren.mirror.control-bind"), replication,
             address(c.getString("replication-bind"), "warren.mirror.replication-bind"),
-            address(c.getString("http-bind"), "warren.mirror.http-bind"),
             c.getDuration("lease", TimeUnit.MILLISECONDS), c.getDuration("lease-margin", TimeUnit.MILLISECONDS),
             c.getDuration("election-timeout-min", TimeUnit.MILLISECONDS),
             c.getDuration("election-timeout-max", TimeUnit.MILLISECONDS),

@@ -1,8 +1,8 @@
 package io.warren.server.mirror;
 
+import io.warren.management.ManagementServer;
 import io.warren.mirror.PairNode;
 import io.warren.mirror.PrimaryHost;
-import io.warren.mirror.RoleEndpoint;
 import io.warren.mirror.control.ControlPlane;
 import io.warren.server.Broker;
 import io.warren.server.config.BrokerConfig;
@@ -18,9 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A data node of a mirrored pair: its control plane member, its role loop, its /ha/primary endpoint, and the
- * broker it starts while primary (the broker recovers its state from the log it followed as backup). Public
- * methods: any thread; the broker is started and stopped on the role thread.
+ * A data node of a mirrored pair: its control plane member, its role loop, its management HTTP listener (up in every
+ * role: GET /ha/primary, GET /api/ha and /metrics always, the broker's API while it is primary), and the broker it
+ * starts while primary (the broker recovers its state from the log it followed as backup). Public methods: any
+ * thread; the broker is started and stopped on the role thread.
  */
 public final class PairMember implements PrimaryHost, AutoCloseable {
 
@@ -29,12 +30,13 @@ public final class PairMember implements PrimaryHost, AutoCloseable {
     private final BrokerConfig config;
     private final ControlPlane control;
     private final PairNode node;
-    private final RoleEndpoint endpoint;
+    private final ManagementServer http;
     private volatile Broker broker;
 
     private PairMember(BrokerConfig config, PairConfig pair, Consumer<String> fatal) throws IOException {
         this.config = config;
         pair.checkRole(false);
+        requireHttp(config, pair.node());
         Path data = config.dataDir();
         Files.createDirectories(data.resolve("log"));
         this.control = ControlPlane.start(pair.pair(), pair.node(), pair.peers(), data.resolve("control"),
@@ -43,14 +45,25 @@ public final class PairMember implements PrimaryHost, AutoCloseable {
         pair.replicationPeers().forEach((id, a) -> replication.put(id, PairConfig.resolved(a)));
         this.node = new PairNode(pair.settings(), control, data.resolve("log"), LogConfig.defaults(),
             PairConfig.resolved(pair.replicationBind()), replication, this, pair.timing(), pair.dataNodes().get(0), fatal);
+        this.http = new ManagementServer(Broker.managementConfig(config));
+        HaEndpoints.register(http, HaStatus.forNode(pair, node, this::serving));
         try {
-            this.endpoint = RoleEndpoint.forNode(PairConfig.resolved(pair.httpBind()), pair.node(), node, this::serving);
-        } catch (IOException e) {
+            http.start();
+        } catch (IllegalStateException e) {
             control.close();
-            throw new IOException("cannot serve /ha/primary on " + pair.httpBind() + ": " + e.getMessage(), e);
+            throw new IOException("cannot serve HTTP (GET /ha/primary) on " + config.http().bindAddress() + ":"
+                + config.http().port() + ": " + e.getMessage(), e);
         }
         node.start();
-        LOG.info("Node {} of pair {} started; /ha/primary on {}", pair.node(), pair.pair(), pair.httpBind());
+        LOG.info("Node {} of pair {} started; GET /ha/primary on HTTP port {}", pair.node(), pair.pair(), http.port());
+    }
+
+    /** HAProxy routes by GET /ha/primary on the HTTP listener: a pair member cannot go without it. */
+    static void requireHttp(BrokerConfig config, String node) {
+        if (!config.http().enabled()) {
+            throw new IllegalArgumentException("node '" + node + "' of a mirrored pair needs its HTTP listener "
+                + "(warren.http.enabled = true): HAProxy checks GET /ha/primary on it");
+        }
     }
 
     /** Starts data node {@code pair.node()}; {@code fatal} hears of a misconfiguration found later (exit then). */
@@ -62,8 +75,9 @@ public final class PairMember implements PrimaryHost, AutoCloseable {
         return node;
     }
 
+    /** The port of the management HTTP listener, which serves GET /ha/primary. */
     public int httpPort() {
-        return endpoint.port();
+        return http.port();
     }
 
     /** The broker while this node is primary, else null. */
@@ -73,12 +87,12 @@ public final class PairMember implements PrimaryHost, AutoCloseable {
 
     private boolean serving() {
         Broker b = broker;
-        return b != null && b.storeWritable();
+        return b != null && b.storeWritable() && b.port() > 0;
     }
 
     @Override
     public void start(Consumer<MessageStore> afterOpen, Consumer<MessageStore> beforeListening) {
-        broker = Broker.start(config, afterOpen, beforeListening);
+        broker = Broker.start(config, afterOpen, beforeListening, http);
     }
 
     @Override
@@ -92,8 +106,8 @@ public final class PairMember implements PrimaryHost, AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        endpoint.close();
         node.close();
+        http.close();
         control.close();
     }
 }

@@ -1,7 +1,9 @@
 package io.warren.server.mirror;
 
-import io.warren.mirror.RoleEndpoint;
+import io.warren.management.ManagementServer;
 import io.warren.mirror.control.ControlPlane;
+import io.warren.server.Broker;
+import io.warren.server.config.BrokerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,36 +12,43 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The pair's witness: a control plane member and nothing else (no broker, no messages), so that the two data
- * nodes have a majority to decide with. Its /ha/primary always answers 503 with role "witness". Any thread.
+ * nodes have a majority to decide with. Its HTTP listener serves GET /ha/primary (always 503, role "witness"),
+ * GET /api/ha and /metrics. Any thread.
  */
 public final class Witness implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Witness.class);
 
     private final ControlPlane control;
-    private final RoleEndpoint endpoint;
+    private final ManagementServer http;
 
-    private Witness(PairConfig pair, Path dataDir) throws IOException {
+    private Witness(BrokerConfig config, PairConfig pair) throws IOException {
         pair.checkRole(true);
+        PairMember.requireHttp(config, pair.node());
+        Path dataDir = config.dataDir();
         Files.createDirectories(dataDir);
         this.control = ControlPlane.start(pair.pair(), pair.node(), pair.peers(), dataDir.resolve("control"),
             pair.controlBind().getHostString(), pair.controlBind().getPort(), pair.controlTiming());
+        this.http = new ManagementServer(Broker.managementConfig(config));
+        HaEndpoints.register(http, HaStatus.forWitness(pair, control::localState));
         try {
-            this.endpoint = RoleEndpoint.forWitness(PairConfig.resolved(pair.httpBind()), pair.node(), control::localState);
-        } catch (IOException e) {
+            http.start();
+        } catch (IllegalStateException e) {
             control.close();
-            throw e;
+            throw new IOException("cannot serve HTTP on " + config.http().bindAddress() + ":" + config.http().port()
+                + ": " + e.getMessage(), e);
         }
-        LOG.info("Witness {} of pair {} started (control plane on {})", pair.node(), pair.pair(), pair.controlBind());
+        LOG.info("Witness {} of pair {} started (control plane on {}, HTTP on {})", pair.node(), pair.pair(),
+            pair.controlBind(), http.port());
     }
 
-    public static Witness start(PairConfig pair, Path dataDir) throws IOException {
-        return new Witness(pair, dataDir);
+    public static Witness start(BrokerConfig config, PairConfig pair) throws IOException {
+        return new Witness(config, pair);
     }
 
     @Override
     public void close() throws IOException {
-        endpoint.close();
+        http.close();
         control.close();
     }
 }

@@ -50,8 +50,8 @@ class PairConfigTest {
             .hasMessageContaining("witness 'b' is also a data node");
         assertThatThrownBy(() -> parse("warren.mirror.data-nodes = [a, c]"))
             .hasMessageContaining("control-peers lacks an address for member 'c'");
-        assertThatThrownBy(() -> parse("warren.mirror.http-bind = \"nowhere\""))
-            .hasMessageContaining("warren.mirror.http-bind must be host:port");
+        assertThatThrownBy(() -> parse("warren.mirror.replication-bind = \"nowhere\""))
+            .hasMessageContaining("warren.mirror.replication-bind must be host:port");
     }
 
     @Test

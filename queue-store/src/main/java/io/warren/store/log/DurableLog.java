@@ -230,6 +230,14 @@ public final class DurableLog implements AutoCloseable {
         return segments.firstKey();
     }
 
+    /**
+     * Records written to the files since this log was opened, as of the last batch: read inside the
+     * {@link #onWritten} listener it counts exactly the records before the position the listener was told.
+     */
+    public long recordsWritten() {
+        return writer.recordsWritten();
+    }
+
     /** Segment fsyncs done since opening: with group commit, far fewer than appends. */
     public long syncCount() {
         return writer.syncCount();

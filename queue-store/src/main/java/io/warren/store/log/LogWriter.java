@@ -36,6 +36,9 @@ final class LogWriter implements Runnable {
     /** Log position just past the last record handed to {@link #gather}. */
     private long queuedEnd;
     private volatile long syncs;
+    /** Records handed to {@link #gather} since opening; published once per batch as {@link #recordsWritten}. */
+    private long records;
+    private volatile long recordsWritten;
 
     LogWriter(Path dir, LogConfig config, ConcurrentSkipListMap<Long, Segment> segments, AppendQueue queue,
               Set<RetentionHold> holds, FaultHook hook) {
@@ -52,6 +55,11 @@ final class LogWriter implements Runnable {
     /** Segment fsyncs done so far (directory fsyncs not counted). */
     long syncCount() {
         return syncs;
+    }
+
+    /** Records written since opening, as of the last written batch (what the written-position listener was told). */
+    long recordsWritten() {
+        return recordsWritten;
     }
 
     @Override
@@ -104,6 +112,7 @@ final class LogWriter implements Runnable {
         }
         gather.add(record);
         queuedEnd += record.size();
+        records++;
     }
 
     private void flush() throws IOException {
@@ -121,6 +130,7 @@ final class LogWriter implements Runnable {
             queue.durable(queue.durablePosition()); // callbacks registered for already-durable records
             return;
         }
+        recordsWritten = records; // before the listener hears the position: it reads both together
         queue.written(queuedEnd);
         for (Segment segment : dirty) {
             if (config.fsync()) {
