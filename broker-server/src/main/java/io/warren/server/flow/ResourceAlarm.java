@@ -28,6 +28,8 @@ public abstract class ResourceAlarm implements AutoCloseable {
   private final Set<Listener> listeners = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService timer;
   private volatile boolean raised;
+  /** The last reading failed; only the timer thread touches it. */
+  private boolean unreadable;
 
   /**
    * @param resource "memory" or "disk": names the timer thread and makes the blocked reason "low on &lt;resource&gt;"
@@ -79,8 +81,16 @@ public abstract class ResourceAlarm implements AutoCloseable {
     try {
       value = reading.getAsLong();
     } catch (RuntimeException e) {
-      LOG.warn("Cannot read the {} for its alarm: {}", resource, e.toString());
+      // checked ten times a second: say it once, not on every check, until it can be read again
+      if (!unreadable) {
+        unreadable = true;
+        LOG.warn("Cannot read the {} for its alarm: {}", resource, e.toString());
+      }
       return;
+    }
+    if (unreadable) {
+      unreadable = false;
+      LOG.info("The {} can be read again for its alarm", resource);
     }
     boolean now = over(value);
     if (now != raised) {
