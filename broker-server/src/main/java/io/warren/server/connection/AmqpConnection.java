@@ -8,7 +8,6 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.warren.amqp.AmqpMethod;
 import io.warren.amqp.AmqpProtocolException;
@@ -21,7 +20,6 @@ import io.warren.amqp.MethodFrame;
 import io.warren.amqp.generated.ReplyCode;
 import io.warren.amqp.generated.ChannelOpen;
 import io.warren.amqp.generated.ConnectionClose;
-import io.warren.amqp.generated.ConnectionCloseOk;
 import io.warren.amqp.generated.ConnectionUpdateSecret;
 import io.warren.amqp.generated.ConnectionUpdateSecretOk;
 import io.warren.server.Broker;
@@ -37,27 +35,27 @@ import io.warren.server.vhost.BrokerVhost;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client connection: the handshake, heartbeats, the channel table, connection-level errors and the close
- * handshake. Channels only dispatch methods. Confined to the connection's event loop.
+ * One client connection: the Netty handler that drives the handshake, heartbeats and blocking, dispatches frames to
+ * its channels and turns failures into connection-level errors. Its channel table, close handshake and the registry's
+ * snapshot of it live in classes of their own; channels only dispatch methods. Confined to the connection's event
+ * loop.
  */
 public final class AmqpConnection extends ChannelInboundHandlerAdapter implements ResourceAlarm.Listener,
     io.warren.server.registry.LiveConnection {
   public static final String NAME = "amqp-connection";
   private static final Logger LOG = LoggerFactory.getLogger(AmqpConnection.class);
-  private static final long CLOSE_OK_TIMEOUT_MS = 3000;
-  private static final long LOGIN_CLOSE_OK_TIMEOUT_MS = 1000;
 
   private enum State { AWAIT_HEADER, HANDSHAKE, OPEN, CLOSING, CLOSED }
 
   private final Broker broker;
   private final Clock clock;
-  private final IntObjectHashMap<AmqpChannel> channels = new IntObjectHashMap<>();
+  private final ChannelTable channels;
+  private final ConnectionClosing closing;
   private ChannelHandlerContext ctx;
   private Handshake handshake;
   private State state = State.AWAIT_HEADER;
@@ -72,7 +70,6 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   private final Runnable flushTask = this::flushNow;
   /** Set once the registry admitted this connection (it must then be told when it closes). */
   private volatile boolean admitted;
-  private volatile int channelCount;
   private volatile long connectedAt;
   /** The socket's byte counters (first in the pipeline); null only in tests that build a bare pipeline. */
   private volatile SocketCounters socket;
@@ -80,6 +77,8 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   public AmqpConnection(Broker broker, Clock clock) {
     this.broker = broker;
     this.clock = clock;
+    this.channels = new ChannelTable(broker.registry().connections());
+    this.closing = new ConnectionClosing(broker, this);
   }
 
   // ---- Netty events -------------------------------------------------------------------------------------------
@@ -200,10 +199,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     }
     boolean wasOpen = handshake != null && handshake.step() == Handshake.Step.DONE;
     state = State.CLOSED;
-    for (AmqpChannel ch : new ArrayList<>(channels.values())) {
-      ch.release();
-    }
-    dropChannels();
+    channels.releaseAll(userName());
     if (admitted) {
       admitted = false;
       broker.registry().connections().closed(this);
@@ -225,7 +221,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     switch (state) {
       case HANDSHAKE -> onHandshakeFrame(frame);
       case OPEN -> onOpenFrame(frame);
-      case CLOSING -> onClosingFrame(frame);
+      case CLOSING -> closing.frame(frame);
       default -> ReferenceCountUtil.release(frame);
     }
   }
@@ -322,19 +318,6 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     }
   }
 
-  private void onClosingFrame(Frame frame) {
-    if (frame instanceof MethodFrame mf && mf.channel() == 0) {
-      if (mf.method() instanceof ConnectionCloseOk) {
-        ctx.close();
-      } else if (mf.method() instanceof ConnectionClose) {
-        writeMethod(0, new ConnectionCloseOk());
-        ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
-      }
-      return;
-    }
-    ReferenceCountUtil.release(frame);
-  }
-
   private void openChannel(int channel) {
     // RabbitMQ refuses channels beyond channel_max with 530 NOT_ALLOWED (it counts open channels; numbers above
     // channel-max are what the spec forbids, and with them refused the count can never exceed it either)
@@ -342,21 +325,15 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
       throw new ConnectionException(ReplyCode.NOT_ALLOWED, "channel number " + channel + " is above the "
           + "negotiated channel_max (" + handshake.channelMax() + ")", 20, 10);
     }
-    broker.registry().connections().channelOpened(handshake.user().name());
-    AmqpChannel ch = new AmqpChannel(this, channel, clock);
-    channels.put(channel, ch);
-    channelCount = channels.size();
+    channels.opening(handshake.user().name());
+    channels.put(channel, new AmqpChannel(this, channel, clock));
     writeMethod(channel, new io.warren.amqp.generated.ChannelOpenOk());
   }
 
   private void onClientClose() {
     state = State.CLOSING;
-    for (AmqpChannel ch : new ArrayList<>(channels.values())) {
-      ch.release();
-    }
-    dropChannels();
-    writeMethod(0, new ConnectionCloseOk());
-    ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+    channels.releaseAll(userName());
+    closing.byClient();
   }
 
   /** Sends connection.close for a hard error and waits (bounded) for close-ok. */
@@ -364,71 +341,14 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     if (state == State.CLOSING || state == State.CLOSED) {
       return;
     }
-    if (e instanceof LoginRefused refused) {
-      refuseLogin(refused);
-      return;
-    }
-    // counted per peer and code: a client looping on the same error must not write a line per attempt
-    broker.rejections().refused("connection error " + e.replyCode(), peer, "Closing connection " + name
-        + " with error: " + e.replyCode() + " " + e.replyText());
     state = State.CLOSING;
-    releaseChannels();
-    writeMethod(0, new ConnectionClose(e.replyCode(), e.replyText(), e.classId(), e.methodId()));
-    flushNow();
-    ctx.executor().schedule(() -> {
-      ctx.close();
-    }, CLOSE_OK_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-  }
-
-  /**
-   * A failed login is answered only after {@code failed-login-delay} (as RabbitMQ delays it), with nothing read from
-   * the socket meanwhile, so one connection cannot try passwords faster than one per delay. The wait is a timer on
-   * the event loop, not a sleep. Then connection.close 403 for a client that asked for it, or a plain socket close.
-   */
-  private void refuseLogin(LoginRefused e) {
-    broker.rejections().refused("login refused", peer, e.logLine());
-    state = State.CLOSING;
-    ctx.channel().config().setAutoRead(false);
-    ctx.executor().schedule(() -> {
-      if (!ctx.channel().isActive()) {
-        return;
-      }
-      if (!e.closeExpected()) {
-        ctx.close();
-        return;
-      }
-      writeMethod(0, new ConnectionClose(e.replyCode(), e.replyText(), e.classId(), e.methodId()));
-      flushNow();
-      ctx.channel().config().setAutoRead(true); // to read the client's close-ok, which closes the socket
-      ctx.executor().schedule(() -> {
-        ctx.close();
-      }, LOGIN_CLOSE_OK_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-    }, broker.config().limits().failedLoginDelayMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  private void releaseChannels() {
-    for (AmqpChannel ch : new ArrayList<>(channels.values())) {
-      ch.release();
-    }
-    dropChannels();
+    channels.releaseAll(userName());
+    closing.withError(e);
   }
 
   /** A channel finished its close handshake (close-ok received or sent). */
   public void channelClosed(int channel) {
-    if (channels.remove(channel) != null) {
-      channelCount = channels.size();
-      broker.registry().connections().channelsClosed(handshake.user().name(), 1);
-    }
-  }
-
-  /** Forgets every channel (they are released), counting them down in the registry. */
-  private void dropChannels() {
-    int n = channels.size();
-    channels.clear();
-    channelCount = 0;
-    if (n > 0 && handshake != null && handshake.user() != null) {
-      broker.registry().connections().channelsClosed(handshake.user().name(), n);
-    }
+    channels.remove(channel, handshake.user().name());
   }
 
   // ---- the registry's view ------------------------------------------------------------------------------------
@@ -445,32 +365,15 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
 
   @Override
   public io.warren.server.registry.ConnectionInfo info() {
-    InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-    InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
-    Handshake h = handshake;
-    SocketCounters s = socket;
     String st = state == State.OPEN ? (blocked ? "blocked" : flow.paused() ? "flow" : "running")
         : state == State.CLOSED ? "closed" : "closing";
-    return new io.warren.server.registry.ConnectionInfo(name, userName(), vhostName(),
-        remote.getAddress().getHostAddress(), remote.getPort(), local.getAddress().getHostAddress(), local.getPort(),
-        h == null ? java.util.Map.of() : h.clientProperties(), connectedAt, channelCount,
-        h == null ? 0 : h.channelMax(), h == null ? 0 : h.frameMax(), h == null ? 0 : h.heartbeat(),
-        h == null ? null : h.mechanism(), st, s == null ? 0 : s.receivedOctets(), s == null ? 0 : s.receivedReads(),
-        s == null ? 0 : s.sentOctets(), s == null ? 0 : s.sentFlushes());
+    return ConnectionSnapshot.of(ctx.channel(), name, userName(), vhostName(), handshake, socket, st, connectedAt,
+        channels.count());
   }
 
   @Override
   public java.util.concurrent.CompletableFuture<java.util.List<io.warren.server.registry.ChannelInfo>> channels() {
-    var result = new java.util.concurrent.CompletableFuture<java.util.List<io.warren.server.registry.ChannelInfo>>();
-    ctx.executor().execute(() -> {
-      try {
-        result.complete(state == State.OPEN ? channels.values().stream().map(AmqpChannel::info).toList()
-            : java.util.List.of());
-      } catch (RuntimeException e) {
-        result.completeExceptionally(e);
-      }
-    });
-    return result;
+    return channels.infos(ctx.executor(), this::isOpen);
   }
 
   @Override
@@ -492,7 +395,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     }
   }
 
-  private void flushNow() {
+  void flushNow() {
     flushScheduled = false;
     ctx.flush();
   }
@@ -585,6 +488,10 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
 
   public String name() {
     return name;
+  }
+
+  InetAddress peer() {
+    return peer;
   }
 
   @Override
