@@ -6,18 +6,14 @@ import io.warren.server.auth.Permission;
 import io.warren.server.auth.TopicPermission;
 import io.warren.server.auth.User;
 import io.warren.server.config.Policies;
-import io.warren.server.config.Policy;
 import io.warren.server.durable.DefinitionLog;
 import io.warren.server.durable.DefinitionRecord;
-import io.warren.server.durable.DefinitionsSnapshot;
 import io.warren.server.durable.PolicyRecords.PolicyCleared;
 import io.warren.server.durable.PolicyRecords.PolicySet;
 import io.warren.server.durable.PolicyRecords.UserLimitsSet;
 import io.warren.server.durable.PolicyRecords.VhostLimitsSet;
 import io.warren.server.durable.RegistryContent;
-import io.warren.server.durable.RegistryRecords.PermissionCleared;
 import io.warren.server.durable.RegistryRecords.PermissionSet;
-import io.warren.server.durable.RegistryRecords.TopicPermissionCleared;
 import io.warren.server.durable.RegistryRecords.TopicPermissionSet;
 import io.warren.server.durable.RegistryRecords.UserDefined;
 import io.warren.server.durable.RegistryRecords.UserDeleted;
@@ -34,8 +30,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The runtime registry: vhosts, users, permissions, topic permissions, policies, vhost and user limits, and the live
@@ -47,20 +41,20 @@ import java.util.regex.PatternSyntaxException;
  * event loop. {@code package-info.java} lists the API.
  */
 public final class Registry {
-  private static final long DURABLE_TIMEOUT_SECONDS = 30;
-
-  private final DefinitionLog log;
+  private final DefinitionWrites writes;
   private final VhostLifecycle lifecycle;
   private final RegistryContent content = new RegistryContent();
   private final Map<String, BrokerVhost> live = new ConcurrentHashMap<>();
   private final Connections connections = new Connections();
   private final RegistryPolicies policies;
+  private final RegistryPermissions permissions;
   private volatile AccessControl access = new AccessControl(List.of(), List.of());
 
   public Registry(DefinitionLog log, VhostLifecycle lifecycle) {
-    this.log = log;
+    this.writes = new DefinitionWrites(log);
     this.lifecycle = lifecycle;
     this.policies = new RegistryPolicies(this);
+    this.permissions = new RegistryPermissions(this, content);
   }
 
   // ---- reads (AMQP side: lock-free) ----
@@ -139,7 +133,7 @@ public final class Registry {
 
   /** Creates a vhost, or updates the description and tags of an existing one. */
   public void putVhost(String name, String description, List<String> tags) {
-    requireName("vhost", name);
+    DefinitionRules.requireName("vhost", name);
     long position;
     synchronized (this) {
       if (!live.containsKey(name)) {
@@ -168,7 +162,7 @@ public final class Registry {
       CompletableFuture<Void> deleted = gone.deleteAll();
       lifecycle.deleted(gone);
       try {
-        deleted.get(DURABLE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        deleted.get(DefinitionWrites.DURABLE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       } catch (Exception e) {
         throw new RegistryException("vhost '" + name + "' is deleted, but its queues are still being deleted: " + e);
       }
@@ -183,7 +177,7 @@ public final class Registry {
    * new password for guest must not open it to the network).
    */
   public void putUser(String name, PasswordHash passwordHash, List<String> tags) {
-    requireName("user", name);
+    DefinitionRules.requireName("user", name);
     long position;
     synchronized (this) {
       UserDefined old = content.users.get(name);
@@ -194,7 +188,7 @@ public final class Registry {
   }
 
   public void putUser(String name, PasswordHash passwordHash, List<String> tags, boolean loopbackOnly) {
-    requireName("user", name);
+    DefinitionRules.requireName("user", name);
     awaitDurable(changeLocked(new UserDefined(name, passwordHash, tags == null ? List.of() : tags, loopbackOnly)));
   }
 
@@ -209,69 +203,25 @@ public final class Registry {
     connections.closeWhere(c -> c.userName().equals(name), "user '" + name + "' is deleted");
   }
 
-  // ---- permissions ----
+  // ---- permissions (RegistryPermissions) ----
 
   /** Sets a user's configure/write/read regular expressions in a vhost (RabbitMQ's semantics; "" grants nothing). */
   public void setPermission(String user, String vhost, String configure, String write, String read) {
-    compile(configure);
-    compile(write);
-    compile(read);
-    long position;
-    synchronized (this) {
-      requireUser(user);
-      requireVhost(vhost);
-      position = change(new PermissionSet(user, vhost, configure, write, read));
-    }
-    awaitDurable(position);
+    permissions.set(user, vhost, configure, write, read);
   }
 
   public void clearPermission(String user, String vhost) {
-    long position;
-    synchronized (this) {
-      if (!content.permissions.containsKey(RegistryContent.key(vhost, user))) {
-        throw new NotFoundException("no permissions for user '" + user + "' in vhost '" + vhost + "'");
-      }
-      position = change(new PermissionCleared(user, vhost));
-    }
-    awaitDurable(position);
+    permissions.clear(user, vhost);
   }
 
-  /**
-   * Sets a user's topic permission on an exchange of a vhost: regular expressions on routing keys, checked on publish
-   * (write) and on binding (read) to a topic exchange; {username} and {vhost} are expanded.
-   */
+  /** Sets a user's topic permission on an exchange of a vhost (see {@link RegistryPermissions#setTopic}). */
   public void setTopicPermission(String user, String vhost, String exchange, String write, String read) {
-    requireName("exchange", exchange);
-    try {
-      new TopicPermission(user, vhost, exchange, write, read);
-    } catch (IllegalArgumentException | NullPointerException e) {
-      throw new InvalidDefinitionException(e.getMessage(), e);
-    }
-    long position;
-    synchronized (this) {
-      requireUser(user);
-      requireVhost(vhost);
-      position = change(new TopicPermissionSet(user, vhost, exchange, write, read));
-    }
-    awaitDurable(position);
+    permissions.setTopic(user, vhost, exchange, write, read);
   }
 
   /** Clears a user's topic permission on one exchange, or on every exchange of the vhost if exchange is null. */
   public void clearTopicPermission(String user, String vhost, String exchange) {
-    long position = -1;
-    synchronized (this) {
-      List<TopicPermissionSet> matching = content.topicPermissions.values().stream()
-          .filter(p -> p.user().equals(user) && p.vhost().equals(vhost)
-              && (exchange == null || p.exchange().equals(exchange))).toList();
-      if (matching.isEmpty()) {
-        throw new NotFoundException("no topic permissions for user '" + user + "' in vhost '" + vhost + "'"
-            + (exchange == null ? "" : " on exchange '" + exchange + "'"));
-      }
-      for (TopicPermissionSet p : matching) {
-        position = change(new TopicPermissionCleared(user, vhost, p.exchange()));
-      }
-    }
-    awaitDurable(position);
+    permissions.clearTopic(user, vhost, exchange);
   }
 
   // ---- policies and limits ----
@@ -284,7 +234,7 @@ public final class Registry {
    */
   public void setPolicy(String vhost, String name, String pattern, String applyTo, int priority,
       Map<String, Object> definition) {
-    requireName("policy", name);
+    DefinitionRules.requireName("policy", name);
     PolicySet record = RegistryPolicies.validate(vhost, name, pattern, applyTo, priority, definition);
     long position;
     synchronized (this) {
@@ -309,8 +259,8 @@ public final class Registry {
 
   /** Sets a vhost's max-connections and max-queues (-1: no limit; both -1 clears them). */
   public void setVhostLimits(String vhost, int maxConnections, int maxQueues) {
-    requireLimit("max-connections", maxConnections);
-    requireLimit("max-queues", maxQueues);
+    DefinitionRules.requireLimit("max-connections", maxConnections);
+    DefinitionRules.requireLimit("max-queues", maxQueues);
     long position;
     synchronized (this) {
       requireVhost(vhost);
@@ -321,8 +271,8 @@ public final class Registry {
 
   /** Sets a user's max-connections and max-channels (-1: no limit; both -1 clears them). */
   public void setUserLimits(String user, int maxConnections, int maxChannels) {
-    requireLimit("max-connections", maxConnections);
-    requireLimit("max-channels", maxChannels);
+    DefinitionRules.requireLimit("max-connections", maxConnections);
+    DefinitionRules.requireLimit("max-channels", maxChannels);
     long position;
     synchronized (this) {
       requireUser(user);
@@ -377,33 +327,12 @@ public final class Registry {
    * and appending. Returns its position.
    */
   public synchronized long writeSnapshot() {
-    return lockAll(new ArrayList<>(live.values()), 0, new ArrayList<>());
-  }
-
-  private long lockAll(List<BrokerVhost> vhosts, int i, List<DefinitionsSnapshot.Topology> topologies) {
-    if (i == vhosts.size()) {
-      return log.writeSnapshot(content.snapshot(topologies));
-    }
-    BrokerVhost v = vhosts.get(i);
-    synchronized (v) {
-      topologies.add(v.durableDefinitions());
-      return lockAll(vhosts, i + 1, topologies);
-    }
+    return writes.writeSnapshot(content, new ArrayList<>(live.values()));
   }
 
   /** Waits until everything appended to the log so far is durable. */
   public void awaitDurable(long position) {
-    if (position < 0) {
-      return;
-    }
-    try {
-      log.store().syncedTo(position).get(DURABLE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RegistryException("interrupted waiting for the definition log");
-    } catch (Exception e) {
-      throw new RegistryException("the definition log could not be written: " + e.getMessage(), e);
-    }
+    writes.awaitDurable(position);
   }
 
   // ---- internals ----
@@ -413,8 +342,8 @@ public final class Registry {
   }
 
   /** Logs a record and applies it; the caller holds this registry's monitor. */
-  private long change(DefinitionRecord record) {
-    long position = log.append(record);
+  long change(DefinitionRecord record) {
+    long position = writes.append(record);
     content.apply(record);
     refresh();
     return position;
@@ -439,55 +368,20 @@ public final class Registry {
     connections.maxChannels(maxChannels);
   }
 
-  private void requireVhost(String name) {
+  void requireVhost(String name) {
     if (!content.vhosts.containsKey(name)) {
       throw new NotFoundException("vhost '" + name + "' does not exist");
     }
   }
 
-  private void requireUser(String name) {
+  void requireUser(String name) {
     if (!content.users.containsKey(name)) {
       throw new NotFoundException("user '" + name + "' does not exist");
-    }
-  }
-
-  private static void requireName(String kind, String name) {
-    if (name == null || name.isEmpty()) {
-      throw new InvalidDefinitionException(kind + " name must not be empty");
-    }
-    if (name.length() > 255) {
-      throw new InvalidDefinitionException(kind + " name is longer than 255 characters");
-    }
-    if (name.chars().anyMatch(Character::isISOControl)) {
-      throw new InvalidDefinitionException(kind + " name contains a control character");
-    }
-  }
-
-  private static void requireLimit(String name, int value) {
-    if (value < -1) {
-      throw new InvalidDefinitionException(name + " must be a non-negative integer or -1 (no limit), got " + value);
-    }
-  }
-
-  static Pattern compile(String regex) {
-    if (regex == null) {
-      throw new InvalidDefinitionException("a permission pattern is missing");
-    }
-    try {
-      return Pattern.compile(regex);
-    } catch (PatternSyntaxException e) {
-      throw new InvalidDefinitionException("'" + regex + "' is not a valid regular expression: "
-          + e.getDescription());
     }
   }
 
   /** Live vhosts matching a test (for the policy re-application). */
   List<BrokerVhost> liveWhere(Predicate<BrokerVhost> test) {
     return live.values().stream().filter(test).toList();
-  }
-
-  static Policy toPolicy(PolicySet p) {
-    return new Policy(p.vhost(), p.name(), Pattern.compile(p.pattern()), Policy.ApplyTo.of(p.applyTo()), p.priority(),
-        p.definition());
   }
 }

@@ -32,7 +32,7 @@ final class RegistryPolicies {
   void rebuild(Collection<PolicySet> records) {
     Map<String, List<Policy>> lists = new HashMap<>();
     for (PolicySet p : records) {
-      lists.computeIfAbsent(p.vhost(), v -> new ArrayList<>()).add(Registry.toPolicy(p));
+      lists.computeIfAbsent(p.vhost(), v -> new ArrayList<>()).add(DefinitionRules.toPolicy(p));
     }
     Map<String, Policies> compiled = new HashMap<>();
     lists.forEach((vhost, list) -> compiled.put(vhost, new Policies(list)));
@@ -61,7 +61,7 @@ final class RegistryPolicies {
     if (pattern == null) {
       throw new InvalidDefinitionException("policy '" + name + "': pattern is missing");
     }
-    Registry.compile(pattern);
+    DefinitionRules.compile(pattern);
     String to = applyTo == null ? "all" : applyTo;
     try {
       Policy.ApplyTo.of(to);
