@@ -101,7 +101,7 @@ public final class Broker implements AutoCloseable {
       public void deleted(BrokerVhost vhost) {
         schedule.unregister(vhost);
       }
-    });
+    }, config.loopbackUsers());
     this.memoryAlarm = memoryAlarm(config);
     if (transients != null) {
       transients.adviseWhen(memoryAlarm::aboveSpillWatermark);
@@ -243,7 +243,7 @@ public final class Broker implements AutoCloseable {
   public static io.warren.management.ManagementConfig managementConfig(BrokerConfig config) {
     BrokerConfig.Http http = config.http();
     return new io.warren.management.ManagementConfig(http.bindAddress(), http.port(), http.maxBodyBytes(),
-        http.metricsAuth(), 5000, 120);
+        http.metricsAuth(), http.sampleIntervalMillis(), 120);
   }
 
   /** warren.http.definitions-import-file: a RabbitMQ definitions file applied at start, before clients connect. */

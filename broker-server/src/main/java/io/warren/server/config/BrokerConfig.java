@@ -21,7 +21,19 @@ public record BrokerConfig(
     Residency residency,
     Policies policies,
     long consumerTimeoutMillis,
-    Http http) {
+    Http http,
+    List<String> loopbackUsers) {
+
+  /** RabbitMQ's default {@code loopback_users}: guest, by name, may only connect from a loopback address. */
+  public static final List<String> DEFAULT_LOOPBACK_USERS = List.of("guest");
+
+  /** With RabbitMQ's default loopback users. */
+  public BrokerConfig(AmqpListener amqp, Path dataDir, ServerIdentity server, Limits limits, List<User> users,
+      List<String> vhosts, List<Permission> permissions, Residency residency, Policies policies,
+      long consumerTimeoutMillis, Http http) {
+    this(amqp, dataDir, server, limits, users, vhosts, permissions, residency, policies, consumerTimeoutMillis, http,
+        DEFAULT_LOOPBACK_USERS);
+  }
 
   /** Without the management HTTP listener (programmatic configs; ConfigLoader reads warren.http). */
   public BrokerConfig(AmqpListener amqp, Path dataDir, ServerIdentity server, Limits limits, List<User> users,
@@ -63,6 +75,7 @@ public record BrokerConfig(
     users = List.copyOf(users);
     vhosts = List.copyOf(vhosts);
     permissions = List.copyOf(permissions);
+    loopbackUsers = loopbackUsers == null ? DEFAULT_LOOPBACK_USERS : List.copyOf(loopbackUsers);
     for (Permission p : permissions) {
       if (users.stream().noneMatch(u -> u.name().equals(p.user()))) {
         throw new IllegalArgumentException("permission for unknown user '" + p.user() + "'");
@@ -84,52 +97,58 @@ public record BrokerConfig(
     return new BrokerConfig(
         new AmqpListener(amqp.bindAddress(), port, amqp.nativeTransport(), amqp.ioThreads()),
         dataDir, server, limits, users, vhosts, permissions, residency, policies,
-        consumerTimeoutMillis, http);
+        consumerTimeoutMillis, http, loopbackUsers);
   }
 
   public BrokerConfig withDataDir(Path dir) {
     return new BrokerConfig(amqp, dir, server, limits, users, vhosts, permissions, residency, policies,
-        consumerTimeoutMillis, http);
+        consumerTimeoutMillis, http, loopbackUsers);
   }
 
   public BrokerConfig withLimits(Limits newLimits) {
     return new BrokerConfig(amqp, dataDir, server, newLimits, users, vhosts, permissions, residency, policies,
-        consumerTimeoutMillis, http);
+        consumerTimeoutMillis, http, loopbackUsers);
   }
 
   public BrokerConfig withAccess(List<User> newUsers, List<String> newVhosts, List<Permission> newPermissions) {
     return new BrokerConfig(amqp, dataDir, server, limits, newUsers, newVhosts, newPermissions, residency, policies,
-        consumerTimeoutMillis, http);
+        consumerTimeoutMillis, http, loopbackUsers);
   }
 
   /** A copy keeping another amount of each queue's backlog in memory. */
   public BrokerConfig withResidency(Residency newResidency) {
     return new BrokerConfig(amqp, dataDir, server, limits, users, vhosts, permissions, newResidency, policies,
-        consumerTimeoutMillis, http);
+        consumerTimeoutMillis, http, loopbackUsers);
   }
 
   /** A copy with these policies (tests). */
   public BrokerConfig withPolicies(Policies newPolicies) {
     return new BrokerConfig(amqp, dataDir, server, limits, users, vhosts, permissions, residency, newPolicies,
-        consumerTimeoutMillis, http);
+        consumerTimeoutMillis, http, loopbackUsers);
   }
 
   /** A copy with another default consumer acknowledgement timeout (ms). */
   public BrokerConfig withConsumerTimeout(long millis) {
     return new BrokerConfig(amqp, dataDir, server, limits, users, vhosts, permissions, residency, policies, millis,
-        http);
+        http, loopbackUsers);
   }
 
   /** A copy advertising another product, version or cluster name in connection.start. */
   public BrokerConfig withServer(ServerIdentity newServer) {
     return new BrokerConfig(amqp, dataDir, newServer, limits, users, vhosts, permissions, residency, policies,
-        consumerTimeoutMillis, http);
+        consumerTimeoutMillis, http, loopbackUsers);
   }
 
   /** A copy with another management HTTP listener (tests use port 0). */
   public BrokerConfig withHttp(Http newHttp) {
     return new BrokerConfig(amqp, dataDir, server, limits, users, vhosts, permissions, residency, policies,
-        consumerTimeoutMillis, newHttp);
+        consumerTimeoutMillis, newHttp, loopbackUsers);
+  }
+
+  /** A copy where only these users, by name, are refused from non-loopback addresses (empty: none). */
+  public BrokerConfig withLoopbackUsers(List<String> names) {
+    return new BrokerConfig(amqp, dataDir, server, limits, users, vhosts, permissions, residency, policies,
+        consumerTimeoutMillis, http, names);
   }
 
   /**
@@ -138,8 +157,16 @@ public record BrokerConfig(
    * @param definitionsImportFile a RabbitMQ definitions JSON file imported at every start ("" for none)
    */
   public record Http(boolean enabled, String bindAddress, int port, int maxBodyBytes, boolean metricsAuth,
-      String definitionsImportFile) {
+      String definitionsImportFile, long sampleIntervalMillis) {
+    public static final long DEFAULT_SAMPLE_INTERVAL_MILLIS = 5000;
     public static final Http DISABLED = new Http(false, "127.0.0.1", 0, 20 << 20, false, "");
+
+    /** Rates sampled every 5 s, as RabbitMQ's default collect_statistics_interval. */
+    public Http(boolean enabled, String bindAddress, int port, int maxBodyBytes, boolean metricsAuth,
+        String definitionsImportFile) {
+      this(enabled, bindAddress, port, maxBodyBytes, metricsAuth, definitionsImportFile,
+          DEFAULT_SAMPLE_INTERVAL_MILLIS);
+    }
 
     public Http {
       Objects.requireNonNull(bindAddress, "bindAddress");
@@ -151,11 +178,21 @@ public record BrokerConfig(
         throw new IllegalArgumentException("warren.http.max-body-size must be at least 1024 bytes, got "
             + maxBodyBytes);
       }
+      if (sampleIntervalMillis < 100) {
+        throw new IllegalArgumentException("warren.http.sample-interval must be at least 100ms, got "
+            + sampleIntervalMillis + " ms");
+      }
     }
 
     /** Enabled on this port, other settings as they are. */
     public Http onPort(int newPort) {
-      return new Http(true, bindAddress, newPort, maxBodyBytes, metricsAuth, definitionsImportFile);
+      return new Http(true, bindAddress, newPort, maxBodyBytes, metricsAuth, definitionsImportFile,
+          sampleIntervalMillis);
+    }
+
+    /** Rates sampled at this interval, other settings as they are (tests use a short one). */
+    public Http sampledEvery(long millis) {
+      return new Http(enabled, bindAddress, port, maxBodyBytes, metricsAuth, definitionsImportFile, millis);
     }
   }
 

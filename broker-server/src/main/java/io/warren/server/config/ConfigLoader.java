@@ -129,10 +129,12 @@ public final class ConfigLoader {
       }
       var http = new BrokerConfig.Http(c.getBoolean("warren.http.enabled"), c.getString("warren.http.bind-address"),
           c.getInt("warren.http.port"), (int) maxBody, c.getBoolean("warren.http.metrics-auth"),
-          c.getString("warren.http.definitions-import-file"));
+          c.getString("warren.http.definitions-import-file"),
+          c.getDuration("warren.http.sample-interval", TimeUnit.MILLISECONDS));
       return new BrokerConfig(amqp, Path.of(c.getString("warren.data-dir")), server, limits, users,
           c.getStringList("warren.vhosts"), permissions, new Residency(residentMessages, residentBytes,
-          c.getDouble("warren.queues.spill-watermark")), policies, consumerTimeout, http);
+          c.getDouble("warren.queues.spill-watermark")), policies, consumerTimeout, http,
+          c.getStringList("warren.loopback-users"));
     } catch (ConfigException e) {
       throw new IllegalArgumentException("invalid configuration: " + e.getMessage(), e);
     }

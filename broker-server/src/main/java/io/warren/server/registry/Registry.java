@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +43,7 @@ import java.util.function.Predicate;
  */
 public final class Registry {
   private final DefinitionWrites writes;
+  private final Set<String> loopbackUsers;
   private final VhostLifecycle lifecycle;
   private final RegistryContent content = new RegistryContent();
   private final Map<String, BrokerVhost> live = new ConcurrentHashMap<>();
@@ -50,7 +52,12 @@ public final class Registry {
   private final RegistryPermissions permissions;
   private volatile AccessControl access = new AccessControl(List.of(), List.of());
 
-  public Registry(DefinitionLog log, VhostLifecycle lifecycle) {
+  /**
+   * @param loopbackUsers user names that may only log in from a loopback address, whatever their record says (as
+   *     RabbitMQ's {@code loopback_users}: a user created again under such a name is loopback-only too)
+   */
+  public Registry(DefinitionLog log, VhostLifecycle lifecycle, List<String> loopbackUsers) {
+    this.loopbackUsers = Set.copyOf(loopbackUsers);
     this.writes = new DefinitionWrites(log);
     this.lifecycle = lifecycle;
     this.policies = new RegistryPolicies(this);
@@ -172,9 +179,9 @@ public final class Registry {
   // ---- users ----
 
   /**
-   * Creates or replaces a user. {@code passwordHash} null: no password login. A new user may connect from anywhere; a
-   * replaced one keeps whether it is loopback-only (as RabbitMQ's loopback_users, which is not a user attribute: a
-   * new password for guest must not open it to the network).
+   * Creates or replaces a user. {@code passwordHash} null: no password login. A new user may connect from anywhere
+   * unless its name is one of the loopback users; a replaced one keeps whether its record is loopback-only (a new
+   * password must not open a user the configuration restricted to the network).
    */
   public void putUser(String name, PasswordHash passwordHash, List<String> tags) {
     DefinitionRules.requireName("user", name);
@@ -352,7 +359,8 @@ public final class Registry {
   /** Rebuilds what the AMQP side reads; the caller holds this registry's monitor. */
   private void refresh() {
     List<User> users = content.users.values().stream()
-        .map(u -> new User(u.name(), u.passwordHash(), u.tags(), u.loopbackOnly())).toList();
+        .map(u -> new User(u.name(), u.passwordHash(), u.tags(),
+            u.loopbackOnly() || loopbackUsers.contains(u.name()))).toList();
     List<Permission> perms = content.permissions.values().stream()
         .map(p -> new Permission(p.user(), p.vhost(), p.configure(), p.write(), p.read())).toList();
     List<TopicPermission> topics = content.topicPermissions.values().stream()
