@@ -10,6 +10,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.ShutdownSignalException;
+import io.warren.management.Http;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -23,12 +24,12 @@ import org.junit.jupiter.api.Test;
 /** The management HTTP API against a real broker, driven by the JDK HttpClient and the RabbitMQ Java client. */
 class ManagementIT {
   private BrokerFixture broker;
-  private ManagementHttp http;
+  private Http http;
 
   @BeforeEach
   void start() {
     broker = BrokerFixture.start();
-    http = new ManagementHttp(broker.broker().management().port());
+    http = new Http(broker.broker().management().port());
   }
 
   @AfterEach
@@ -145,8 +146,8 @@ class ManagementIT {
     HttpResponse<String> pub = http.post("/api/exchanges/%2F/amq.default/publish", "{\"routing_key\":\"inbox\","
         + "\"payload\":\"hi there\",\"payload_encoding\":\"string\",\"properties\":{\"content_type\":\"text/plain\","
         + "\"headers\":{\"k\":\"v\"}}}");
-    assertThat(ManagementHttp.parse(pub).get("routed").asBoolean()).isTrue();
-    JsonNode peek = ManagementHttp.parse(http.post("/api/queues/%2F/inbox/get",
+    assertThat(Http.json(pub).get("routed").asBoolean()).isTrue();
+    JsonNode peek = Http.json(http.post("/api/queues/%2F/inbox/get",
         "{\"count\":5,\"ackmode\":\"ack_requeue_true\",\"encoding\":\"auto\"}"));
     assertThat(peek).hasSize(1);
     assertThat(peek.get(0).get("payload").asText()).isEqualTo("hi there");
@@ -160,7 +161,7 @@ class ManagementIT {
     }
     http.post("/api/exchanges/%2F/amq.default/publish", "{\"routing_key\":\"inbox\",\"payload\":\"AAEC\","
         + "\"payload_encoding\":\"base64\",\"properties\":{}}");
-    JsonNode taken = ManagementHttp.parse(http.post("/api/queues/%2F/inbox/get",
+    JsonNode taken = Http.json(http.post("/api/queues/%2F/inbox/get",
         "{\"count\":1,\"ackmode\":\"ack_requeue_false\",\"encoding\":\"base64\"}"));
     assertThat(taken.get(0).get("payload").asText()).isEqualTo("AAEC");
     assertThat(http.json("/api/queues/%2F/inbox").get("messages").asInt()).isZero();
@@ -168,7 +169,7 @@ class ManagementIT {
         + "\"payload_encoding\":\"string\",\"properties\":{}}");
     assertThat(http.delete("/api/queues/%2F/inbox/contents").statusCode()).isEqualTo(204);
     await().untilAsserted(() -> assertThat(http.json("/api/queues/%2F/inbox").get("messages").asInt()).isZero());
-    assertThat(ManagementHttp.parse(http.post("/api/exchanges/%2F/amq.default/publish", "{\"routing_key\":\"nowhere\","
+    assertThat(Http.json(http.post("/api/exchanges/%2F/amq.default/publish", "{\"routing_key\":\"nowhere\","
         + "\"payload\":\"x\",\"payload_encoding\":\"string\",\"properties\":{}}")).get("routed").asBoolean()).isFalse();
   }
 
@@ -276,7 +277,7 @@ class ManagementIT {
       String[] mp = e.getKey().split(" ", 2);
       HttpResponse<String> r = http.call(mp[0], mp[1], e.getValue()[0]);
       assertThat(r.statusCode()).as(e.getKey() + " " + r.body()).isEqualTo(Integer.parseInt(e.getValue()[1]));
-      JsonNode j = ManagementHttp.parse(r);
+      JsonNode j = Http.json(r);
       assertThat(j.get("reason").asText()).as(e.getKey()).isNotBlank().doesNotContain("Exception");
     }
     assertThat(http.as("guest", "bad").get("/api/overview").statusCode()).isEqualTo(401);
@@ -300,7 +301,7 @@ class ManagementIT {
     http.post("/api/exchanges/%2F/keep-x/publish", "{\"routing_key\":\"k\",\"payload\":\"p\",\"payload_encoding\":"
         + "\"string\",\"properties\":{\"delivery_mode\":2}}");
     broker.restart();
-    http = new ManagementHttp(broker.broker().management().port());
+    http = new Http(broker.broker().management().port());
     assertThat(http.get("/api/exchanges/%2F/keep-x").statusCode()).isEqualTo(200);
     assertThat(http.json("/api/queues/%2F/keep-q").get("messages").asInt()).isEqualTo(1);
     assertThat(http.json("/api/bindings/%2F/e/keep-x/q/keep-q")).hasSize(1);
@@ -312,14 +313,14 @@ class ManagementIT {
     http.put("/api/queues/%2F/dq", "{\"durable\":true,\"arguments\":{\"x-message-ttl\":60000}}");
     http.post("/api/bindings/%2F/e/dx/q/dq", "{\"routing_key\":\"\"}");
     String exported = http.get("/api/definitions").body();
-    JsonNode doc = ManagementHttp.parse(http.get("/api/definitions"));
+    JsonNode doc = Http.json(http.get("/api/definitions"));
     assertThat(doc.get("queues").get(0).get("name").asText()).isEqualTo("dq");
     assertThat(doc.get("queues").get(0).get("arguments").get("x-message-ttl").asInt()).isEqualTo(60000);
     assertThat(doc.get("users").get(0).get("hashing_algorithm").asText()).isEqualTo("rabbit_password_hashing_sha256");
     http.delete("/api/queues/%2F/dq");
     http.delete("/api/exchanges/%2F/dx");
     assertThat(http.get("/api/queues/%2F/dq").statusCode()).isEqualTo(404);
-    HttpResponse<String> imported = http.post("/api/definitions/%2F", ManagementHttp.parse(http.get(
+    HttpResponse<String> imported = http.post("/api/definitions/%2F", Http.json(http.get(
         "/api/definitions")).size() > 0 ? vhostPart(exported) : exported);
     assertThat(imported.statusCode()).as(imported.body()).isIn(200, 204);
     assertThat(http.json("/api/queues/%2F/dq").get("arguments").get("x-message-ttl").asInt()).isEqualTo(60000);

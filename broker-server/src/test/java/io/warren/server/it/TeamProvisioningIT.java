@@ -10,6 +10,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.ShutdownSignalException;
+import io.warren.management.Http;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,12 +27,12 @@ import org.junit.jupiter.api.Test;
  */
 class TeamProvisioningIT {
   private BrokerFixture broker;
-  private ManagementHttp admin;
+  private Http admin;
 
   @BeforeEach
   void start() {
     broker = BrokerFixture.start();
-    admin = new ManagementHttp(broker.broker().management().port());
+    admin = new Http(broker.broker().management().port());
   }
 
   @AfterEach
@@ -64,7 +65,7 @@ class TeamProvisioningIT {
       ch.basicPublish("", "alice-work", null, "job".getBytes());
       assertThatThrownBy(() -> c.createChannel().queueDeclare("bob-work", true, false, false, null))
           .hasStackTraceContaining("403");
-      ManagementHttp alice = new ManagementHttp(broker.broker().management().port()).as("alice", "s3cret");
+      Http alice = new Http(broker.broker().management().port()).as("alice", "s3cret");
       await().untilAsserted(() -> assertThat(alice.json("/api/queues/team-a/alice-work").get("messages").asInt())
           .isEqualTo(1));
       assertThat(alice.json("/api/vhosts")).extracting(v -> v.get("name").asText()).containsExactly("team-a");
@@ -134,7 +135,7 @@ class TeamProvisioningIT {
     admin.put("/api/policies/team-a/ttl", "{\"pattern\":\".*\",\"definition\":{\"message-ttl\":60000}}");
     admin.put("/api/queues/team-a/alice-kept", "{\"durable\":true}");
     broker.restart();
-    admin = new ManagementHttp(broker.broker().management().port());
+    admin = new Http(broker.broker().management().port());
     assertThat(admin.get("/api/vhosts/team-a").statusCode()).isEqualTo(200);
     assertThat(admin.json("/api/permissions/team-a/alice").get("configure").asText()).isEqualTo("^alice-");
     assertThat(admin.json("/api/policies/team-a/ttl").get("definition").get("message-ttl").asInt()).isEqualTo(60000);
@@ -148,7 +149,7 @@ class TeamProvisioningIT {
     String fixture = Files.readString(Path.of("../management/src/test/resources/rabbitmq-3.10.8-definitions.json"));
     HttpResponse<String> r = admin.post("/api/definitions", fixture);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    JsonNode notApplied = ManagementHttp.parse(r).get("not_applied");
+    JsonNode notApplied = Http.json(r).get("not_applied");
     assertThat(notApplied).hasSize(1);
     assertThat(notApplied.get(0).get("name").asText()).isEqualTo("qq@team-a");
     assertThat(admin.json("/api/queues/team-a/eu-orders").get("arguments").get("x-max-length").asInt())
