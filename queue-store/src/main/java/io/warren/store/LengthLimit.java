@@ -23,10 +23,6 @@ final class LengthLimit {
         return features.hasLengthLimit() ? new LengthLimit(features) : null;
     }
 
-    boolean countsBytes() {
-        return maxBytes >= 0;
-    }
-
     /** Whether new messages are refused rather than old ones dropped. */
     boolean refusesPublish() {
         return overflow != Overflow.DROP_HEAD;

@@ -10,8 +10,9 @@ import java.util.Map;
  * logged) but arrives behind paged ones keeps its order as a resident entry in a side map, marked
  * {@link #RESIDENT} in its slot, unless the queue has a {@link MessageSpill}: then it is written there and
  * its slot holds the spill position with the {@link #SPILLED} bit. Every seq here is after every seq of the lane's
- * in-memory ready entries. Two parallel arrays exist only once needed, so that a plain queue's backlog costs 8 bytes a
- * message: each slot's expiry (from the first message that has one) and body size (when the queue has a byte limit).
+ * in-memory ready entries. Each slot also keeps its body size (4 bytes), so that the queue's ready bytes and byte
+ * limit are known without reading paged messages back: a plain queue's backlog costs 12 bytes a message. A parallel
+ * array of expiries exists only from the first message that has one.
  * Confined to the queue's executor.
  */
 final class PagedTail {
@@ -30,7 +31,7 @@ final class PagedTail {
     private final Map<Long, QueueEntry> resident = new HashMap<>();
     /** Epoch ms each slot expires, {@link Message#NEVER} for none; null while no slot has an expiry. */
     private long[] expiries;
-    /** Body bytes of each slot; null unless sizes are tracked (queues with {@code x-max-length-bytes}). */
+    /** Body bytes of each slot; null until a slot with a size is added. */
     private int[] sizes;
     private long bytes;
 
@@ -70,7 +71,7 @@ final class PagedTail {
         return expiries == null ? Message.NEVER : expiries[head];
     }
 
-    /** Body bytes of every slot, when sizes are tracked. */
+    /** Body bytes of every slot. */
     long bytes() {
         return bytes;
     }

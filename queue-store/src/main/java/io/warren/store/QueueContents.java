@@ -24,8 +24,6 @@ final class QueueContents {
     private DeadLettering deadLetters;
     /** Reads the time only when a head has an expiry; null when the queue has no clock (then nothing expires). */
     private final LongSupplier clock;
-    /** Whether paged messages keep their body size, so that {@link #readyBytes} counts them (byte limits). */
-    private boolean trackSizes;
     private int unacked;
     /** Body bytes of the unacked messages. */
     private long unackedBytes;
@@ -34,16 +32,15 @@ final class QueueContents {
     /** Ready entries held in the lanes' {@link ReadyEntries}, and their body bytes: the residency window. */
     private int residentCount;
     private long residentBytes;
-    /** Body bytes of every ready message (paged ones only when sizes are tracked). */
+    /** Body bytes of every ready message, in memory or paged (paged ones keep their size in the tail). */
     private long readyBytes;
 
     QueueContents(MessageQueue queue, QueueJournal journal, MessageSpill spill, Residency residency, int maxPriority,
-                  boolean trackSizes, DeadLettering deadLetters, LongSupplier clock) {
+                  DeadLettering deadLetters, LongSupplier clock) {
         this.queue = queue;
         this.journal = journal;
         this.paging = new Paging(queue, journal, spill, residency);
         this.lanes = new PriorityLanes(maxPriority);
-        this.trackSizes = trackSizes;
         this.deadLetters = deadLetters;
         this.clock = clock;
     }
@@ -52,12 +49,8 @@ final class QueueContents {
         return readyCount;
     }
 
-    /**
-     * New features: where dead letters go, and whether paged messages keep their sizes from now on (a byte limit set
-     * later counts the messages paged before it only while they are in memory).
-     */
-    void follow(boolean trackSizes, DeadLettering deadLetters) {
-        this.trackSizes = this.trackSizes || trackSizes;
+    /** New features: where dead letters go. */
+    void follow(DeadLettering deadLetters) {
         this.deadLetters = deadLetters;
     }
 
@@ -75,7 +68,7 @@ final class QueueContents {
         return residentBytes;
     }
 
-    /** Body bytes of all ready messages (paged ones counted only when sizes are tracked). */
+    /** Body bytes of all ready messages, in memory or paged. */
     long readyBytes() {
         return readyBytes;
     }
@@ -103,18 +96,16 @@ final class QueueContents {
         if (!paging.pagesOut()) {
             throw new IllegalStateException("queue " + queue + " does not page messages out");
         }
-        if (trackSizes && size < 0) {
-            size = paging.sizeOf(id);
+        if (size < 0) {
+            size = paging.sizeOf(id); // not known from recovery: read back once
         }
         Lane lane = lanes.laneFor(priority);
-        lane.paged.addPaged(lane.nextSeq++, id, delivered, expiresAt, trackSizes ? Math.max(size, 0) : -1);
+        lane.paged.addPaged(lane.nextSeq++, id, delivered, expiresAt, Math.max(size, 0));
         if (deliveryCount > 0) {
             paging.recoveredCount(id, deliveryCount);
         }
         readyCount++;
-        if (trackSizes) {
-            readyBytes += Math.max(size, 0);
-        }
+        readyBytes += Math.max(size, 0);
     }
 
     /** A new message joins the tail of its lane. */
@@ -124,11 +115,9 @@ final class QueueContents {
         entry.seq = lane.nextSeq++;
         entry.state = QueueEntry.READY;
         readyCount++;
-        int size = trackSizes ? m.bodySize() : -1;
+        int size = m.bodySize();
         if (paging.offer(lane, entry, journal != null, residentCount, residentBytes, size)) {
-            if (trackSizes) {
-                readyBytes += size;
-            }
+            readyBytes += size;
             return;
         }
         lane.ready.addLast(entry);
@@ -154,9 +143,7 @@ final class QueueContents {
             long before = lane.paged.bytes();
             entry = paging.pageIn(lane, journal);
             readyCount--;
-            if (trackSizes) {
-                readyBytes -= before - lane.paged.bytes();
-            }
+            readyBytes -= before - lane.paged.bytes();
             if (entry != null) {
                 return entry;
             }
@@ -322,9 +309,7 @@ final class QueueContents {
         long before = lane.paged.bytes();
         QueueEntry resident = lane.paged.poll();
         readyCount--;
-        if (trackSizes) {
-            readyBytes -= before - lane.paged.bytes();
-        }
+        readyBytes -= before - lane.paged.bytes();
         if (resident != null) {
             release(resident);
         } else {

@@ -52,7 +52,7 @@ final class QueueState {
         this.singleActive = features.singleActiveConsumer();
         this.consumers = new ConsumerRing(singleActive);
         this.contents = new QueueContents(queue, journal, spill, residency, features.maxPriority(),
-                limit != null && limit.countsBytes(), DeadLettering.of(queue, features, hooks),
+                DeadLettering.of(queue, features, hooks),
                 hooks == null ? null : hooks.clock());
         if (idle != null) {
             executor.execute(idle::arm);
@@ -83,7 +83,7 @@ final class QueueState {
             idle = new IdleExpiry(next.expires(), hooks, () -> executor.execute(this::idleTimer));
             idle.arm();
         }
-        contents.follow(limit != null && limit.countsBytes(), DeadLettering.of(queue, next, hooks));
+        contents.follow(DeadLettering.of(queue, next, hooks));
         maintain();
         deliverAndPublish();
     }
@@ -100,8 +100,8 @@ final class QueueState {
         for (int i = 0; i < recovered.size(); i++) {
             long own = recovered.expiresAt()[i];
             long expiresAt = expiry == null ? own : expiry.expiresAt(recovered.arrivals()[i], own);
-            contents.restorePaged(recovered.ids()[i], recovered.priorities()[i] & 0xff, expiresAt, -1,
-                    recovered.delivered()[i], recovered.deliveryCounts()[i]);
+            contents.restorePaged(recovered.ids()[i], recovered.priorities()[i] & 0xff, expiresAt,
+                    recovered.sizes()[i], recovered.delivered()[i], recovered.deliveryCounts()[i]);
         }
     }
 

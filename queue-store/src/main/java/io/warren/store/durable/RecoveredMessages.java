@@ -32,11 +32,13 @@ public final class RecoveredMessages implements AutoCloseable {
      * @param delivered whether each message had gone to a consumer before (to be delivered as redelivered)
      * @param deliveryCounts how many times each came back to the queue unacked before the broker stopped (a delivery
      *     still unacked then is not counted: the restart is not the consumer's doing)
+     * @param sizes each message's body bytes (so a queue knows its bytes without reading its messages back)
      */
     public record RecoveredQueue(long[] ids, long[] arrivals, long[] expiresAt, long[] dues, byte[] priorities,
-                                 boolean[] delivered, int[] deliveryCounts) {
+                                 boolean[] delivered, int[] deliveryCounts, int[] sizes) {
         public RecoveredQueue(long[] ids, long[] arrivals, long[] expiresAt, long[] dues, byte[] priorities) {
-            this(ids, arrivals, expiresAt, dues, priorities, new boolean[ids.length], new int[ids.length]);
+            this(ids, arrivals, expiresAt, dues, priorities, new boolean[ids.length], new int[ids.length],
+                    new int[ids.length]);
         }
 
         static RecoveredQueue empty() {
@@ -59,6 +61,7 @@ public final class RecoveredMessages implements AutoCloseable {
         long[] dues = new long[64];
         byte[] priorities = new byte[64];
         int[] returns = new int[64];
+        int[] sizes = new int[64];
         int size;
         final BitSet acked = new BitSet();
         BitSet delivered = new BitSet();
@@ -74,6 +77,7 @@ public final class RecoveredMessages implements AutoCloseable {
             dues[size] = p.due();
             priorities[size] = (byte) p.priority();
             returns[size] = 0;
+            sizes[size] = p.body().readableBytes();
             size++;
         }
 
@@ -102,7 +106,7 @@ public final class RecoveredMessages implements AutoCloseable {
         RecoveredQueue survivors() {
             int live = size - ackedCount;
             RecoveredQueue r = new RecoveredQueue(new long[live], new long[live], new long[live], new long[live],
-                    new byte[live], new boolean[live], new int[live]);
+                    new byte[live], new boolean[live], new int[live], new int[live]);
             int n = 0;
             for (int i = 0; i < size; i++) {
                 if (!acked.get(i)) {
@@ -113,6 +117,7 @@ public final class RecoveredMessages implements AutoCloseable {
                     r.priorities()[n] = priorities[i];
                     r.delivered()[n] = delivered.get(i);
                     r.deliveryCounts()[n] = returns[i];
+                    r.sizes()[n] = sizes[i];
                     n++;
                 }
             }
@@ -129,6 +134,7 @@ public final class RecoveredMessages implements AutoCloseable {
             long[] d2 = new long[length];
             byte[] p2 = new byte[length];
             int[] r2 = new int[length];
+            int[] s2 = new int[length];
             BitSet del2 = new BitSet();
             int n = 0;
             for (int i = 0; i < size; i++) {
@@ -139,6 +145,7 @@ public final class RecoveredMessages implements AutoCloseable {
                     d2[n] = dues[i];
                     p2[n] = priorities[i];
                     r2[n] = returns[i];
+                    s2[n] = sizes[i];
                     del2.set(n, delivered.get(i));
                     n++;
                 }
@@ -149,6 +156,7 @@ public final class RecoveredMessages implements AutoCloseable {
             dues = d2;
             priorities = p2;
             returns = r2;
+            sizes = s2;
             delivered = del2;
             size = n;
             acked.clear();
