@@ -58,6 +58,9 @@ final class MessageAdmin {
         headers, raw, body, props.persistent(), prio, clock.millis(), Message.NEVER), null));
     node.add(Stat.PUBLISH);
     v.counters().add(Stat.PUBLISH);
+    MessageCounters exchange = v.exchangeCounters().of(r.exchange());
+    exchange.add(Stat.PUBLISH_IN);
+    exchange.add(Stat.PUBLISH_OUT, taken);
     if (taken == 0) {
       node.add(Stat.DROP_UNROUTABLE);
       v.counters().add(Stat.DROP_UNROUTABLE);

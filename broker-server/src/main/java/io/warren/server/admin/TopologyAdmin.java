@@ -130,7 +130,7 @@ final class TopologyAdmin {
     List<ExchangeInfo> out = new ArrayList<>();
     for (BrokerVhost v : scope(vhost)) {
       for (Exchange e : v.routing().exchanges()) {
-        out.add(info(v.name(), e));
+        out.add(info(v, e));
       }
     }
     out.sort(java.util.Comparator.comparing(ExchangeInfo::vhost).thenComparing(ExchangeInfo::name));
@@ -139,13 +139,14 @@ final class TopologyAdmin {
 
   ExchangeInfo exchange(String vhost, String name) {
     BrokerVhost v = vhosts.apply(vhost);
-    return v == null ? null : v.routing().exchange(name).map(e -> info(vhost, e)).orElse(null);
+    return v == null ? null : v.routing().exchange(name).map(e -> info(v, e)).orElse(null);
   }
 
-  private ExchangeInfo info(String vhost, Exchange e) {
+  private ExchangeInfo info(BrokerVhost v, Exchange e) {
+    String vhost = v.name();
     Policy p = e.name().isEmpty() ? null : policies.apply(vhost).forExchange(vhost, e.name());
     return new ExchangeInfo(vhost, e.name(), e.type().wireName(), e.durable(), e.autoDelete(), e.internal(),
-        FieldJson.of(e.arguments()), p == null ? null : p.name(), null);
+        FieldJson.of(e.arguments()), p == null ? null : p.name(), v.exchangeCounters().find(e.name()));
   }
 
   void declareExchange(ExchangeInfo spec) {

@@ -243,6 +243,11 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
   }
 
   @Override
+  public void confirmed(int count) {
+    stats.add(io.warren.management.spi.Stat.CONFIRM, count);
+  }
+
+  @Override
   public void flush() {
     ctx.flush();
   }

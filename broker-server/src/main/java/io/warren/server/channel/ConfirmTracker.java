@@ -22,6 +22,9 @@ final class ConfirmTracker implements Publisher.Outcomes {
 
     void nack(long tag, boolean multiple);
 
+    /** {@code count} publishes were just acked (the management API's {@code confirm} counter). */
+    void confirmed(int count);
+
     void flush();
   }
 
@@ -126,6 +129,7 @@ final class ConfirmTracker implements Publisher.Outcomes {
   private void settleHead() {
     long ackRunEnd = -1;
     int ackRunLength = 0;
+    int acked = 0;
     while (!inOrder.isEmpty() && inOrder.peekFirst().done) {
       Pending p = inOrder.pollFirst();
       if (p.rejected) {
@@ -138,10 +142,14 @@ final class ConfirmTracker implements Publisher.Outcomes {
       } else {
         ackRunEnd = p.tag;
         ackRunLength++;
+        acked++;
       }
     }
     if (ackRunEnd > 0) {
       sender.ack(ackRunEnd, ackRunLength > 1);
+    }
+    if (acked > 0) {
+      sender.confirmed(acked); // one counter add per batch of confirms, not one per publish
     }
   }
 }

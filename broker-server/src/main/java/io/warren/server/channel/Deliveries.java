@@ -300,10 +300,20 @@ final class Deliveries implements Outbound.Sink {
       for (Unacked u : done) {
         if (u.consumer() != null) {
           u.consumer().queueCounters().add(Stat.ACK);
+        } else {
+          ackedGet(u);
         }
       }
     }
     return done;
+  }
+
+  /** Counts the ack of a basic.get delivery on its queue, if the queue is still the one it came from. */
+  private void ackedGet(Unacked u) {
+    DeclaredQueue q = vhost.queue(u.entry().queue().name());
+    if (q != null && q.queue() == u.entry().queue()) {
+      q.counters().add(Stat.ACK);
+    }
   }
 
   /** Checks that a tag could be settled now, for acknowledgements held by a transaction. */

@@ -123,9 +123,8 @@ final class Publisher {
     ByteBuf body = command.body();
     command.header().release();
     channel.stats().add(Stat.PUBLISH);
-    if (confirms != null) {
-      channel.stats().add(Stat.CONFIRM);
-    }
+    io.warren.management.spi.MessageCounters exchangeStats = vhost.exchangeCounters().of(m.exchange());
+    exchangeStats.add(Stat.PUBLISH_IN);
     long delay = delayed.delayOf(m.exchange(), headers);
     if (delay > 0) {
       delayed.publish(m, props, headers, delay, route, prio, rawProperties, body, confirms);
@@ -170,7 +169,9 @@ final class Publisher {
         channel.stats().add(m.mandatory() ? Stat.RETURN_UNROUTABLE : Stat.DROP_UNROUTABLE);
       } else if (targets == 1) {
         single.counters().add(Stat.PUBLISH);
+        exchangeStats.add(Stat.PUBLISH_OUT);
       } else {
+        exchangeStats.add(Stat.PUBLISH_OUT, targets);
         for (int i = 0; i < targets; i++) {
           all[i].counters().add(Stat.PUBLISH);
         }

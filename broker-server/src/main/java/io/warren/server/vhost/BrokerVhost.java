@@ -45,6 +45,7 @@ public final class BrokerVhost {
       s -> io.warren.store.QueueFeatures.NONE;
   /** This vhost's message counters (publish, deliver, ack...) for the management API; channels increment them. */
   private final io.warren.management.spi.MessageCounters counters = new io.warren.management.spi.MessageCounters();
+  private final ExchangeCounters exchangeCounters = new ExchangeCounters();
   /** Where queue declarations, creations and deletions are counted; the broker shares its own. */
   private volatile io.warren.management.spi.ChurnCounters churn = new io.warren.management.spi.ChurnCounters();
   /** Clock, timer, dead letters and retries for the queues' features; null until set (unit tests). */
@@ -231,6 +232,7 @@ public final class BrokerVhost {
   public synchronized void deleteExchange(String exchange, boolean ifUnused) {
     boolean durable = routing.exchange(exchange).map(Exchange::durable).orElse(false);
     Deletions d = routing.deleteExchange(exchange, ifUnused);
+    exchangeCounters.deleted(exchange);
     if (durable && definitions != null && !deleted) {
       definitions.exchangeDeleted(name, exchange);
     }
@@ -264,6 +266,9 @@ public final class BrokerVhost {
 
   /** Cascades (auto-deleted exchanges); the bindings of a deleted exchange or queue go with it on replay. */
   private void logDeletions(Deletions d) {
+    for (Exchange e : d.exchanges()) {
+      exchangeCounters.deleted(e.name()); // auto-deleted with their last binding
+    }
     if (definitions == null || deleted) {
       return;
     }
@@ -413,6 +418,11 @@ public final class BrokerVhost {
 
   public io.warren.management.spi.MessageCounters counters() {
     return counters;
+  }
+
+  /** Its exchanges' publish_in/publish_out counters for the management API; channels increment them. */
+  public ExchangeCounters exchangeCounters() {
+    return exchangeCounters;
   }
 
   /** Counts queue churn into the broker's counters (set at startup). */

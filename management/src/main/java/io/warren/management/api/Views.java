@@ -176,15 +176,19 @@ public final class Views {
     m.put("protocol", c.protocol());
     m.put("recv_cnt", c.receivedCount());
     m.put("recv_oct", c.receivedOctets());
-    m.put("recv_oct_details", Details.rate(0));
+    double[] octetRates = sampler.connectionOctetRates(c.name());
+    m.put("recv_oct_details", Details.rate(octetRates[0]));
     m.put("send_cnt", c.sentCount());
     m.put("send_oct", c.sentOctets());
-    m.put("send_oct_details", Details.rate(0));
+    m.put("send_oct_details", Details.rate(octetRates[1]));
     m.put("ssl", false);
     m.put("state", c.state());
     m.put("timeout", c.heartbeatSeconds());
     m.put("type", "network");
     m.put("user", c.user());
+    if (c.clientProperties().get("connection_name") instanceof String given) {
+      m.put("user_provided_name", given); // only when the client named it, as RabbitMQ
+    }
     m.put("user_who_performed_action", c.user());
     m.put("vhost", c.vhost());
     return m;

@@ -2,6 +2,7 @@ package io.warren.management.stats;
 
 import io.warren.management.spi.ChannelInfo;
 import io.warren.management.spi.ChurnCounters;
+import io.warren.management.spi.ConnectionInfo;
 import io.warren.management.spi.ExchangeInfo;
 import io.warren.management.spi.ManagedBroker;
 import io.warren.management.spi.MessageCounters;
@@ -23,6 +24,8 @@ public final class Sampler {
   private final java.time.Clock clock;
   /** Per queue ("vhost\0name"): last ready, unacked, time, and the rates of messages, ready and unacked. */
   private Map<String, double[]> queueLengths = new HashMap<>();
+  /** Per connection name: last received and sent octets, time, and their rates. */
+  private Map<String, double[]> connectionOctets = new HashMap<>();
 
   public Sampler(ManagedBroker broker, int historyLength, java.time.Clock clock) {
     this.broker = broker;
@@ -72,6 +75,7 @@ public final class Sampler {
         e.counters().sample(nanos);
       }
     }
+    sampleConnections(nowSec);
     for (ChannelInfo ch : broker.channels()) {
       if (ch.counters() != null) {
         ch.counters().sample(nanos);
@@ -86,6 +90,26 @@ public final class Sampler {
         churn.channelsClosed.sum(), churn.queuesDeclared.sum(), churn.queuesCreated.sum(),
         churn.queuesDeleted.sum()};
     history.add(new Snapshot(clock.millis(), stats, messages, ready, unacked, churnValues));
+  }
+
+  private void sampleConnections(double nowSec) {
+    Map<String, double[]> octets = new HashMap<>();
+    for (ConnectionInfo c : broker.connections()) {
+      double[] prev = connectionOctets.get(c.name());
+      double[] cur = {c.receivedOctets(), c.sentOctets(), nowSec, 0, 0};
+      if (prev != null && nowSec > prev[2]) {
+        cur[3] = Math.max(0, cur[0] - prev[0]) / (nowSec - prev[2]);
+        cur[4] = Math.max(0, cur[1] - prev[1]) / (nowSec - prev[2]);
+      }
+      octets.put(c.name(), cur);
+    }
+    connectionOctets = octets;
+  }
+
+  /** Bytes per second a connection received and sent between the last two samples (zeros before two). */
+  public double[] connectionOctetRates(String name) {
+    double[] v = connectionOctets.get(name);
+    return v == null ? new double[2] : new double[] {v[3], v[4]};
   }
 
   /** Rates of a queue's messages, messages_ready, messages_unacknowledged (zeros before two samples). */
