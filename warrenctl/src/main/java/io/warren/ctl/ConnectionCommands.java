@@ -41,10 +41,8 @@ public final class ConnectionCommands {
   public int listConnections(
       @Option(names = "--no-table-headers", description = "omit the header line") boolean noHeaders,
       @Parameters(paramLabel = "<column>", arity = "0..*", description = "columns to show") List<String> columns) {
-    List<Column> selected = CONNECTIONS.select(columns);
-    session.output().banner("Listing connections ...");
-    session.output().table(selected, session.api().get(ApiPath.of("connections"), null), !noHeaders);
-    return ExitCodes.OK;
+    return session.list("Listing connections ...", CONNECTIONS.select(columns),
+        ApiPath.of("connections"), null, !noHeaders);
   }
 
   @Command(name = "list_channels", mixinStandardHelpOptions = true, description = "Lists the channels of every connection (default columns: pid "
@@ -52,10 +50,7 @@ public final class ConnectionCommands {
   public int listChannels(
       @Option(names = "--no-table-headers", description = "omit the header line") boolean noHeaders,
       @Parameters(paramLabel = "<column>", arity = "0..*", description = "columns to show") List<String> columns) {
-    List<Column> selected = CHANNELS.select(columns);
-    session.output().banner("Listing channels ...");
-    session.output().table(selected, session.api().get(ApiPath.of("channels"), null), !noHeaders);
-    return ExitCodes.OK;
+    return session.list("Listing channels ...", CHANNELS.select(columns), ApiPath.of("channels"), null, !noHeaders);
   }
 
   @Command(name = "list_consumers", mixinStandardHelpOptions = true, description = "Lists the consumers of a vhost (default columns: queue_name "
@@ -63,12 +58,9 @@ public final class ConnectionCommands {
   public int listConsumers(
       @Option(names = "--no-table-headers", description = "omit the header line") boolean noHeaders,
       @Parameters(paramLabel = "<column>", arity = "0..*", description = "columns to show") List<String> columns) {
-    List<Column> selected = CONSUMERS.select(columns);
     String vhost = session.vhost();
-    session.output().banner("Listing consumers in vhost " + vhost + " ...");
-    session.output().table(selected, session.api().get(ApiPath.of("consumers", vhost), Missing.vhost(vhost)),
-        !noHeaders);
-    return ExitCodes.OK;
+    return session.list("Listing consumers in vhost " + vhost + " ...", CONSUMERS.select(columns),
+        ApiPath.of("consumers", vhost), Missing.vhost(vhost), !noHeaders);
   }
 
   @Command(name = "close_connection", mixinStandardHelpOptions = true, description = "Closes a client connection (320 CONNECTION_FORCED with the "

@@ -26,12 +26,9 @@ public final class ExchangeCommands {
   public int listExchanges(
       @Option(names = "--no-table-headers", description = "omit the header line") boolean noHeaders,
       @Parameters(paramLabel = "<column>", arity = "0..*", description = "columns to show") List<String> columns) {
-    List<Column> selected = EXCHANGES.select(columns);
     String vhost = session.vhost();
-    session.output().banner("Listing exchanges for vhost " + vhost + " ...");
-    session.output().table(selected, session.api().get(ApiPath.of("exchanges", vhost), Missing.vhost(vhost)),
-        !noHeaders);
-    return ExitCodes.OK;
+    return session.list("Listing exchanges for vhost " + vhost + " ...", EXCHANGES.select(columns),
+        ApiPath.of("exchanges", vhost), Missing.vhost(vhost), !noHeaders);
   }
 
   @Command(name = "list_bindings", mixinStandardHelpOptions = true, description = "Lists the bindings of a vhost (default columns: source_name "
@@ -39,11 +36,8 @@ public final class ExchangeCommands {
   public int listBindings(
       @Option(names = "--no-table-headers", description = "omit the header line") boolean noHeaders,
       @Parameters(paramLabel = "<column>", arity = "0..*", description = "columns to show") List<String> columns) {
-    List<Column> selected = BINDINGS.select(columns);
     String vhost = session.vhost();
-    session.output().banner("Listing bindings for vhost " + vhost + " ...");
-    session.output().table(selected, session.api().get(ApiPath.of("bindings", vhost), Missing.vhost(vhost)),
-        !noHeaders);
-    return ExitCodes.OK;
+    return session.list("Listing bindings for vhost " + vhost + " ...", BINDINGS.select(columns),
+        ApiPath.of("bindings", vhost), Missing.vhost(vhost), !noHeaders);
   }
 }

@@ -29,20 +29,16 @@ public final class PermissionCommands {
   public int listPermissions(
       @Option(names = "--no-table-headers", description = "omit the header line") boolean noHeaders) {
     String vhost = session.vhost();
-    session.output().banner("Listing permissions for vhost \"" + vhost + "\" ...");
-    session.output().table(BY_VHOST.select(null),
-        session.api().get(ApiPath.of("vhosts", vhost).then("permissions"), Missing.vhost(vhost)), !noHeaders);
-    return ExitCodes.OK;
+    return session.list("Listing permissions for vhost \"" + vhost + "\" ...", BY_VHOST.select(null),
+        ApiPath.of("vhosts", vhost).then("permissions"), Missing.vhost(vhost), !noHeaders);
   }
 
   @Command(name = "list_user_permissions", mixinStandardHelpOptions = true, description = "Lists a user's permissions in every vhost.")
   public int listUserPermissions(
       @Option(names = "--no-table-headers", description = "omit the header line") boolean noHeaders,
       @Parameters(paramLabel = "<username>") String user) {
-    session.output().banner("Listing permissions for user \"" + user + "\" ...");
-    session.output().table(BY_USER.select(null),
-        session.api().get(ApiPath.of("users", user).then("permissions"), Missing.user(user)), !noHeaders);
-    return ExitCodes.OK;
+    return session.list("Listing permissions for user \"" + user + "\" ...", BY_USER.select(null),
+        ApiPath.of("users", user).then("permissions"), Missing.user(user), !noHeaders);
   }
 
   @Command(name = "set_permissions", mixinStandardHelpOptions = true, description = "Sets a user's configure, write and read permissions in a vhost "
@@ -71,21 +67,16 @@ public final class PermissionCommands {
   public int listTopicPermissions(
       @Option(names = "--no-table-headers", description = "omit the header line") boolean noHeaders) {
     String vhost = session.vhost();
-    session.output().banner("Listing topic permissions for vhost \"" + vhost + "\" ...");
-    session.output().table(TOPIC_BY_VHOST.select(null),
-        session.api().get(ApiPath.of("vhosts", vhost).then("topic-permissions"), Missing.vhost(vhost)),
-        !noHeaders);
-    return ExitCodes.OK;
+    return session.list("Listing topic permissions for vhost \"" + vhost + "\" ...", TOPIC_BY_VHOST.select(null),
+        ApiPath.of("vhosts", vhost).then("topic-permissions"), Missing.vhost(vhost), !noHeaders);
   }
 
   @Command(name = "list_user_topic_permissions", mixinStandardHelpOptions = true, description = "Lists a user's topic permissions in every vhost.")
   public int listUserTopicPermissions(
       @Option(names = "--no-table-headers", description = "omit the header line") boolean noHeaders,
       @Parameters(paramLabel = "<username>") String user) {
-    session.output().banner("Listing topic permissions for user \"" + user + "\" ...");
-    session.output().table(TOPIC_BY_USER.select(null),
-        session.api().get(ApiPath.of("users", user).then("topic-permissions"), Missing.user(user)), !noHeaders);
-    return ExitCodes.OK;
+    return session.list("Listing topic permissions for user \"" + user + "\" ...", TOPIC_BY_USER.select(null),
+        ApiPath.of("users", user).then("topic-permissions"), Missing.user(user), !noHeaders);
   }
 
   @Command(name = "set_topic_permissions", mixinStandardHelpOptions = true, description = "Sets a user's topic permissions on one topic exchange "

@@ -28,12 +28,9 @@ public final class PolicyCommands {
   public int listPolicies(
       @Option(names = "--no-table-headers", description = "omit the header line") boolean noHeaders,
       @Parameters(paramLabel = "<column>", arity = "0..*", description = "columns to show") List<String> columns) {
-    List<Column> selected = COLUMNS.select(columns);
     String vhost = session.vhost();
-    session.output().banner("Listing policies for vhost \"" + vhost + "\" ...");
-    session.output().table(selected, session.api().get(ApiPath.of("policies", vhost), Missing.vhost(vhost)),
-        !noHeaders);
-    return ExitCodes.OK;
+    return session.list("Listing policies for vhost \"" + vhost + "\" ...", COLUMNS.select(columns),
+        ApiPath.of("policies", vhost), Missing.vhost(vhost), !noHeaders);
   }
 
   @Command(name = "set_policy", mixinStandardHelpOptions = true, description = "Sets a policy: queues or exchanges whose name matches <pattern> "

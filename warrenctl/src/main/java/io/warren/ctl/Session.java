@@ -5,6 +5,7 @@ import java.io.Console;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * What one invocation's verb works with: the parsed global options, the API client built from them, the output
@@ -44,6 +45,17 @@ public final class Session {
   /** True when -p/--vhost was given, for verbs whose default is every vhost. */
   public boolean vhostGiven() {
     return options.vhost != null;
+  }
+
+  /**
+   * What every list verb does: prints the banner, then the objects the API answers at {@code path} as a table of
+   * {@code columns}; {@code missing} says what a 404 means (null: not expected).
+   */
+  public int list(String banner, List<Column> columns, ApiPath path, Missing missing, boolean headers) {
+    Output output = output();
+    output.banner(banner);
+    output.table(columns, api().get(path, missing), headers);
+    return ExitCodes.OK;
   }
 
   public BufferedReader in() {

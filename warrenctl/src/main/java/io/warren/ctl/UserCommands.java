@@ -31,10 +31,7 @@ public final class UserCommands {
   public int listUsers(
       @Option(names = "--no-table-headers", description = "omit the header line") boolean noHeaders,
       @Parameters(paramLabel = "<column>", arity = "0..*", description = "columns to show") List<String> columns) {
-    List<Column> selected = COLUMNS.select(columns);
-    session.output().banner("Listing users ...");
-    session.output().table(selected, session.api().get(ApiPath.of("users"), null), !noHeaders);
-    return ExitCodes.OK;
+    return session.list("Listing users ...", COLUMNS.select(columns), ApiPath.of("users"), null, !noHeaders);
   }
 
   @Command(name = "add_user", mixinStandardHelpOptions = true, description = "Creates a user with no tags and no permissions. Without <password>, "

@@ -2,7 +2,6 @@ package io.warren.ctl;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -66,24 +65,13 @@ public final class UserLimitCommands {
   }
 
   private List<String> current(String user) {
-    List<String> names = new ArrayList<>();
-    limits(user).fieldNames().forEachRemaining(names::add);
-    return names;
+    return LimitValues.names(limits(user));
   }
 
-  /** GET /api/user-limits/{user} answers [{"user":..., "value":{...}}], or [] when there are none. */
   private JsonNode limits(String user) {
     if (session.api().getIfExists(ApiPath.of("users", user)) == null) {
       throw new CtlException(ExitCodes.NO_USER, "user '" + user + "' does not exist");
     }
-    JsonNode answer = session.api().getIfExists(ApiPath.of("user-limits", user));
-    if (answer != null) {
-      for (JsonNode entry : answer) {
-        if (entry.path("value").isObject()) {
-          return entry.get("value");
-        }
-      }
-    }
-    return ApiClient.json().createObjectNode();
+    return LimitValues.of(session.api().getIfExists(ApiPath.of("user-limits", user)));
   }
 }

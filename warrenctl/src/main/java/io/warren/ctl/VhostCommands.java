@@ -2,7 +2,6 @@ package io.warren.ctl;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -28,10 +27,7 @@ public final class VhostCommands {
   public int listVhosts(
       @Option(names = "--no-table-headers", description = "omit the header line") boolean noHeaders,
       @Parameters(paramLabel = "<column>", arity = "0..*", description = "columns to show") List<String> columns) {
-    List<Column> selected = COLUMNS.select(columns);
-    session.output().banner("Listing vhosts ...");
-    session.output().table(selected, session.api().get(ApiPath.of("vhosts"), null), !noHeaders);
-    return ExitCodes.OK;
+    return session.list("Listing vhosts ...", COLUMNS.select(columns), ApiPath.of("vhosts"), null, !noHeaders);
   }
 
   @Command(name = "add_vhost", mixinStandardHelpOptions = true, description = "Creates a virtual host (nothing changes if it exists).")
@@ -110,19 +106,10 @@ public final class VhostCommands {
   }
 
   private List<String> currentLimits(String vhost) {
-    List<String> names = new ArrayList<>();
-    limitsObject(vhost).fieldNames().forEachRemaining(names::add);
-    return names;
+    return LimitValues.names(limitsObject(vhost));
   }
 
-  /** GET /api/vhost-limits/{vhost} answers [{"vhost":..., "value":{...}}], or [] when there are none. */
   private JsonNode limitsObject(String vhost) {
-    JsonNode answer = session.api().get(ApiPath.of("vhost-limits", vhost), Missing.vhost(vhost));
-    for (JsonNode entry : answer) {
-      if (entry.path("value").isObject()) {
-        return entry.get("value");
-      }
-    }
-    return ApiClient.json().createObjectNode();
+    return LimitValues.of(session.api().get(ApiPath.of("vhost-limits", vhost), Missing.vhost(vhost)));
   }
 }

@@ -1,8 +1,12 @@
 package io.warren.management.api;
 
+import io.warren.management.http.Guard;
 import io.warren.management.http.Request;
+import io.warren.management.http.Response;
+import io.warren.management.http.Router;
 import io.warren.management.spi.Access;
 import io.warren.management.spi.AdminException;
+import io.warren.management.spi.BindingInfo;
 import io.warren.management.spi.ManagedBroker;
 import io.warren.management.spi.Principal;
 import io.warren.management.stats.Sampler;
@@ -74,6 +78,28 @@ public final class Api {
     Principal p = r.user();
     java.util.Map<String, Boolean> seen = new java.util.HashMap<>();
     return items.stream().filter(i -> seen.computeIfAbsent(vhostOf.apply(i), v -> sees(p, v))).map(view).toList();
+  }
+
+  /**
+   * GET {@code base} (the objects of every vhost the user sees) and GET {@code base/{vhost}}: RabbitMQ's paged lists
+   * of one kind of object, listed by vhost ({@code null}: all) with {@code list}.
+   */
+  <T> void listRoutes(Router router, String base, Function<String, List<T>> list, Function<T, String> vhostOf,
+      Function<T, String> nameOf, Function<T, Map<String, Object>> view) {
+    router.add("GET", base, Guard.USER, r -> Response.ok(Pagination.apply(r, visible(r, list.apply(null), vhostOf),
+        nameOf, view)));
+    router.add("GET", base + "/{vhost}", Guard.USER, r -> Response.ok(Pagination.apply(r, list.apply(vhost(r)),
+        nameOf, view)));
+  }
+
+  /** The bindings of a vhost that pass {@code which}, as RabbitMQ's JSON objects. */
+  List<Map<String, Object>> bindings(String vhost, java.util.function.Predicate<BindingInfo> which) {
+    return broker.bindings(vhost).stream().filter(which).map(Views::binding).toList();
+  }
+
+  /** A query flag such as {@code ?if-unused=true}: given and not "false". */
+  static boolean flag(Request r, String name) {
+    return r.query(name) != null && !"false".equals(r.query(name));
   }
 
   static String string(Map<String, Object> body, String key, String dflt) {

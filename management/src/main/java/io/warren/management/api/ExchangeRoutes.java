@@ -24,12 +24,8 @@ public final class ExchangeRoutes {
   }
 
   public void register(Router router) {
-    router.add("GET", "/api/exchanges", Guard.USER, r -> Response.ok(Pagination.apply(r, api.visible(r,
-        api.broker.exchanges(null), ExchangeInfo::vhost), ExchangeInfo::name, api.views::exchange)));
-    router.add("GET", "/api/exchanges/{vhost}", Guard.USER, r -> {
-      String v = api.vhost(r);
-      return Response.ok(Pagination.apply(r, api.broker.exchanges(v), ExchangeInfo::name, api.views::exchange));
-    });
+    api.listRoutes(router, "/api/exchanges", api.broker::exchanges, ExchangeInfo::vhost, ExchangeInfo::name,
+        api.views::exchange);
     router.add("GET", "/api/exchanges/{vhost}/{name}", Guard.USER, r -> Response.ok(api.views.exchange(exchange(r))));
     router.add("PUT", "/api/exchanges/{vhost}/{name}", Guard.USER, this::put);
     router.add("DELETE", "/api/exchanges/{vhost}/{name}", Guard.USER, r -> {
@@ -40,21 +36,18 @@ public final class ExchangeRoutes {
             + "deleted");
       }
       api.require(r, e.vhost(), Access.CONFIGURE, e.name());
-      api.broker.deleteExchange(e.vhost(), e.name(), r.query("if-unused") != null
-          && !"false".equals(r.query("if-unused")));
+      api.broker.deleteExchange(e.vhost(), e.name(), Api.flag(r, "if-unused"));
       return Response.noContent();
     });
     router.add("POST", "/api/exchanges/{vhost}/{name}/publish", Guard.USER, this::publish);
     router.add("GET", "/api/exchanges/{vhost}/{name}/bindings/source", Guard.USER, r -> {
       ExchangeInfo e = exchange(r);
-      return Response.ok(api.broker.bindings(e.vhost()).stream().filter(b -> b.source().equals(e.name()))
-          .map(Views::binding).toList());
+      return Response.ok(api.bindings(e.vhost(), b -> b.source().equals(e.name())));
     });
     router.add("GET", "/api/exchanges/{vhost}/{name}/bindings/destination", Guard.USER, r -> {
       ExchangeInfo e = exchange(r);
-      return Response.ok(api.broker.bindings(e.vhost()).stream()
-          .filter(b -> b.destinationType().equals("exchange") && b.destination().equals(e.name()))
-          .map(Views::binding).toList());
+      return Response.ok(api.bindings(e.vhost(),
+          b -> b.destinationType().equals("exchange") && b.destination().equals(e.name())));
     });
   }
 

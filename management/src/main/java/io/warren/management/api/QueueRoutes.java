@@ -32,19 +32,13 @@ public final class QueueRoutes {
   }
 
   public void register(Router router) {
-    router.add("GET", "/api/queues", Guard.USER, r -> Response.ok(Pagination.apply(r, api.visible(r,
-        api.broker.queues(null), QueueInfo::vhost), QueueInfo::name, api.views::queue)));
-    router.add("GET", "/api/queues/{vhost}", Guard.USER, r -> {
-      String v = api.vhost(r);
-      return Response.ok(Pagination.apply(r, api.broker.queues(v), QueueInfo::name, api.views::queue));
-    });
+    api.listRoutes(router, "/api/queues", api.broker::queues, QueueInfo::vhost, QueueInfo::name, api.views::queue);
     router.add("GET", "/api/queues/{vhost}/{name}", Guard.USER, r -> Response.ok(api.views.queue(queue(r))));
     router.add("PUT", "/api/queues/{vhost}/{name}", Guard.USER, this::put);
     router.add("DELETE", "/api/queues/{vhost}/{name}", Guard.USER, r -> {
       QueueInfo q = queue(r);
       api.require(r, q.vhost(), Access.CONFIGURE, q.name());
-      api.broker.deleteQueue(q.vhost(), q.name(), r.query("if-unused") != null && !"false".equals(
-          r.query("if-unused")), r.query("if-empty") != null && !"false".equals(r.query("if-empty")));
+      api.broker.deleteQueue(q.vhost(), q.name(), Api.flag(r, "if-unused"), Api.flag(r, "if-empty"));
       return Response.noContent();
     });
     router.add("DELETE", "/api/queues/{vhost}/{name}/contents", Guard.USER, r -> {
@@ -56,9 +50,8 @@ public final class QueueRoutes {
     router.add("POST", "/api/queues/{vhost}/{name}/get", Guard.USER, this::get);
     router.add("GET", "/api/queues/{vhost}/{name}/bindings", Guard.USER, r -> {
       QueueInfo q = queue(r);
-      return Response.ok(api.broker.bindings(q.vhost()).stream()
-          .filter(b -> b.destinationType().equals("queue") && b.destination().equals(q.name()))
-          .map(Views::binding).toList());
+      return Response.ok(api.bindings(q.vhost(),
+          b -> b.destinationType().equals("queue") && b.destination().equals(q.name())));
     });
   }
 
