@@ -83,9 +83,9 @@ function bindingTable(list, vhost, outgoing, reload) {
 
 function bindForm(vhost, name, reload) {
   return form('Add a binding from this exchange', [
-    field('To', select('type', [['q', 'Queue'], ['e', 'Exchange']], 'q')),
-    field('Destination', input('destination', { required: true })),
-    field('Routing key', input('routing_key')),
+    field('To', select('type', [['q', 'Queue'], ['e', 'Exchange']], 'q', { id: 'bind-destination-type' })),
+    field('Destination', input('destination', { required: true, id: 'bind-destination' })),
+    field('Routing key', input('routing_key', { id: 'bind-routing-key' })),
     field('Arguments', h('textarea', { name: 'arguments', rows: 2 }), 'JSON object'),
   ], 'Bind', async (fd) => {
     try {

@@ -68,10 +68,15 @@ public final class ConsolePage {
     form.findElement(By.cssSelector("button[type=submit]")).click();
   }
 
-  /** Clicks the element found in a row that the page may re-render meanwhile. */
+  /**
+   * Clicks the element found in a row that the page may re-render meanwhile, scrolled to the middle of the window
+   * first so that the sticky header never covers it.
+   */
   public void clickIn(By row, By target) {
     until(d -> {
-      d.findElement(row).findElement(target).click();
+      WebElement element = d.findElement(row).findElement(target);
+      driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", element);
+      element.click();
       return true;
     });
   }

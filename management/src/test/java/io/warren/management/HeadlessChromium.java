@@ -15,8 +15,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * Debian's chromium driven headless through the system chromedriver: no browser or driver download
- * (both paths are set, so Selenium Manager has nothing to resolve), a fresh profile per run, and
- * screenshots written to a folder under target/. Shared with broker-server's browser test through this module's
+ * (both paths are set, so Selenium Manager has nothing to resolve), a fresh profile per run with a downloads folder,
+ * and screenshots written to a folder under target/. Shared with broker-server's browser test through this module's
  * test jar. Confined to the test thread.
  */
 public final class HeadlessChromium implements AutoCloseable {
@@ -25,6 +25,7 @@ public final class HeadlessChromium implements AutoCloseable {
 
   private final Path profile;
   private final Path screenshots;
+  private final Path downloads;
   public final ChromeDriver driver;
 
   public HeadlessChromium(Path screenshots) throws IOException {
@@ -37,7 +38,10 @@ public final class HeadlessChromium implements AutoCloseable {
     }
     this.screenshots = Files.createDirectories(screenshots);
     this.profile = Files.createTempDirectory("warren-chromium-");
+    this.downloads = Files.createDirectories(profile.resolve("downloads"));
     ChromeOptions options = new ChromeOptions();
+    options.setExperimentalOption("prefs", java.util.Map.of("download.default_directory", downloads.toString(),
+        "download.prompt_for_download", false));
     options.setBinary(BROWSER.toFile());
     options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -48,6 +52,14 @@ public final class HeadlessChromium implements AutoCloseable {
         .build();
     this.driver = new ChromeDriver(service, options);
     driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
+    // headless Chromium saves downloads only when told where
+    driver.executeCdpCommand("Browser.setDownloadBehavior", java.util.Map.of("behavior", "allow", "downloadPath",
+        downloads.toString()));
+  }
+
+  /** The folder the browser saves downloaded files in (deleted with the profile). */
+  public Path downloads() {
+    return downloads;
   }
 
   /** Saves the whole window as {@code name}.png and returns its path. */
