@@ -119,6 +119,26 @@ class ManagementIT {
   }
 
   @Test
+  void aBindingWithArgumentsHasRabbitMqsPropertiesKeyAndIsDeletedByIt() throws Exception {
+    try (Connection c = broker.connect()) {
+      Channel ch = c.createChannel();
+      ch.exchangeDeclare("docs", "headers");
+      ch.queueDeclare("pdfs", false, false, false, null);
+      ch.queueBind("pdfs", "docs", "", Map.of("x-match", "all", "format", "pdf"));
+      String key = http.json("/api/exchanges/%2F/docs/bindings/source").get(0).get("properties_key").asText();
+      assertThat(key).isEqualTo("~GdXQng"); // what RabbitMQ 3.10.8 answers for the same binding
+      assertThat(http.delete("/api/bindings/%2F/e/docs/q/pdfs/" + key.replace("~", "%7E")).statusCode())
+          .isEqualTo(204);
+      assertThat(http.json("/api/exchanges/%2F/docs/bindings/source")).isEmpty();
+      ch.basicPublish("docs", "", new AMQP.BasicProperties.Builder().headers(Map.of("format", "pdf")).build(),
+          new byte[1]);
+      ch.basicPublish("", "pdfs", null, "marker".getBytes(StandardCharsets.UTF_8)); // behind it, in order
+      await().untilAsserted(() -> assertThat(ch.messageCount("pdfs")).isPositive());
+      assertThat(new String(ch.basicGet("pdfs", true).getBody(), StandardCharsets.UTF_8)).isEqualTo("marker");
+    }
+  }
+
+  @Test
   void deletingAConnectionClosesItWith320() throws Exception {
     Connection c = broker.connect();
     AtomicReference<ShutdownSignalException> why = new AtomicReference<>();

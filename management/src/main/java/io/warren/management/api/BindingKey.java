@@ -1,17 +1,17 @@
 package io.warren.management.api;
 
-import io.warren.management.http.Paths;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * RabbitMQ's binding "properties key": "~" for no routing key and no arguments, the routing key encoded as RabbitMQ
  * encodes it (letters, digits, '-', '_' and '.' kept, space as '+', the rest %XX) when there are no arguments, else
- * that, "~" and a short hash of the arguments. It names a binding in a URL
+ * that, "~" and RabbitMQ's hash of the arguments (so a key computed by RabbitMQ for the same binding is the same).
+ * It names a binding in a URL
  * (DELETE /api/bindings/{vhost}/e/{source}/q/{queue}/{props}). Pure.
  */
 public final class BindingKey {
@@ -42,13 +42,72 @@ public final class BindingKey {
     return sb.toString();
   }
 
-  private static String argumentsHash(Map<String, Object> arguments) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      md.update(new TreeMap<>(arguments).toString().getBytes(StandardCharsets.UTF_8));
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(md.digest()).substring(0, 6);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+  /**
+   * RabbitMQ's: base64url (unpadded) of the 4 big-endian bytes of {@code erlang:phash2(Args, 1 bsl 32)}, where Args is
+   * the argument table as RabbitMQ keeps it: {Name, Type, Value} triples sorted by name.
+   */
+  static String argumentsHash(Map<String, Object> arguments) {
+    long h = TermHash.phash2(table(arguments, true));
+    byte[] four = {(byte) (h >>> 24), (byte) (h >>> 16), (byte) (h >>> 8), (byte) h};
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(four);
+  }
+
+  /** A field table as RabbitMQ's list of {Name, Type, Value}; only the top level is sorted, as RabbitMQ sorts it. */
+  private static List<Object> table(Map<String, Object> arguments, boolean sorted) {
+    List<Map.Entry<String, Object>> entries = new ArrayList<>(arguments.entrySet());
+    if (sorted) {
+      entries.sort((x, y) -> Arrays.compareUnsigned(utf8(x.getKey()), utf8(y.getKey())));
     }
+    List<Object> out = new ArrayList<>(entries.size());
+    for (Map.Entry<String, Object> e : entries) {
+      Object[] typed = typed(e.getValue());
+      out.add(new Object[] {utf8(e.getKey()), typed[0], typed[1]});
+    }
+    return out;
+  }
+
+  /**
+   * {Type, Value} of one argument as RabbitMQ would have it from a client: strings are longstr, whole numbers that
+   * fit 32 bits signedint (the Java client's Integer) and others long, booleans bool, fractions double.
+   */
+  @SuppressWarnings("unchecked")
+  private static Object[] typed(Object v) {
+    if (v instanceof String s) {
+      return new Object[] {atom("longstr"), utf8(s)};
+    }
+    if (v instanceof Boolean b) {
+      return new Object[] {atom("bool"), atom(b.toString())};
+    }
+    if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
+      return new Object[] {atom("signedint"), ((Number) v).longValue()};
+    }
+    if (v instanceof Long l) {
+      return new Object[] {atom("long"), l};
+    }
+    if (v instanceof java.math.BigInteger b) {
+      return new Object[] {atom("long"), b};
+    }
+    if (v instanceof Number n) {
+      return new Object[] {atom("double"), n.doubleValue()};
+    }
+    if (v instanceof Map<?, ?> m) {
+      return new Object[] {atom("table"), table((Map<String, Object>) m, false)};
+    }
+    if (v instanceof List<?> l) {
+      List<Object> items = new ArrayList<>(l.size());
+      for (Object item : l) {
+        items.add(typed(item));
+      }
+      return new Object[] {atom("array"), items};
+    }
+    return new Object[] {atom("void"), atom("undefined")};
+  }
+
+  private static TermHash.Atom atom(String name) {
+    return new TermHash.Atom(name);
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 }
