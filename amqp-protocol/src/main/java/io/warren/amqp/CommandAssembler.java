@@ -126,10 +126,11 @@ public final class CommandAssembler {
             if (parts == null) {
                 // No component limit: the default of 16 would consolidate, i.e. copy, big bodies.
                 parts = payload.alloc().compositeBuffer(Integer.MAX_VALUE);
-                parts.addComponent(true, body);
+                parts.addFlattenedComponents(true, body);
                 body = parts;
             }
-            parts.addComponent(true, payload);
+            // flattened: a frame that spanned several reads is itself a composite of their slices
+            parts.addFlattenedComponents(true, payload);
         }
         return remaining == 0 ? complete(body) : null;
     }

@@ -1,25 +1,33 @@
 package io.warren.amqp;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.warren.amqp.generated.Methods;
 import io.warren.amqp.generated.ProtocolConstants;
-
-import java.util.List;
+import io.warren.amqp.generated.ReplyCode;
 
 /**
  * Splits the inbound byte stream (after the protocol header) into {@link Frame}s: type octet,
  * channel short, size long, payload, frame-end octet 0xCE. Methods are decoded here; header and
- * body frames keep retained slices of the read buffer, never copies.
+ * body frames keep retained slices of the read buffers, never copies.
  *
- * <p>Errors are passed on with {@code fireExceptionCaught} as {@link AmqpProtocolException}s,
- * not wrapped in Netty's DecoderException. When the frame was well delimited (bad method
- * arguments, heartbeat on a channel) decoding goes on, so the connection can still read the
- * client's close-ok; when the framing itself is broken (bad frame-end, too large, unknown type)
- * everything after it is discarded. Confined to the connection's event loop.
+ * <p>Not a ByteToMessageDecoder on purpose: its cumulation copies every read that follows a
+ * partial frame into the previous buffer (or into a new one once a slice of it is retained), so
+ * a large body arriving in 64 KiB reads was copied once or twice on its way in. Here a body frame
+ * of {@value #STREAM_MIN} bytes or more that is cut by the end of a read is taken as it comes: a
+ * retained slice of each read buffer, gathered into a composite when the frame spans several
+ * reads. Only a small frame (method, content header, short body) cut by a read boundary is
+ * copied, that frame alone, into a buffer of its own.
+ *
+ * <p>Errors are passed on with {@code fireExceptionCaught} as {@link AmqpProtocolException}s.
+ * When the frame was well delimited (bad method arguments, heartbeat on a channel) decoding goes
+ * on, so the connection can still read the client's close-ok; when the framing itself is broken
+ * (bad frame-end, too large, unknown type) everything after it is discarded. Confined to the
+ * connection's event loop.
  */
-public class FrameDecoder extends ByteToMessageDecoder {
+public class FrameDecoder extends ChannelInboundHandlerAdapter {
 
     /** Type, channel and size in front of the payload. */
     private static final int PREFIX = 7;
@@ -27,9 +35,25 @@ public class FrameDecoder extends ByteToMessageDecoder {
     public static final int OVERHEAD = PREFIX + 1;
     /** Class id, weight and body size in front of the properties of a content header. */
     private static final int HEADER_FIXED = 12;
+    /**
+     * Body frames from this size on are sliced out of the reads they span; smaller ones cut by a read are copied,
+     * which costs less than a composite of two slices.
+     */
+    static final int STREAM_MIN = 8192;
 
     private int frameMax;
     private boolean broken;
+    /** Set once the frame being decoded is consumed: an error after that leaves the stream in step. */
+    private boolean delimited;
+
+    /** The copied start of a small frame cut by the end of a read (its prefix only, until that is complete). */
+    private ByteBuf partial;
+    /** A body frame taken slice by slice: its channel, the payload bytes still to come, what came so far. */
+    private boolean streaming;
+    private int streamChannel;
+    private int streamLeft;
+    private ByteBuf streamPayload;
+    private CompositeByteBuf streamParts;
 
     /** @param frameMax largest frame including its 8 bytes of overhead; 0 means no limit */
     public FrameDecoder(int frameMax) {
@@ -54,70 +78,186 @@ public class FrameDecoder extends ByteToMessageDecoder {
     }
 
     @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        if (broken) {
-            in.skipBytes(in.readableBytes());
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf in)) {
+            ctx.fireChannelRead(msg);
             return;
         }
-        int start = in.readerIndex();
         try {
-            Frame frame = decodeFrame(in);
-            if (frame != null) {
-                out.add(frame);
+            while (in.isReadable() && !broken && !ctx.isRemoved()) {
+                delimited = false;
+                try {
+                    step(ctx, in);
+                } catch (AmqpProtocolException e) {
+                    if (!delimited) { // failed before the frame was delimited: the stream is out of step
+                        broken = true;
+                        discardState();
+                    }
+                    ctx.fireExceptionCaught(e);
+                }
             }
-        } catch (AmqpProtocolException e) {
-            if (in.readerIndex() == start) { // failed before the frame was delimited: stream out of step
-                broken = true;
-                in.skipBytes(in.readableBytes());
-            }
-            ctx.fireExceptionCaught(e);
+        } finally {
+            in.release(); // what was kept of it is held by retained slices
         }
     }
 
-    private Frame decodeFrame(ByteBuf in) {
-        if (in.readableBytes() < PREFIX) {
-            return null;
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        discardState();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        discardState();
+    }
+
+    /** Consumes some of {@code in}: part of a streamed body, the rest of a cut frame, or whole frames. */
+    private void step(ChannelHandlerContext ctx, ByteBuf in) {
+        if (streaming) {
+            stream(ctx, in);
+            return;
+        }
+        if (partial != null) {
+            completePartial(ctx, in);
+            return;
+        }
+        int readable = in.readableBytes();
+        if (readable < PREFIX) {
+            keep(ctx, in, PREFIX);
+            return;
         }
         int start = in.readerIndex();
+        int length = checkPrefix(in, start);
+        if (readable >= length + OVERHEAD) {
+            decodeFrame(ctx, in);
+        } else if (in.getUnsignedByte(start) == ProtocolConstants.FRAME_BODY && length >= STREAM_MIN) {
+            startStream(in.getUnsignedShort(start + 1), length);
+            in.skipBytes(PREFIX);
+        } else {
+            keep(ctx, in, length + OVERHEAD);
+        }
+    }
+
+    /** Copies the rest of {@code in}, the start of a frame of {@code frameBytes} (prefix included), aside. */
+    private void keep(ChannelHandlerContext ctx, ByteBuf in, int frameBytes) {
+        partial = ctx.alloc().buffer(frameBytes);
+        partial.writeBytes(in);
+    }
+
+    private void completePartial(ChannelHandlerContext ctx, ByteBuf in) {
+        if (partial.readableBytes() < PREFIX) {
+            partial.writeBytes(in, Math.min(PREFIX - partial.readableBytes(), in.readableBytes()));
+            if (partial.readableBytes() < PREFIX) {
+                return;
+            }
+            int start = partial.readerIndex();
+            int length = checkPrefix(partial, start);
+            if (partial.getUnsignedByte(start) == ProtocolConstants.FRAME_BODY && length >= STREAM_MIN) {
+                startStream(partial.getUnsignedShort(start + 1), length);
+                partial.release();
+                partial = null;
+                return;
+            }
+            partial.ensureWritable(length + OVERHEAD - PREFIX);
+        }
+        int total = partial.getInt(partial.readerIndex() + 3) + OVERHEAD;
+        partial.writeBytes(in, Math.min(total - partial.readableBytes(), in.readableBytes()));
+        if (partial.readableBytes() < total) {
+            return;
+        }
+        ByteBuf frame = partial;
+        partial = null;
+        try {
+            decodeFrame(ctx, frame);
+        } finally {
+            frame.release(); // header and body frames hold slices of it
+        }
+    }
+
+    private void startStream(int channel, int length) {
+        streaming = true;
+        streamChannel = channel;
+        streamLeft = length;
+    }
+
+    /** Takes the next slice of a streamed body frame, or its frame-end octet. */
+    private void stream(ChannelHandlerContext ctx, ByteBuf in) {
+        if (streamLeft > 0) {
+            int n = Math.min(streamLeft, in.readableBytes());
+            ByteBuf slice = in.readRetainedSlice(n);
+            streamLeft -= n;
+            if (streamPayload == null) {
+                streamPayload = slice;
+            } else {
+                if (streamParts == null) {
+                    // No component limit: the default of 16 would consolidate, i.e. copy, big frames.
+                    streamParts = ctx.alloc().compositeBuffer(Integer.MAX_VALUE);
+                    streamParts.addComponent(true, streamPayload);
+                    streamPayload = streamParts;
+                }
+                streamParts.addComponent(true, slice);
+            }
+            return;
+        }
+        int end = in.readUnsignedByte();
+        if (end != ProtocolConstants.FRAME_END) {
+            throw badEnd(end);
+        }
+        delimited = true;
+        ByteBuf payload = streamPayload;
+        streamPayload = null;
+        streamParts = null;
+        streaming = false;
+        ctx.fireChannelRead(new BodyFrame(streamChannel, payload));
+    }
+
+    /** Checks the prefix at {@code start} (all 7 bytes readable); returns the payload length. */
+    private int checkPrefix(ByteBuf in, int start) {
         int type = in.getUnsignedByte(start);
         if (type != ProtocolConstants.FRAME_METHOD && type != ProtocolConstants.FRAME_HEADER
                 && type != ProtocolConstants.FRAME_BODY && type != ProtocolConstants.FRAME_HEARTBEAT) {
             throw new FrameException("unknown frame type " + type);
         }
-        int channel = in.getUnsignedShort(start + 1);
         long size = in.getUnsignedInt(start + 3);
         long limit = frameMax == 0 ? Integer.MAX_VALUE : frameMax;
         if (size + OVERHEAD > limit) {
             throw new FrameException("frame size " + (size + OVERHEAD) + " exceeds frame-max " + limit);
         }
-        int length = (int) size;
-        if (in.readableBytes() < length + OVERHEAD) {
-            return null;
-        }
+        return (int) size;
+    }
+
+    /** Decodes the whole frame readable at {@code in}'s reader index (its prefix checked) and passes it on. */
+    private void decodeFrame(ChannelHandlerContext ctx, ByteBuf in) {
+        int start = in.readerIndex();
+        int type = in.getUnsignedByte(start);
+        int channel = in.getUnsignedShort(start + 1);
+        int length = in.getInt(start + 3);
         int end = in.getUnsignedByte(start + PREFIX + length);
         if (end != ProtocolConstants.FRAME_END) {
-            throw new FrameException("frame end octet was 0x" + Integer.toHexString(end) + ", expected 0xce");
+            throw badEnd(end);
         }
         // The frame is delimited: consume it first so that an error in its payload leaves us in step.
         in.readerIndex(start + length + OVERHEAD);
+        delimited = true;
         int payload = start + PREFIX;
-        switch (type) {
-            case ProtocolConstants.FRAME_METHOD:
-                return new MethodFrame(channel, Methods.decode(in.slice(payload, length)));
-            case ProtocolConstants.FRAME_HEADER:
-                return header(in, channel, payload, length);
-            case ProtocolConstants.FRAME_BODY:
-                return new BodyFrame(channel, in.retainedSlice(payload, length));
-            default:
-                if (channel != 0) { // RabbitMQ: 505, and the stream is still in step
-                    throw new ConnectionException(io.warren.amqp.generated.ReplyCode.UNEXPECTED_FRAME,
-                            "heartbeat frame on channel " + channel);
-                }
-                if (length != 0) { // RabbitMQ only knows the empty heartbeat: anything else is an unknown frame
-                    throw new FrameException("heartbeat frame with a payload of " + length + " bytes");
-                }
-                return HeartbeatFrame.INSTANCE;
+        Frame frame = switch (type) {
+            case ProtocolConstants.FRAME_METHOD -> new MethodFrame(channel, Methods.decode(in.slice(payload, length)));
+            case ProtocolConstants.FRAME_HEADER -> header(in, channel, payload, length);
+            case ProtocolConstants.FRAME_BODY -> new BodyFrame(channel, in.retainedSlice(payload, length));
+            default -> heartbeat(channel, length);
+        };
+        ctx.fireChannelRead(frame);
+    }
+
+    private static HeartbeatFrame heartbeat(int channel, int length) {
+        if (channel != 0) { // RabbitMQ: 505, and the stream is still in step
+            throw new ConnectionException(ReplyCode.UNEXPECTED_FRAME, "heartbeat frame on channel " + channel);
         }
+        if (length != 0) { // RabbitMQ only knows the empty heartbeat: anything else is an unknown frame
+            throw new FrameException("heartbeat frame with a payload of " + length + " bytes");
+        }
+        return HeartbeatFrame.INSTANCE;
     }
 
     private static HeaderFrame header(ByteBuf in, int channel, int payload, int length) {
@@ -131,5 +271,23 @@ public class FrameDecoder extends ByteToMessageDecoder {
         }
         return new HeaderFrame(channel, classId, bodySize,
                 in.retainedSlice(payload + HEADER_FIXED, length - HEADER_FIXED));
+    }
+
+    private static FrameException badEnd(int end) {
+        return new FrameException("frame end octet was 0x" + Integer.toHexString(end) + ", expected 0xce");
+    }
+
+    /** Releases a cut frame and a half-streamed body (connection gone, or the framing broken). */
+    private void discardState() {
+        if (partial != null) {
+            partial.release();
+            partial = null;
+        }
+        if (streamPayload != null) {
+            streamPayload.release();
+            streamPayload = null;
+        }
+        streamParts = null;
+        streaming = false;
     }
 }
