@@ -139,9 +139,12 @@ public class FrameDecoder extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Copies the rest of {@code in}, the start of a frame of {@code frameBytes} (prefix included), aside. */
+    /**
+     * Copies the rest of {@code in}, the start of a frame of {@code frameBytes} (prefix included), aside. The buffer
+     * grows as the frame's bytes come: a peer announcing large frames it never sends does not get them allocated.
+     */
     private void keep(ChannelHandlerContext ctx, ByteBuf in, int frameBytes) {
-        partial = ctx.alloc().buffer(frameBytes);
+        partial = ctx.alloc().buffer(Math.min(frameBytes, Math.max(in.readableBytes(), 256)));
         partial.writeBytes(in);
     }
 
@@ -159,7 +162,6 @@ public class FrameDecoder extends ChannelInboundHandlerAdapter {
                 partial = null;
                 return;
             }
-            partial.ensureWritable(length + OVERHEAD - PREFIX);
         }
         int total = partial.getInt(partial.readerIndex() + 3) + OVERHEAD;
         partial.writeBytes(in, Math.min(total - partial.readableBytes(), in.readableBytes()));
