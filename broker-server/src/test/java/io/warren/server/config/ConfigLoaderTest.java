@@ -74,7 +74,7 @@ class ConfigLoaderTest {
     assertThat(c.dataDir()).isEqualTo(Path.of("data"));
     assertThat(c.server().product()).isEqualTo("Warren");
     assertThat(c.server().clusterName()).isEqualTo("warren");
-    assertThat(c.limits().frameMax()).isEqualTo(131072);
+    assertThat(c.limits().frameMax()).isEqualTo(1048576);
     assertThat(c.limits().channelMax()).isEqualTo(2047);
     assertThat(c.limits().heartbeatSeconds()).isEqualTo(60);
     assertThat(c.limits().maxMessageSize()).isEqualTo(134217728L);
@@ -111,7 +111,7 @@ class ConfigLoaderTest {
     assertThat(c.dataDir()).isEqualTo(Path.of("/var/w"));
     assertThat(c.limits().heartbeatSeconds()).isEqualTo(5);
     assertThat(c.vhosts()).containsExactly("/", "b");
-    assertThat(c.limits().frameMax()).isEqualTo(131072);
+    assertThat(c.limits().frameMax()).isEqualTo(1048576);
   }
 
   @Test

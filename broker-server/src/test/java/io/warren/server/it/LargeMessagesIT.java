@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.MessageProperties;
 import io.warren.amqp.generated.BasicPublish;
+import io.warren.amqp.generated.ConnectionClose;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
@@ -17,10 +20,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Large bodies at the broker's own frame-max, as a client that takes the broker's proposal sends them: many body
- * frames per message, cut by socket reads anywhere, published while a consumer on another connection takes them.
+ * Large bodies at the broker's own frame-max (as a client that takes the broker's proposal sends them) and at
+ * RabbitMQ's: bodies of one and of several frames, cut by socket reads anywhere, published while a consumer on another
+ * connection takes them.
  * Byte-identical and in order, transient and persistent, and no buffer leaked (Netty's paranoid leak detection, see
  * {@link LeakCheck}), also when a connection is lost in the middle of a large body.
  */
@@ -37,30 +43,35 @@ class LargeMessagesIT {
     broker.close();
   }
 
-  /** Sizes around the broker's frame-max and well beyond it, odd ones included. */
+  /** Sizes around the connection's frame-max and beyond it, odd ones included. */
   private static List<Integer> sizes(int frameMax) {
     int perFrame = frameMax - 8;
-    return List.of(1_000_000, perFrame - 1, perFrame, perFrame + 1, 8 * perFrame, 8 * perFrame + 7, 1_048_576,
-        3_333_333, 5 << 20, 65_537, 8191, 8192, 8193, 1);
+    return List.of(1_000_000, perFrame - 1, perFrame, perFrame + 1, 3 * perFrame + 7, 1_048_576, 2_345_679,
+        65_537, 8191, 8192, 8193, 1);
   }
 
-  @Test
-  void largeBodiesPublishedWhileConsumedArriveWholeAndInOrderAndLeakNothing() throws Exception {
+  /** A client taking the broker's frame-max (as the Java client does by default), and one asking for RabbitMQ's. */
+  @ParameterizedTest
+  @ValueSource(ints = {0, 131072})
+  void largeBodiesPublishedWhileConsumedArriveWholeAndInOrderAndLeakNothing(int requestedFrameMax) throws Exception {
+    ConnectionFactory f = broker.factory();
+    f.setRequestedFrameMax(requestedFrameMax);
     try (LeakCheck check = LeakCheck.start()) {
-      try (Connection pubConn = broker.connect(); Connection subConn = broker.connect()) {
-        assertThat(pubConn.getFrameMax()).isEqualTo(broker.broker().config().limits().frameMax());
-        List<Integer> sizes = sizes(pubConn.getFrameMax());
+      try (Connection pubConn = f.newConnection(); Connection subConn = f.newConnection()) {
+        int frameMax = requestedFrameMax == 0 ? broker.broker().config().limits().frameMax() : requestedFrameMax;
+        assertThat(pubConn.getFrameMax()).isEqualTo(frameMax);
+        List<Integer> sizes = sizes(frameMax);
         Channel pub = pubConn.createChannel();
-        String q = pub.queueDeclare("large-transient", false, false, true, null).getQueue();
+        String q = pub.queueDeclare("large-transient-" + frameMax, false, false, true, null).getQueue();
         Channel sub = subConn.createChannel();
         BlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
         sub.basicConsume(q, true, collect(sub, received));
-        for (int round = 0; round < 3; round++) {
+        for (int round = 0; round < 2; round++) {
           for (int i = 0; i < sizes.size(); i++) {
             pub.basicPublish("", q, null, bytes(sizes.get(i), round * 100 + i));
           }
         }
-        for (int round = 0; round < 3; round++) {
+        for (int round = 0; round < 2; round++) {
           for (int i = 0; i < sizes.size(); i++) {
             byte[] body = received.poll(30, TimeUnit.SECONDS);
             assertThat(body).as("round %d size %d", round, sizes.get(i)).isNotNull()
@@ -84,6 +95,34 @@ class LargeMessagesIT {
         }
       }
       assertThat(check.leaks()).as("Netty leak reports").isEmpty();
+    }
+  }
+
+  /** The broker's own frame-max is what it enforces: a body frame exactly at it passes, one byte more is 501. */
+  @Test
+  void aBodyFrameExactlyAtTheBrokersFrameMaxPassesAndOneByteMoreIsAFrameError() throws Exception {
+    int frameMax = broker.broker().config().limits().frameMax();
+    try (Connection conn = broker.connect(); RawAmqpClient raw = RawAmqpClient.connect(broker.port())) {
+      Channel ch = conn.createChannel();
+      String q = ch.queueDeclare("large-frame-max", false, false, true, null).getQueue();
+      raw.handshake(0, frameMax, 0);
+      raw.openChannel(1);
+      byte[] fits = bytes(frameMax - 8, 5);
+      raw.send(1, new BasicPublish("", q, false, false));
+      raw.sendHeader(1, 60, fits.length + 3);
+      raw.sendBody(1, fits);
+      raw.sendBody(1, new byte[] {1, 2, 3});
+      GetResponse r = BasicGets.one(ch, q);
+      assertThat(r.getBody()).hasSize(fits.length + 3).startsWith(fits).endsWith(1, 2, 3);
+
+      raw.send(1, new BasicPublish("", q, false, false));
+      raw.sendHeader(1, 60, frameMax);
+      int size = frameMax - 7; // only the prefix is sent: the broker refuses the frame from it alone
+      raw.sendBytes(new byte[] {3, 0, 1, (byte) (size >>> 24), (byte) (size >>> 16), (byte) (size >>> 8), (byte) size});
+      ConnectionClose close = raw.expectConnectionClose();
+      assertThat(close.replyCode()).isEqualTo(501);
+      assertThat(close.replyText()).isEqualTo("FRAME_ERROR - frame size " + (frameMax + 1) + " exceeds frame-max "
+          + frameMax);
     }
   }
 
