@@ -42,7 +42,8 @@ public final class Main {
       } else if (pair.enabled()) {
         running = PairMember.start(config, pair, why -> {
           LOG.error("Warren stops: {}", why);
-          System.exit(1);
+          // not on the calling (role) thread: stopping the node waits for that thread to end
+          new Thread(() -> System.exit(1), "warren-exit").start();
         });
       } else {
         Broker broker = Broker.start(config);

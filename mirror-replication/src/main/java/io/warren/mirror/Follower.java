@@ -94,7 +94,7 @@ public final class Follower implements AutoCloseable {
         long backoff = settings.reconnectMillis();
         while (!closed) {
             InetSocketAddress address = primary.get();
-            if (address != null) {
+            if (address != null && reopenIfFailed()) {
                 try {
                     follow(address);
                     backoff = settings.reconnectMillis();
@@ -110,6 +110,31 @@ public final class Follower implements AutoCloseable {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoff));
                 backoff = Math.min(backoff * 2, settings.reconnectMillis() * 10);
             }
+        }
+    }
+
+    /**
+     * A log that failed (a full or failing disk) is closed and opened again before the next connection: recovery
+     * cuts what was not written whole, and the primary resends the rest. False while it still cannot be opened.
+     */
+    private boolean reopenIfFailed() {
+        DurableLog current = log;
+        if (current.failure() == null) {
+            return true;
+        }
+        try {
+            current.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("Closing the failed log {}: {}", dir, e.toString());
+        }
+        try {
+            log = DurableLog.open(dir, logConfig);
+            LOG.warn("Backup log {} reopened after it failed ({}); catching up from position {}", dir,
+                current.failure().getMessage(), log.endPosition());
+            return true;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Backup log {} failed and cannot be opened again yet: {}", dir, e.toString());
+            return false;
         }
     }
 

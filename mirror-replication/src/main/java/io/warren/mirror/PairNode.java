@@ -37,6 +37,9 @@ public final class PairNode implements AutoCloseable {
     private final PairTiming timing;
     private final String preferredFirst;
     private final Consumer<String> fatal;
+    private final NodeIdentity identity;
+    /** Set once this node's log was found to be of another history: it neither follows nor serves from then on. */
+    private volatile boolean refused;
     private final Thread thread;
     /** Renews the lease while this node is (or is becoming) primary, apart from the role thread, which may be busy starting the broker. */
     private final java.util.concurrent.ScheduledExecutorService lease;
@@ -51,11 +54,15 @@ public final class PairNode implements AutoCloseable {
     private volatile String following;
     private volatile InSyncTracker tracker;
     private ReplicationServer server;
-    private volatile long lastRenewOk;
+    /** When the newest committed renewal (or the promotion) was sent, by System.nanoTime. */
+    private final java.util.concurrent.atomic.AtomicLong lastRenewOk = new java.util.concurrent.atomic.AtomicLong();
+    private static final int MAX_RENEWALS_UNDER_WAY = 4;
+    private final java.util.concurrent.atomic.AtomicInteger renewalsUnderWay = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean leading;
+    /** Lease thread: since when another member leads the Raft group (System.nanoTime), or 0. */
+    private long notLeadingSince;
     /** Set when a renewal was refused: the epoch moved on without this node. */
     private volatile String deposed;
-    private volatile long lastRenewSent;
-    private volatile boolean renewing;
     private long seenRenewals = -1;
     private int seenEpoch = -1;
     private String seenPrimary;
@@ -65,10 +72,12 @@ public final class PairNode implements AutoCloseable {
      * @param replicationPeers where each data node's replication listener is reached
      * @param preferredFirst   the data node that becomes the first primary of a new pair at once (the other waits)
      * @param fatal            told of a misconfiguration found while running (the node should exit)
+     * @param identity         whose the data directory is: its log is refused if written under another history
      */
     public PairNode(MirrorSettings settings, ControlPlane control, Path logDir, LogConfig logConfig,
                     InetSocketAddress replicationBind, Map<String, InetSocketAddress> replicationPeers,
-                    PrimaryHost host, PairTiming timing, String preferredFirst, Consumer<String> fatal) {
+                    PrimaryHost host, PairTiming timing, String preferredFirst, Consumer<String> fatal,
+                    NodeIdentity identity) {
         this.settings = settings;
         this.control = control;
         this.logDir = logDir;
@@ -79,6 +88,7 @@ public final class PairNode implements AutoCloseable {
         this.timing = timing;
         this.preferredFirst = preferredFirst;
         this.fatal = fatal;
+        this.identity = identity;
         this.thread = new Thread(this::run, "warren-mirror-role");
         thread.setDaemon(true);
         this.lease = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -90,28 +100,59 @@ public final class PairNode implements AutoCloseable {
 
     public void start() {
         thread.start();
-        lease.scheduleWithFixedDelay(this::renew, timing.leaseMillis() / 4, timing.leaseMillis() / 4, TimeUnit.MILLISECONDS);
+        lease.scheduleWithFixedDelay(this::renew, timing.renewMillis(), timing.renewMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Lease thread: one renewal at a time; a renewal counts from when it was sent. */
+    /**
+     * Lease thread, every {@link PairTiming#renewMillis()}: a renewal attempt of its own each time, short and
+     * independent of the others (a few may be under way at once), so that one lost with an unreachable Raft leader
+     * never holds back the next. A renewal counts from when it was sent. Also asks for the Raft leadership, so that
+     * losing the backup or the witness never leaves the primary waiting for an election to renew.
+     */
     private void renew() {
         long e = leaseEpoch;
-        if (e < 0 || renewing) {
+        if (e < 0 || renewalsUnderWay.get() >= MAX_RENEWALS_UNDER_WAY) {
             return;
         }
-        renewing = true;
+        renewalsUnderWay.incrementAndGet();
         long sent = System.nanoTime();
-        lastRenewSent = sent;
-        control.submit(new ControlCommand.Renew((int) e, settings.node())).whenComplete((state, failure) -> {
-            renewing = false;
+        control.submit(new ControlCommand.Renew((int) e, settings.node()), timing.leaseMillis() / 2).whenComplete((state, failure) -> {
+            renewalsUnderWay.decrementAndGet();
             if (failure == null) {
                 lastState = state;
-                if (sent > lastRenewOk) {
-                    lastRenewOk = sent;
-                }
-            } else if (failure.getCause() instanceof ControlCommand.Rejected r || failure instanceof ControlCommand.Rejected) {
+                lastRenewOk.accumulateAndGet(sent, Math::max);
+            } else if ((failure.getCause() instanceof ControlCommand.Rejected || failure instanceof ControlCommand.Rejected)
+                && leaseEpoch == e) {
                 deposed = "lease renewal refused: " + (failure.getCause() != null ? failure.getCause().getMessage() : failure.getMessage());
                 leaseEpoch = -1;
+            }
+        });
+        lead(System.nanoTime());
+    }
+
+    /**
+     * Lease thread: once another member has led the Raft group for a whole lease while this node is primary, asks
+     * for the leadership (not at once: a leadership that moves back and forth costs elections).
+     */
+    private void lead(long now) {
+        if (control.leads()) {
+            notLeadingSince = 0;
+            return;
+        }
+        if (notLeadingSince == 0) {
+            notLeadingSince = now;
+        }
+        if (leading || now - notLeadingSince < TimeUnit.MILLISECONDS.toNanos(timing.leaseMillis())) {
+            return;
+        }
+        leading = true;
+        notLeadingSince = now;
+        control.lead(timing.leaseMillis()).whenComplete((v, failure) -> {
+            leading = false;
+            if (failure != null) {
+                LOG.debug("Raft leadership not moved to {}: {}", settings.node(), failure.toString());
+            } else {
+                LOG.info("Node {} leads the control plane now", settings.node());
             }
         });
     }
@@ -147,7 +188,7 @@ public final class PairNode implements AutoCloseable {
 
     /** True only while this node is the primary of the current epoch and its lease is fresh. */
     public boolean servingPrimary() {
-        return role == Role.PRIMARY && System.nanoTime() - lastRenewOk < TimeUnit.MILLISECONDS.toNanos(timing.leaseMillis());
+        return role == Role.PRIMARY && System.nanoTime() - lastRenewOk.get() < TimeUnit.MILLISECONDS.toNanos(timing.leaseMillis());
     }
 
     /** The in-sync tracker while primary (for status), or null. */
@@ -196,8 +237,22 @@ public final class PairNode implements AutoCloseable {
         if (s == null) {
             return; // no majority: a backup keeps following whatever it follows
         }
+        if (!historyFits(s)) {
+            return;
+        }
+        // the renewals seen are counted from when the read returned, never from before it was sent: a renewal it saw
+        // may have been sent after that
+        now = System.nanoTime();
         epoch = s.epoch();
         if (s.primary() == null) {
+            if (identity.history() != null) {
+                // a log written under some history, in a pair that has none yet (started afresh): it must not found one
+                refused = true;
+                fatal.accept("the log in " + logDir + " was written under history " + identity.history() + " of pair '"
+                    + settings.pair() + "', but the pair has no history yet (it was started afresh): it belongs to another "
+                    + "history. Move the data directory away for this node to join as a new, empty one");
+                return;
+            }
             boolean mine = settings.node().equals(preferredFirst)
                 || now - started > TimeUnit.MILLISECONDS.toNanos(timing.bootstrapDelayMillis());
             if (mine) {
@@ -226,6 +281,37 @@ public final class PairNode implements AutoCloseable {
                 Integer.toUnsignedString(s.epoch()), TimeUnit.NANOSECONDS.toMillis(silent));
             promote(s);
         }
+    }
+
+    /**
+     * Whether this node's log was written under the pair's history (a node that has none yet joins it now). A log of
+     * another history (the pair was started afresh, or the directory came from elsewhere) is never followed or served:
+     * its positions would match the primary's while its records differ.
+     */
+    private boolean historyFits(ControlState s) {
+        if (refused) {
+            return false;
+        }
+        String agreed = s.history();
+        String mine = identity.history();
+        if (agreed == null || agreed.equals(mine)) {
+            return true;
+        }
+        if (mine == null) {
+            try {
+                identity.adopt(agreed);
+                return true;
+            } catch (IOException e) {
+                LOG.error("Cannot note the pair's history in {}: {}", logDir.getParent(), e.toString());
+                return false;
+            }
+        }
+        refused = true;
+        stopFollowing();
+        fatal.accept("the log in " + logDir + " was written under another history of pair '" + settings.pair() + "' ("
+            + mine + "; the pair's is " + agreed + "): the pair was started afresh, or the data directory came from "
+            + "elsewhere. Move the data directory away for this node to join as a new, empty one");
+        return false;
     }
 
     private void follow(String primary) {
@@ -267,6 +353,7 @@ public final class PairNode implements AutoCloseable {
 
     private void promote(ControlState s) {
         ControlState next;
+        long sent = System.nanoTime(); // the new lease counts from here: the backup's wait starts later, when it sees it
         try {
             next = control.submit(new ControlCommand.Promote(settings.node(), s.epoch()))
                 .get(timing.leaseMillis() * 2, TimeUnit.MILLISECONDS);
@@ -275,15 +362,17 @@ public final class PairNode implements AutoCloseable {
             return;
         }
         lastState = next;
-        becomePrimary(next.epoch());
+        if (!historyFits(next)) {
+            return;
+        }
+        becomePrimary(next.epoch(), sent);
     }
 
-    private void becomePrimary(int newEpoch) {
+    private void becomePrimary(int newEpoch, long promotionSent) {
         long t0 = System.nanoTime();
         stopFollowing();
         String other = replicationPeers.keySet().stream().filter(n -> !n.equals(settings.node())).findFirst().orElse(null);
-        lastRenewOk = t0;
-        lastRenewSent = t0;
+        lastRenewOk.set(promotionSent);
         deposed = null;
         leaseEpoch = Integer.toUnsignedLong(newEpoch);
         try {
@@ -315,8 +404,9 @@ public final class PairNode implements AutoCloseable {
             stepDown(deposed);
             return;
         }
-        if (now - lastRenewOk > TimeUnit.MILLISECONDS.toNanos(timing.leaseMillis())) {
-            stepDown("lost the majority: lease not renewed for " + TimeUnit.NANOSECONDS.toMillis(now - lastRenewOk) + " ms");
+        long renewed = lastRenewOk.get();
+        if (now - renewed > TimeUnit.MILLISECONDS.toNanos(timing.leaseMillis())) {
+            stepDown("lost the majority: lease not renewed for " + TimeUnit.NANOSECONDS.toMillis(now - renewed) + " ms");
             return;
         }
     }

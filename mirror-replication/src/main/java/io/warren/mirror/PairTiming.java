@@ -18,6 +18,14 @@ public record PairTiming(long leaseMillis, long marginMillis, long stepMillis, l
         }
     }
 
+    /**
+     * How often the primary sends a lease renewal: several fit in a lease, so a few lost or slow ones (an election
+     * under way, a busy machine) do not end it.
+     */
+    public long renewMillis() {
+        return Math.max(50, leaseMillis / 10);
+    }
+
     public static PairTiming defaults() {
         return new PairTiming(2000, 500, 150, 5000);
     }

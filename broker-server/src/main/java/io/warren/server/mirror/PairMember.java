@@ -1,6 +1,7 @@
 package io.warren.server.mirror;
 
 import io.warren.management.ManagementServer;
+import io.warren.mirror.NodeIdentity;
 import io.warren.mirror.PairNode;
 import io.warren.mirror.PrimaryHost;
 import io.warren.mirror.control.ControlPlane;
@@ -39,12 +40,15 @@ public final class PairMember implements PrimaryHost, AutoCloseable {
         requireHttp(config, pair.node());
         Path data = config.dataDir();
         Files.createDirectories(data.resolve("log"));
+        // a log of another pair or another node is refused before anything else starts
+        NodeIdentity identity = NodeIdentity.claim(data.resolve("log"), pair.pair(), pair.node());
         this.control = ControlPlane.start(pair.pair(), pair.node(), pair.peers(), data.resolve("control"),
             pair.controlBind().getHostString(), pair.controlBind().getPort(), pair.controlTiming());
         Map<String, java.net.InetSocketAddress> replication = new LinkedHashMap<>();
         pair.replicationPeers().forEach((id, a) -> replication.put(id, PairConfig.resolved(a)));
         this.node = new PairNode(pair.settings(), control, data.resolve("log"), LogConfig.defaults(),
-            PairConfig.resolved(pair.replicationBind()), replication, this, pair.timing(), pair.dataNodes().get(0), fatal);
+            PairConfig.resolved(pair.replicationBind()), replication, this, pair.timing(), pair.dataNodes().get(0), fatal,
+            identity);
         this.http = new ManagementServer(Broker.managementConfig(config));
         HaEndpoints.register(http, HaStatus.forNode(pair, node, this::serving));
         try {
@@ -55,6 +59,7 @@ public final class PairMember implements PrimaryHost, AutoCloseable {
                 + config.http().port() + ": " + e.getMessage(), e);
         }
         node.start();
+        BrokerWarmUp.start(config);
         LOG.info("Node {} of pair {} started; GET /ha/primary on HTTP port {}", pair.node(), pair.pair(), http.port());
     }
 

@@ -1,6 +1,7 @@
 package io.warren.server.mirror;
 
 import io.warren.management.ManagementServer;
+import io.warren.mirror.NodeIdentity;
 import io.warren.mirror.control.ControlPlane;
 import io.warren.server.Broker;
 import io.warren.server.config.BrokerConfig;
@@ -27,6 +28,7 @@ public final class Witness implements AutoCloseable {
         PairMember.requireHttp(config, pair.node());
         Path dataDir = config.dataDir();
         Files.createDirectories(dataDir);
+        NodeIdentity.claim(dataDir, pair.pair(), pair.node()); // a directory of another pair or member is refused
         this.control = ControlPlane.start(pair.pair(), pair.node(), pair.peers(), dataDir.resolve("control"),
             pair.controlBind().getHostString(), pair.controlBind().getPort(), pair.controlTiming());
         this.http = new ManagementServer(Broker.managementConfig(config));

@@ -18,8 +18,22 @@ public sealed interface ControlCommand {
 
     byte[] encode();
 
-    /** {@code node} becomes primary of epoch {@code expectedEpoch + 1}; its in-sync set is itself alone. */
-    record Promote(String node, int expectedEpoch) implements ControlCommand {
+    /**
+     * {@code node} becomes primary of epoch {@code expectedEpoch + 1}; its in-sync set is itself alone. The pair's first
+     * promotion also names its history ({@code history}, a fresh random id); later ones keep the one there is.
+     */
+    record Promote(String node, int expectedEpoch, String history) implements ControlCommand {
+        public Promote {
+            if (history != null && (history.isBlank() || history.contains(" ") || history.equals("-"))) {
+                throw new IllegalArgumentException("bad history id '" + history + "'");
+            }
+        }
+
+        /** A promotion that names a fresh history, used only if the pair has none yet. */
+        public Promote(String node, int expectedEpoch) {
+            this(node, expectedEpoch, java.util.UUID.randomUUID().toString());
+        }
+
         @Override
         public ControlState apply(ControlState s) {
             if (s.epoch() != expectedEpoch) {
@@ -28,12 +42,12 @@ public sealed interface ControlCommand {
             if (s.epoch() != 0 && !s.inSync(node)) {
                 throw new Rejected("node " + node + " is not in sync in epoch " + Integer.toUnsignedString(s.epoch()));
             }
-            return new ControlState(s.epoch() + 1, node, Set.of(node), 0);
+            return new ControlState(s.epoch() + 1, node, Set.of(node), 0, s.history() != null ? s.history() : history);
         }
 
         @Override
         public byte[] encode() {
-            return line("PROMOTE " + node + " " + Integer.toUnsignedString(expectedEpoch));
+            return line("PROMOTE " + node + " " + Integer.toUnsignedString(expectedEpoch) + (history == null ? "" : " " + history));
         }
     }
 
@@ -49,7 +63,7 @@ public sealed interface ControlCommand {
         @Override
         public ControlState apply(ControlState s) {
             checkPrimary(s, epoch, primary);
-            return new ControlState(s.epoch(), s.primary(), nodes, s.renewals());
+            return new ControlState(s.epoch(), s.primary(), nodes, s.renewals(), s.history());
         }
 
         @Override
@@ -63,7 +77,7 @@ public sealed interface ControlCommand {
         @Override
         public ControlState apply(ControlState s) {
             checkPrimary(s, epoch, primary);
-            return new ControlState(s.epoch(), s.primary(), s.inSync(), s.renewals() + 1);
+            return new ControlState(s.epoch(), s.primary(), s.inSync(), s.renewals() + 1, s.history());
         }
 
         @Override
@@ -86,7 +100,7 @@ public sealed interface ControlCommand {
     static ControlCommand decode(byte[] bytes) {
         String[] f = new String(bytes, StandardCharsets.UTF_8).trim().split(" ");
         return switch (f[0]) {
-            case "PROMOTE" -> new Promote(f[1], Integer.parseUnsignedInt(f[2]));
+            case "PROMOTE" -> new Promote(f[1], Integer.parseUnsignedInt(f[2]), f.length > 3 ? f[3] : null);
             case "INSYNC" -> new SetInSync(Integer.parseUnsignedInt(f[1]), f[2], Set.copyOf(Arrays.asList(f[3].split(","))));
             case "RENEW" -> new Renew(Integer.parseUnsignedInt(f[1]), f[2]);
             default -> throw new IllegalArgumentException("unknown control command " + f[0]);

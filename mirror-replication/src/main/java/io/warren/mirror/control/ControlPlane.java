@@ -9,9 +9,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.ClientId;
@@ -43,20 +47,32 @@ public final class ControlPlane implements Membership, AutoCloseable {
     public record Peer(String id, String address) {
     }
 
-    private static final long RETRY_MILLIS = 200;
+    /** Pause between the attempts of one request (to another member, once the leader did not answer). */
+    private static final long RETRY_MILLIS = 100;
 
     private final String self;
     private final ControlTiming timing;
     private final PairStateMachine machine = new PairStateMachine();
     private final RaftServer server;
     private final RaftClient client;
+    private final RaftGroupId groupId;
+    /**
+     * Runs each request as a blocking call of its own ("warren-control-request" threads), interrupted at its deadline.
+     * Ratis's asynchronous writes are ordered per client: one request stuck on an unreachable leader would hold back
+     * every later one (a lease renewal behind it would miss the lease); blocking calls are independent.
+     */
+    private final ExecutorService requests = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "warren-control-request");
+        t.setDaemon(true);
+        return t;
+    });
 
     private ControlPlane(String pair, String self, List<Peer> peers, Path dir, String bindHost, int bindPort,
                          ControlTiming timing) throws IOException {
         this.self = self;
         this.timing = timing;
-        RaftGroup group = RaftGroup.valueOf(groupId(pair), peers.stream()
-            .map(p -> RaftPeer.newBuilder().setId(p.id()).setAddress(p.address()).build()).toList());
+        this.groupId = groupId(pair);
+        RaftGroup group = group(pair, peers);
         RaftProperties props = properties(dir, bindHost, bindPort, timing);
         boolean fresh = !Files.isDirectory(dir.resolve(group.getGroupId().getUuid().toString()));
         this.server = RaftServer.newBuilder()
@@ -70,8 +86,8 @@ public final class ControlPlane implements Membership, AutoCloseable {
             .setProperties(props)
             .setRaftGroup(group)
             .setClientId(ClientId.randomId())
-            .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                Math.max(1, (int) (timing.requestMillis() / 200)), TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)))
+            // attempts go on until the request's own deadline interrupts them
+            .setRetryPolicy(RetryPolicies.retryForeverWithSleep(TimeDuration.valueOf(RETRY_MILLIS, TimeUnit.MILLISECONDS)))
             .build();
     }
 
@@ -84,6 +100,8 @@ public final class ControlPlane implements Membership, AutoCloseable {
         if (peers.stream().noneMatch(p -> p.id().equals(self))) {
             throw new IllegalArgumentException("member " + self + " is not among the control plane's peers " + peers);
         }
+        // before this member listens: something already answering as it, or peers of another pair, mean a misconfiguration
+        StartupCheck.verify(group(pair, peers), pair, self, 2000);
         Files.createDirectories(dir);
         ControlPlane plane = new ControlPlane(pair, self, peers, dir, bindHost, bindPort, timing);
         try {
@@ -94,6 +112,11 @@ public final class ControlPlane implements Membership, AutoCloseable {
         }
         LOG.info("Control plane member {} of pair {} started on {}:{}", self, pair, bindHost, bindPort);
         return plane;
+    }
+
+    private static RaftGroup group(String pair, List<Peer> peers) {
+        return RaftGroup.valueOf(groupId(pair), peers.stream()
+            .map(p -> RaftPeer.newBuilder().setId(p.id()).setAddress(p.address()).build()).toList());
     }
 
     static RaftGroupId groupId(String pair) {
@@ -109,6 +132,9 @@ public final class ControlPlane implements Membership, AutoCloseable {
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(timing.electionMinMillis(), TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(timing.electionMaxMillis(), TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(timing.requestMillis(), TimeUnit.MILLISECONDS));
+        // One attempt of a client request: a leader that does not answer within this (paused, or cut off behind a
+        // half-open connection) is given up for another member, well within a lease.
+        RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(timing.attemptMillis(), TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, timing.snapshotEvery());
@@ -126,27 +152,36 @@ public final class ControlPlane implements Membership, AutoCloseable {
      * leader is known, failing once {@link ControlTiming#requestMillis()} has passed.
      */
     public CompletableFuture<ControlState> read() {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timing.requestMillis());
-        CompletableFuture<ControlState> result = new CompletableFuture<>();
-        readUntil(deadline, result);
-        return result;
+        return call(() -> ControlState.decode(content(client.io().sendReadOnly(Message.EMPTY)).getBytes(StandardCharsets.UTF_8)),
+            timing.requestMillis());
     }
 
-    private void readUntil(long deadline, CompletableFuture<ControlState> result) {
-        long left = deadline - System.nanoTime();
-        client.async().sendReadOnly(Message.EMPTY)
-            .thenApply(reply -> ControlState.decode(content(reply).getBytes(StandardCharsets.UTF_8)))
-            .orTimeout(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)), TimeUnit.MILLISECONDS)
-            .whenComplete((state, e) -> {
-                if (e == null) {
-                    result.complete(state);
-                } else if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETRY_MILLIS) < deadline) {
-                    CompletableFuture.delayedExecutor(RETRY_MILLIS, TimeUnit.MILLISECONDS)
-                        .execute(() -> readUntil(deadline, result));
-                } else {
+    private interface Request<T> {
+        T call() throws IOException;
+    }
+
+    /** Runs {@code request} on a thread of its own; at {@code timeoutMillis} it fails with a timeout and is interrupted. */
+    private <T> CompletableFuture<T> call(Request<T> request, long timeoutMillis) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Future<?> task;
+        try {
+            task = requests.submit(() -> {
+                try {
+                    result.complete(request.call());
+                } catch (Throwable e) {
                     result.completeExceptionally(e);
                 }
             });
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(new IOException("control plane member " + self + " is closed"));
+            return result;
+        }
+        result.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).whenComplete((v, e) -> {
+            if (e != null) {
+                task.cancel(true);
+            }
+        });
+        return result;
     }
 
     /** This member's own copy of the state, possibly stale: for status pages, never for decisions. */
@@ -155,28 +190,54 @@ public final class ControlPlane implements Membership, AutoCloseable {
     }
 
     /**
-     * Commits {@code command}; completes with the new state, or exceptionally with
-     * {@link ControlCommand.Rejected} when it did not fit the state, or a timeout without a majority.
+     * Commits {@code command} within {@link ControlTiming#requestMillis()}; completes with the new state, or
+     * exceptionally with {@link ControlCommand.Rejected} when it did not fit the state, or a timeout without a majority.
      */
     public CompletableFuture<ControlState> submit(ControlCommand command) {
-        return client.async().send(Message.valueOf(org.apache.ratis.thirdparty.com.google.protobuf.ByteString
-                .copyFrom(command.encode())))
-            .thenApply(reply -> {
-                String text = content(reply);
-                if (text.startsWith("OK ")) {
-                    return ControlState.decode(text.substring(3).getBytes(StandardCharsets.UTF_8));
-                }
-                throw new CompletionException(new ControlCommand.Rejected(text.startsWith("REJECTED ") ? text.substring(9) : text));
-            })
-            .orTimeout(timing.requestMillis(), TimeUnit.MILLISECONDS);
+        return submit(command, timing.requestMillis());
     }
 
-    private static String content(RaftClientReply reply) {
-        if (!reply.isSuccess()) {
-            throw new CompletionException(reply.getException() != null ? reply.getException()
-                : new IOException("control plane request failed"));
+    /** As {@link #submit(ControlCommand)}, given up after {@code timeoutMillis} (a lease renewal's attempt is short). */
+    public CompletableFuture<ControlState> submit(ControlCommand command, long timeoutMillis) {
+        Message message = Message.valueOf(org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(command.encode()));
+        return call(() -> {
+            String text = content(client.io().send(message));
+            if (text.startsWith("OK ")) {
+                return ControlState.decode(text.substring(3).getBytes(StandardCharsets.UTF_8));
+            }
+            throw new ControlCommand.Rejected(text.startsWith("REJECTED ") ? text.substring(9) : text);
+        }, timeoutMillis);
+    }
+
+    /** True while this member leads the Raft group (so a lease renewal needs no other member's election). */
+    public boolean leads() {
+        try {
+            return server.getDivision(groupId).getInfo().isLeader();
+        } catch (IOException e) {
+            return false;
         }
-        return reply.getMessage().getContent().toStringUtf8();
+    }
+
+    /**
+     * Asks the Raft group to make this member its leader: the primary leads, so that losing the backup or the
+     * witness never makes it wait for an election to renew its lease. Completes when done or refused.
+     */
+    public CompletableFuture<Void> lead(long timeoutMillis) {
+        return call(() -> {
+            checked(client.admin().transferLeadership(RaftPeerId.valueOf(self), timeoutMillis));
+            return null;
+        }, timeoutMillis + timing.attemptMillis());
+    }
+
+    private static String content(RaftClientReply reply) throws IOException {
+        return checked(reply).getMessage().getContent().toStringUtf8();
+    }
+
+    private static RaftClientReply checked(RaftClientReply reply) throws IOException {
+        if (!reply.isSuccess()) {
+            throw reply.getException() != null ? reply.getException() : new IOException("control plane request failed");
+        }
+        return reply;
     }
 
     @Override
@@ -186,6 +247,7 @@ public final class ControlPlane implements Membership, AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        requests.shutdownNow();
         try {
             client.close();
         } finally {

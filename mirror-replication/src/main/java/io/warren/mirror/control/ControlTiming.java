@@ -17,6 +17,14 @@ public record ControlTiming(long electionMinMillis, long electionMaxMillis, long
         }
     }
 
+    /**
+     * One attempt of a request to the member thought to lead: past this it is given up for another member (the
+     * request itself goes on until {@link #requestMillis()}). Short, so that a paused or cut-off leader costs little.
+     */
+    public long attemptMillis() {
+        return Math.max(300, electionMinMillis / 2);
+    }
+
     public static ControlTiming defaults() {
         return new ControlTiming(2000, 4000, 5000, 1000);
     }
