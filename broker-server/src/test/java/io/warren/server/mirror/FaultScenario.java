@@ -19,17 +19,38 @@ final class FaultScenario {
         void inject(LocalPair pair) throws Exception;
     }
 
+    /** A fault that also sees the workload (to time a failover from its kill). */
+    interface TimedFault {
+        void inject(LocalPair pair, Workload work) throws Exception;
+    }
+
     private FaultScenario() {
     }
 
-    static void run(String name, Path dir, Fault fault) throws Exception {
+    /** No bound on the longest confirm gap (the fault makes the pair unavailable for a while). */
+    static final long UNBOUNDED = Long.MAX_VALUE;
+
+    /** On a fresh pair in {@code dir}; {@code maxGapMillis} as below. */
+    static void run(String name, Path dir, long maxGapMillis, Fault fault) throws Exception {
         try (LocalPair pair = LocalPair.start(dir)) {
-            run(name, pair, "fault.q", fault);
+            run(name, pair, "fault.q", maxGapMillis, fault);
         }
     }
 
     /** On a running pair, with its own queue. */
     static void run(String name, LocalPair pair, String queue, Fault fault) throws Exception {
+        run(name, pair, queue, UNBOUNDED, fault);
+    }
+
+    /**
+     * On a running pair, with its own queue; {@code maxGapMillis} bounds the longest time without a confirm (how long
+     * the fault may keep publishers waiting).
+     */
+    static void run(String name, LocalPair pair, String queue, long maxGapMillis, Fault fault) throws Exception {
+        run(name, pair, queue, maxGapMillis, (TimedFault) (p, w) -> fault.inject(p));
+    }
+
+    static void run(String name, LocalPair pair, String queue, long maxGapMillis, TimedFault fault) throws Exception {
         AtomicLong bothPrimary = new AtomicLong();
         Thread monitor = new Thread(() -> {
             while (!Thread.currentThread().isInterrupted()) {
@@ -47,7 +68,7 @@ final class FaultScenario {
         monitor.start();
         try (Workload work = new Workload(LocalPair.BASE, 2, queue)) {
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> work.confirmedCount() >= 1000);
-            fault.inject(pair);
+            fault.inject(pair, work);
             int atFault = work.confirmedCount();
             Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> work.confirmedCount() >= atFault + 1000);
             work.stopPublishing();
@@ -63,6 +84,7 @@ final class FaultScenario {
                 work.longestConfirmGapMillis(), bothPrimary.get());
             assertThat(work.lost()).as("confirmed but never consumed").isEmpty();
             assertThat(bothPrimary.get()).as("moments with two nodes answering 200").isZero();
+            assertThat(work.longestConfirmGapMillis()).as("longest time without a confirm, ms").isLessThanOrEqualTo(maxGapMillis);
         } finally {
             monitor.interrupt();
         }

@@ -17,7 +17,33 @@ import java.util.concurrent.TimeUnit;
  */
 final class LocalPair implements AutoCloseable {
 
-    static final int BASE = Integer.getInteger("warren.pair.base", 25670);
+    /**
+     * The pair's port base: -Dwarren.pair.base, or else a block of 50 ports found free above the fixed ports people
+     * use by hand, so that suites run at the same time on one machine (or a pair started by hand) do not collide.
+     */
+    static final int BASE = Integer.getInteger("warren.pair.base", freeBlock());
+
+    private static int freeBlock() {
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int base = 40_000 + 50 * random.nextInt(400);
+            if (blockFree(base)) {
+                return base;
+            }
+        }
+        throw new IllegalStateException("no block of 50 free ports found between 40000 and 60000");
+    }
+
+    private static boolean blockFree(int base) {
+        for (int port = base; port < base + 50; port++) {
+            try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+                s.bind(new java.net.InetSocketAddress("0.0.0.0", port));
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     private final Path dir;
     private final Path script;
@@ -40,7 +66,13 @@ final class LocalPair implements AutoCloseable {
     }
 
     int run(int timeoutSeconds, String... args) throws IOException, InterruptedException {
+        return run(java.util.Map.of(), timeoutSeconds, args);
+    }
+
+    /** Runs pair.sh with {@code env} added to its environment (and so to the members it starts). */
+    int run(java.util.Map<String, String> env, int timeoutSeconds, String... args) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(concat(List.of("bash", script.toString()), args));
+        pb.environment().putAll(env);
         pb.environment().put("PAIR_PORT_BASE", Integer.toString(BASE));
         pb.environment().put("PAIR_CLASSPATH", System.getProperty("java.class.path"));
         pb.environment().put("PAIR_JAVA_OPTS", "-Xms32m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
@@ -61,16 +93,60 @@ final class LocalPair implements AutoCloseable {
         return all;
     }
 
+    /** How a process ended: its exit status (-1: still running at the deadline, then killed) and its output. */
+    record Exit(int status, String output) {
+    }
+
+    /**
+     * Runs one more member process with {@code config}, as pair.sh starts them (names resolved by member
+     * {@code hostsOf}'s hosts file), until it exits or {@code timeoutSeconds} pass.
+     */
+    Exit runMember(Path config, String hostsOf, boolean witness, int timeoutSeconds) throws IOException, InterruptedException {
+        Path root = script.getParent().getParent();
+        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xms32m", "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-Djdk.net.hosts.file=" + dir.resolve("hosts." + hostsOf),
+            "-Dlogback.configurationFile=" + root.resolve("conf/logback.xml"),
+            "-cp", System.getProperty("java.class.path"), "io.warren.server.Main"));
+        if (witness) {
+            cmd.add("witness");
+        }
+        cmd.add("--config");
+        cmd.add(config.toString());
+        Path out = Files.createTempFile(dir, "member-", ".log");
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+            .redirectOutput(out.toFile()).start();
+        int status = -1;
+        if (p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            status = p.exitValue();
+        } else {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        return new Exit(status, Files.readString(out));
+    }
+
     long pid(String member) throws IOException {
         return Long.parseLong(Files.readString(dir.resolve(member + ".pid")).trim());
     }
 
-    void kill9(String member) throws IOException {
-        ProcessHandle.of(pid(member)).ifPresent(ProcessHandle::destroyForcibly);
+    /** kill -9 of {@code member}'s process; returns once it is gone (so that it can be started again at once). */
+    void kill9(String member) throws Exception {
+        java.util.Optional<ProcessHandle> h = ProcessHandle.of(pid(member));
+        if (h.isPresent()) {
+            h.get().destroyForcibly();
+            for (int i = 0; i < 200 && h.get().isAlive(); i++) {
+                Thread.sleep(50);
+            }
+        }
     }
 
     void startNode(String member) throws Exception {
-        if (run(60, "start-node", dir.toString(), member) != 0) {
+        startNode(member, java.util.Map.of());
+    }
+
+    /** Starts {@code member} again with {@code env} added to its environment. */
+    void startNode(String member, java.util.Map<String, String> env) throws Exception {
+        if (run(env, 60, "start-node", dir.toString(), member) != 0) {
             throw new IllegalStateException("pair.sh start-node " + member + " failed");
         }
     }
@@ -81,6 +157,26 @@ final class LocalPair implements AutoCloseable {
 
     void heal() throws Exception {
         run(30, "heal", dir.toString());
+    }
+
+    /**
+     * Cuts the links between {@code x} and {@code y} (control plane and replication, both ways) and nothing else, at
+     * once: the link proxies' own switch (a file DIR/cut/FROM-TO per directed link, looked at every 50 ms), the one
+     * pair.sh's isolate uses.
+     */
+    void cutLink(String x, String y) throws IOException {
+        Path cut = Files.createDirectories(dir.resolve("cut"));
+        for (String name : List.of(x + "-" + y, y + "-" + x)) {
+            if (!Files.exists(cut.resolve(name))) {
+                Files.createFile(cut.resolve(name));
+            }
+        }
+    }
+
+    /** Restores what {@link #cutLink} cut. */
+    void restoreLink(String x, String y) throws IOException {
+        Files.deleteIfExists(dir.resolve("cut").resolve(x + "-" + y));
+        Files.deleteIfExists(dir.resolve("cut").resolve(y + "-" + x));
     }
 
     /** Sends SIGSTOP/SIGCONT ("STOP", "CONT") to a member's process. */
@@ -94,19 +190,22 @@ final class LocalPair implements AutoCloseable {
     /** True once the primary reports both data nodes in its in-sync set. */
     boolean bothInSync() {
         String primary = primary();
-        if (primary == null) {
-            return false;
-        }
-        int port = primary.equals("a") ? BASE + 11 : BASE + 12;
+        return primary != null && inSyncSeenBy(primary).equals("[\"a\",\"b\"]");
+    }
+
+    /** The in-sync set {@code member}'s GET /ha/primary reports, as JSON ("" when it does not answer). */
+    String inSyncSeenBy(String member) {
+        int port = member.equals("a") ? BASE + 11 : BASE + 12;
         try {
             String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ha/primary"))
                 .timeout(Duration.ofMillis(500)).build(), HttpResponse.BodyHandlers.ofString()).body();
-            return body.contains("\"in_sync\":[\"a\",\"b\"]");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"in_sync\":(\\[[^]]*])").matcher(body);
+            return m.find() ? m.group(1) : "";
         } catch (IOException e) {
-            return false;
+            return "";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return "";
         }
     }
 
@@ -136,8 +235,28 @@ final class LocalPair implements AutoCloseable {
         return dir;
     }
 
+    /** Deletes {@code root} and everything under it (a pair's state and logs), if it exists. */
+    static void deleteTree(Path root) throws IOException {
+        if (root == null || !Files.exists(root)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Stops the pair, and keeps its members' logs in target/pair-logs/ (its folder goes with the test). */
     @Override
     public void close() throws Exception {
         run(60, "stop", dir.toString());
+        Path keep = Path.of("target", "pair-logs", dir.getParent().getFileName() + "-" + dir.getFileName());
+        Files.createDirectories(keep);
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".log")).toList()) {
+                Files.copy(f, keep.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
     }
 }

@@ -16,12 +16,12 @@ class PairCrashIT {
 
     @Test
     void noFault() throws Exception {
-        FaultScenario.run("no fault", dir, pair -> FaultScenario.sleep(2000));
+        FaultScenario.run("no fault", dir, 5_000, pair -> FaultScenario.sleep(2000));
     }
 
     @Test
     void killPrimary() throws Exception {
-        FaultScenario.run("kill -9 primary", dir, pair -> {
+        FaultScenario.run("kill -9 primary", dir, 15_000, pair -> {
             String primary = pair.primary();
             assertThat(primary).isNotNull();
             pair.kill9(primary);
@@ -34,7 +34,7 @@ class PairCrashIT {
 
     @Test
     void killBackup() throws Exception {
-        FaultScenario.run("kill -9 backup", dir, pair -> {
+        FaultScenario.run("kill -9 backup", dir, 8_000, pair -> {
             String primary = pair.primary();
             assertThat(primary).isNotNull();
             pair.kill9(primary.equals("a") ? "b" : "a");

@@ -16,7 +16,7 @@ class PairIsolationIT {
 
     @Test
     void isolatePrimary() throws Exception {
-        FaultScenario.run("isolate primary", dir, pair -> {
+        FaultScenario.run("isolate primary", dir, 15_000, pair -> {
             String primary = pair.primary();
             assertThat(primary).isNotNull();
             pair.isolate(primary);

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -29,6 +30,9 @@ final class Workload implements AutoCloseable {
     private final AtomicLong lastConfirmNanos = new AtomicLong(System.nanoTime());
     private final AtomicLong longestGapNanos = new AtomicLong();
     private final AtomicLong republished = new AtomicLong();
+    /** Since when (System.nanoTime) a fault is timed, and the first confirm after it on a connection opened since. */
+    private volatile long faultAt = Long.MAX_VALUE;
+    private final AtomicLong firstConfirmAfterFault = new AtomicLong();
     private volatile boolean publishing = true;
     private final Thread[] publishers;
     private Connection consumerConnection;
@@ -43,8 +47,17 @@ final class Workload implements AutoCloseable {
         factory.setNetworkRecoveryInterval(250);
         factory.setConnectionTimeout(2000);
         factory.setRequestedHeartbeat(5);
-        try (Connection c = factory.newConnection("fault-setup"); Channel ch = c.createChannel()) {
-            ch.queueDeclare(queue, true, false, false, null);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) { // a pair that just started may still be settling who serves
+            try (Connection c = factory.newConnection("fault-setup"); Channel ch = c.createChannel()) {
+                ch.queueDeclare(queue, true, false, false, null);
+                break;
+            } catch (java.io.IOException | java.util.concurrent.TimeoutException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(250);
+            }
         }
         startConsumer();
         publishers = new Thread[producers];
@@ -79,9 +92,11 @@ final class Workload implements AutoCloseable {
         Deque<String> pending = new ArrayDeque<>();
         Connection c = null;
         Channel ch = null;
+        long opened = 0;
         while (publishing) {
             try {
                 if (c == null) {
+                    opened = System.nanoTime();
                     c = factory.newConnection("fault-" + producer);
                     ch = c.createChannel();
                     ch.confirmSelect();
@@ -99,6 +114,9 @@ final class Workload implements AutoCloseable {
                 confirmed.addAll(window.values());
                 pending.clear();
                 long now = System.nanoTime();
+                if (opened > faultAt) {
+                    firstConfirmAfterFault.compareAndSet(0, now);
+                }
                 long gap = now - lastConfirmNanos.getAndSet(now);
                 longestGapNanos.accumulateAndGet(gap, Math::max);
             } catch (Exception e) {
@@ -137,6 +155,21 @@ final class Workload implements AutoCloseable {
         for (Thread t : publishers) {
             t.join(30_000);
         }
+    }
+
+    /** Starts timing a fault (a kill): {@link #millisSinceFaultToConfirm()} is measured from now. */
+    void faultNow() {
+        firstConfirmAfterFault.set(0);
+        faultAt = System.nanoTime();
+    }
+
+    /**
+     * From the last {@link #faultNow()} to the first confirm a publisher got on a connection opened after it (so from
+     * the new primary, not a late confirm of the old one), or -1 while there is none.
+     */
+    long millisSinceFaultToConfirm() {
+        long first = firstConfirmAfterFault.get();
+        return first == 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(first - faultAt);
     }
 
     int confirmedCount() {
