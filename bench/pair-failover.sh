@@ -53,6 +53,7 @@ for i in $(seq 1 "$rounds"); do
   other=$([ "$p" = a ] && echo b || echo a)
   date +%s%3N >> "$dir/kills"
   kill -9 "$(cat "$dir/$p.pid")"
+  sleep 1 # the progress file lags: what it says now may still count confirms from before the kill
   before=$(confirmed)
   for _ in $(seq 1 1200); do
     [ "$(status "$(http_of "$other")")" = 200 ] && [ "$(confirmed)" -gt "$before" ] && break

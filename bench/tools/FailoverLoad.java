@@ -158,7 +158,11 @@ public final class FailoverLoad {
         return lost;
     }
 
-    /** For each kill: the time from it until the first confirm later than 100 ms after it (in flight at the kill). */
+    /**
+     * For each kill: the time from it until the first confirm later than 1 s after it. A confirm stamped just after the
+     * kill came from the killed primary (the publisher's thread ran late on a busy machine); no failover takes less
+     * than a lease.
+     */
     private static synchronized void report(Path kills) throws Exception {
         long[] times = Arrays.copyOf(confirmTimes, confirmCount);
         Arrays.sort(times);
@@ -169,7 +173,7 @@ public final class FailoverLoad {
                 continue;
             }
             long k = Long.parseLong(line.trim());
-            int i = Arrays.binarySearch(times, k + 100);
+            int i = Arrays.binarySearch(times, k + 1000);
             i = i < 0 ? -i - 1 : i;
             round++;
             if (i < times.length) {
