@@ -25,10 +25,13 @@ final class Expiry {
     /** Tells the pending task from one cancelled too late (already posted): only the former clears {@link #pending}. */
     private long generation;
 
-    /** @param wake runs on {@code executor} when the earliest armed expiry is due */
-    Expiry(long ttl, QueueHooks hooks, Executor executor, Runnable wake) {
+    /**
+     * @param clock the queue's time (read once per task, so that arrival and delivery agree)
+     * @param wake runs on {@code executor} when the earliest armed expiry is due
+     */
+    Expiry(long ttl, LongSupplier clock, QueueHooks hooks, Executor executor, Runnable wake) {
         this.ttl = ttl;
-        this.clock = hooks.clock();
+        this.clock = clock;
         this.hooks = hooks;
         this.executor = executor;
         this.wake = wake;

@@ -27,6 +27,8 @@ final class QueueState {
     private final boolean singleActive;
     /** Null without a clock (no hooks): then nothing expires. */
     private Expiry expiry;
+    /** The hooks' clock read once per task, for expiry (see {@link TaskClock}); null without hooks. */
+    private final TaskClock clock;
     private LengthLimit limit;
     private IdleExpiry idle;
 
@@ -46,14 +48,16 @@ final class QueueState {
         this.executor = executor;
         this.listener = listener;
         this.limit = LengthLimit.of(features);
-        this.expiry = hooks == null ? null : new Expiry(features.messageTtl(), hooks, executor, this::expiryTimer);
+        this.clock = hooks == null ? null : new TaskClock(hooks.clock());
+        this.expiry = hooks == null ? null : new Expiry(features.messageTtl(), clock, hooks, executor,
+                this::expiryTimer);
         this.idle = hooks == null || features.expires() < 0 ? null : new IdleExpiry(features.expires(), hooks,
                 () -> executor.execute(this::idleTimer));
         this.singleActive = features.singleActiveConsumer();
         this.consumers = new ConsumerRing(singleActive);
         this.contents = new QueueContents(queue, journal, spill, residency, features.maxPriority(),
                 DeadLettering.of(queue, features, hooks),
-                hooks == null ? null : hooks.clock());
+                clock);
         if (idle != null) {
             executor.execute(idle::arm);
         }
@@ -73,7 +77,7 @@ final class QueueState {
         limit = LengthLimit.of(next);
         if (expiry != null) {
             expiry.cancel();
-            expiry = new Expiry(next.messageTtl(), hooks, executor, this::expiryTimer);
+            expiry = new Expiry(next.messageTtl(), clock, hooks, executor, this::expiryTimer);
         }
         if (idle != null) {
             idle.cancel();
@@ -147,7 +151,11 @@ final class QueueState {
         consumers.removeAll();
     }
 
+    /** Every task on the executor begins here. */
     void processMailbox() {
+        if (clock != null) {
+            clock.nextTask();
+        }
         QueueEntry entry = mailbox.takeAll();
         long units = 0;
         while (entry != null) {
@@ -369,6 +377,9 @@ final class QueueState {
     /** Runs at the end of every task: also the moment to write the task's ack records. */
     void publishCounters() {
         maintain();
+        if (clock != null) {
+            clock.nextTask(); // what runs after the end of a task reads the time afresh
+        }
         contents.flushJournal();
         messageCount = contents.readyCount();
         consumerCount = consumers.size();

@@ -126,6 +126,32 @@ class ExpiryTest {
     }
 
     @Test
+    void aMessageDueOnArrivalReachesAWaitingConsumerEvenWhenTheClockTicksBetweenEnqueueAndDelivery() {
+        // A loaded machine can pause the queue's thread between taking the message in and offering it to the
+        // consumer: here every reading of the clock is 1 ms after the one before, the worst case of that pause.
+        java.util.concurrent.atomic.AtomicLong ticking = new java.util.concurrent.atomic.AtomicLong(START);
+        QueueHooks hooks = new QueueHooks(ticking::getAndIncrement, f.timer, f.sink, f.retries);
+        SerialExecutor executor = new SerialExecutor(Runnable::run, "q", 64, f.failures::add);
+        MessageQueue q = new MessageQueue("/", QueueSettings.named("q"), executor, f.deleted::add, f.journal, null,
+                Residency.DEFAULT, features().dlx("", null).build(), hooks);
+        RecordingConsumer c = RecordingConsumer.unlimited("c");
+        q.addConsumer(c).join();
+        for (long id = 1; id <= 20; id++) {
+            q.enqueue(f.message(id, 0, ticking.get(), 10), null); // expiration 0: due the moment it is published
+        }
+        assertThat(c.deliveredIds()).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L,
+                15L, 16L, 17L, 18L, 19L, 20L);
+        assertThat(f.deadIds()).isEmpty();
+        q.ack(c.deliveries());
+
+        // with nobody to take it, the same message still expires within its task
+        q.removeConsumer(c).join();
+        q.enqueue(f.message(21, 0, ticking.get(), 10), null);
+        assertThat(q.messageCount()).isZero();
+        assertThat(f.deadIds()).containsExactly(21L);
+    }
+
+    @Test
     void oneTimerTaskAtATime() {
         MessageQueue q = f.queue(features().ttl(1000).build());
         for (int i = 0; i < 100; i++) {
