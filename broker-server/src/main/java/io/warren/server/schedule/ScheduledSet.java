@@ -41,6 +41,12 @@ final class ScheduledSet {
   /** Guarded by lock: bytes held by {@link #staged}, and messages taken off the heap being read ahead. */
   private long stagedBytes;
   private int reading;
+  /**
+   * Guarded by lock: the earliest due time among the messages being read ahead (taken off the heap, not staged yet).
+   * Nothing due at or after it fires until they are staged: on a loaded machine a slow read-back would otherwise let
+   * a later message overtake an earlier one.
+   */
+  private long readingFrom = Long.MAX_VALUE;
   /** Guarded by lock: the heap slot {@link #collect} resumes from. */
   private int scanFrom;
   private volatile boolean closed;
@@ -86,6 +92,7 @@ final class ScheduledSet {
             heap.poll();
           }
           reading += n;
+          readingFrom = Math.min(readingFrom, dues[0]);
           return n;
         }
         long park = !room || heap.size() == 0 ? MAX_PARK_NANOS
@@ -108,6 +115,9 @@ final class ScheduledSet {
         prepared[i] = null;
       }
       reading -= n;
+      if (reading == 0) {
+        readingFrom = Long.MAX_VALUE;
+      }
       changed.signalAll();
     } finally {
       lock.unlock();
@@ -129,6 +139,10 @@ final class ScheduledSet {
         while (n < entries.length) {
           Staged first = staged.peek();
           boolean heapFirst = heap.size() > 0 && (first == null || heap.peekDue() < first.due());
+          long due = heapFirst ? heap.peekDue() : first == null ? Long.MAX_VALUE : first.due();
+          if (due >= readingFrom) {
+            break; // an earlier message is still being read back: it goes first
+          }
           if (heapFirst && heap.peekDue() <= now) {
             dues[n] = heap.peekDue();
             entries[n] = heap.peekEntry();
@@ -155,7 +169,8 @@ final class ScheduledSet {
         if (!staged.isEmpty()) {
           next = Math.min(next, staged.peek().due());
         }
-        long park = next == Long.MAX_VALUE ? MAX_PARK_NANOS
+        // waiting for a read-back to be staged: stage() signals
+        long park = next == Long.MAX_VALUE || next >= readingFrom ? MAX_PARK_NANOS
             : Math.min(MAX_PARK_NANOS, TimeUnit.MILLISECONDS.toNanos(next - now));
         changed.awaitNanos(park);
       }

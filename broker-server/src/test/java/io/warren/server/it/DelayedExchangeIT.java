@@ -148,12 +148,14 @@ class DelayedExchangeIT {
       Recorder r = new Recorder(ch);
       ch.basicConsume("ordered", false, r);
       long sent = System.currentTimeMillis();
-      for (int ms : new int[] {500, 100, 300, 200, 400}) {
+      // Each delay counts from the moment the broker takes that publish in; the delays are 200 ms apart so that a
+      // loaded machine handling the six publishes over a longer while still sees them due in this order.
+      for (int ms : new int[] {1200, 200, 800, 400, 1000}) {
         ch.basicPublish("fan", "", delay(ms), Integer.toString(ms).getBytes(StandardCharsets.UTF_8));
       }
-      ch.basicPublish("fan", "", delay("250"), "250".getBytes(StandardCharsets.UTF_8)); // a string, as the plugin
-      await().atMost(Duration.ofSeconds(5)).until(() -> r.arrivals.size() == 6);
-      assertThat(r.arrivals).extracting(Arrival::body).containsExactly("100", "200", "250", "300", "400", "500");
+      ch.basicPublish("fan", "", delay("600"), "600".getBytes(StandardCharsets.UTF_8)); // a string, as the plugin
+      await().atMost(Duration.ofSeconds(6)).until(() -> r.arrivals.size() == 6);
+      assertThat(r.arrivals).extracting(Arrival::body).containsExactly("200", "400", "600", "800", "1000", "1200");
       for (Arrival a : r.arrivals) {
         long ms = Long.parseLong(a.body());
         assertThat(a.at() - sent).as("message due after %d ms", ms).isGreaterThanOrEqualTo(ms)
