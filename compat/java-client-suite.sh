@@ -11,14 +11,16 @@
 #   (Warren: WARREN_ADVERTISED_VERSION=3.10.8 or -Dwarren.server.version=3.10.8): tests are selected by version.
 # TEST_CLASSES: optional comma-separated test classes or suites (default FunctionalTestSuite,ServerTestSuite).
 #
-# Environment: WORK (work folder, default /tmp/warren-java-client-suite), RABBITMQCTL and NODENAME (only for a
-# reference RabbitMQ: tests that raise alarms, close connections or restart the node need rabbitmqctl; against
-# Warren they fail), JAVA_CLIENT_REF (git ref to test, default the snapshot's HEAD).
+# Environment: WORK (work folder, default /tmp/warren-java-client-suite); RABBITMQCTL and NODENAME, the command the
+# tests shell out to for operations (close connections, add users and vhosts, set permissions and policies...) and
+# its -n node name: default this repository's bin/warrenctl with node warren@127.0.0.1, which takes the management
+# API's port from WARREN_HTTP_PORT (default 15672); for a reference RabbitMQ its own rabbitmqctl and node name.
+# JAVA_CLIENT_REF (git ref to test, default the snapshot's HEAD).
 # Prints the per-class counts and the totals; the surefire XML reports stay in $WORK/client/target/failsafe-reports.
 set -euo pipefail
 
 if [ $# -lt 3 ]; then
-  sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 CLIENT_SRC=$(cd "$1" && pwd)
@@ -26,8 +28,10 @@ CODEGEN_SRC=$(cd "$2" && pwd)
 PORT=$3
 CLASSES=${4:-FunctionalTestSuite,ServerTestSuite}
 WORK=${WORK:-/tmp/warren-java-client-suite}
-NODENAME=${NODENAME:-rabbit@localhost}
-RABBITMQCTL=${RABBITMQCTL:-/bin/false}
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+NODENAME=${NODENAME:-warren@127.0.0.1}
+RABBITMQCTL=${RABBITMQCTL:-$REPO/bin/warrenctl}
+export WARREN_HTTP_PORT=${WARREN_HTTP_PORT:-15672}
 
 case "$WORK" in
   "$(git -C "$(dirname "$0")" rev-parse --show-toplevel 2>/dev/null || echo /nonexistent)"*)
@@ -37,6 +41,9 @@ if ! (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
   echo "no broker listening on 127.0.0.1:$PORT" >&2
   exit 1
 fi
+
+# builds warrenctl now if needed, rather than inside the first test that calls it
+"$RABBITMQCTL" --help >/dev/null 2>&1 || true
 
 mkdir -p "$WORK"
 rm -rf "$WORK/client" "$WORK/codegen"
@@ -58,6 +65,13 @@ spec["port"] = port
 with open(path, "w") as f:
     json.dump(spec, f, indent=2)
 PY
+
+# A few tests name port 5672 themselves (waiting for a restarted node, a list of addresses to recover to): they get
+# PORT too, or they would wait for, or recover to, whatever listens on 5672.
+sed -i "s/tryConnectFor(timeoutInMs, 5672)/tryConnectFor(timeoutInMs, $PORT)/" \
+  "$WORK/client/src/test/java/com/rabbitmq/tools/Host.java"
+sed -i "s/new Address(\"127.0.0.1\", 5672)/new Address(\"127.0.0.1\", $PORT)/" \
+  "$WORK/client/src/test/java/com/rabbitmq/client/test/functional/ConnectionRecovery.java"
 
 # Test dependencies that Maven Central does not serve here (tracing test kits) are dropped, with the one test class
 # that needs them (it checks the client's micrometer observations, not the broker).

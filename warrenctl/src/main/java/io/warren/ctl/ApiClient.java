@@ -87,6 +87,14 @@ public final class ApiClient {
     send("DELETE", path, null, headers, missing);
   }
 
+  /** DELETE that does nothing when the object does not exist (any more). */
+  public void deleteIfExists(ApiPath path, Map<String, String> headers) {
+    HttpResponse<String> response = exchange("DELETE", path, null, headers);
+    if (response.statusCode() != 404) {
+      check(response, "DELETE", path, null);
+    }
+  }
+
   private String send(String method, ApiPath path, Object body, Map<String, String> headers, Missing missing) {
     HttpResponse<String> response = exchange(method, path, body, headers);
     check(response, method, path, missing);

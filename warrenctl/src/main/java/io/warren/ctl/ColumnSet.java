@@ -39,6 +39,12 @@ public final class ColumnSet {
     return this;
   }
 
+  /** An existing key printed in tables by {@code text}, e.g. field tables in rabbitmqctl's notation. */
+  public ColumnSet printedAs(String key, Function<JsonNode, String> text) {
+    columns.put(key, columns.get(key).printedAs(text));
+    return this;
+  }
+
   /** A key with the same value in every row (e.g. bindings' source_kind, always exchange). */
   public ColumnSet constant(String key, String value) {
     return derived(key, row -> TextNode.valueOf(value));

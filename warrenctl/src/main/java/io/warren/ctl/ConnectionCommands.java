@@ -1,5 +1,6 @@
 package io.warren.ctl;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -7,7 +8,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * Verbs on live clients: list_connections, list_channels, list_consumers, close_connection. Connections and
+ * Verbs on live clients: list_connections, list_channels, list_consumers, close_connection, close_all_connections. Connections and
  * channels are named as the API names them ("127.0.0.1:51436 -> 127.0.0.1:5672"); rabbitmqctl's pid columns
  * show that name. Runs on the invoking thread.
  */
@@ -17,7 +18,8 @@ public final class ConnectionCommands {
           + "peer_port port protocol recv_cnt recv_oct send_cnt send_oct send_pend ssl ssl_cipher ssl_hash "
           + "ssl_key_exchange ssl_protocol state timeout type user user_provided_name vhost node",
           "user peer_host peer_port state")
-      .alias("pid", "name");
+      .alias("pid", "name")
+      .printedAs("client_properties", ErlangTerm::of);
   static final ColumnSet CHANNELS = ColumnSet.of("acks_uncommitted confirm consumer_count global_prefetch_count "
           + "messages_unacknowledged messages_uncommitted messages_unconfirmed name number prefetch_count state "
           + "transactional user vhost node", "pid user consumer_count messages_unacknowledged")
@@ -73,6 +75,38 @@ public final class ConnectionCommands {
     session.output().banner("Closing connection " + name + ", reason: " + explanation + "...");
     session.api().delete(ApiPath.of("connections", name), Map.of("X-Reason", headerSafe(explanation)),
         Missing.of("connection '" + name + "' does not exist (list_connections name shows the names)"));
+    return ExitCodes.OK;
+  }
+
+  @Command(name = "close_all_connections", mixinStandardHelpOptions = true, description = "Closes the client "
+      + "connections of a vhost (-p, default /), or of every vhost with --global (320 CONNECTION_FORCED with the "
+      + "explanation as reply text).")
+  public int closeAllConnections(
+      @Option(names = "--global", description = "every vhost's connections") boolean global,
+      @Option(names = "--limit", defaultValue = "0", description = "close at most this many (default 0: all)")
+      int limit,
+      @Option(names = "--per-connection-delay", defaultValue = "0", description = "milliseconds to wait after "
+          + "each close (default ${DEFAULT-VALUE})") long delayMillis,
+      @Parameters(paramLabel = "<explanation>", description = "reason told to the clients") String explanation)
+      throws InterruptedException {
+    String vhost = session.vhost();
+    session.output().banner(global ? "Closing all connections, reason: " + explanation + "..."
+        : "Closing all connections in vhost " + vhost + ", reason: " + explanation + "...");
+    JsonNode connections = global ? session.api().get(ApiPath.of("connections"), null)
+        : session.api().get(ApiPath.of("vhosts", vhost).then("connections"), Missing.vhost(vhost));
+    int closed = 0;
+    for (JsonNode connection : connections) {
+      if (limit > 0 && closed >= limit) {
+        break;
+      }
+      String name = connection.path("name").asText();
+      // a connection that went away meanwhile is as closed as asked
+      session.api().deleteIfExists(ApiPath.of("connections", name), Map.of("X-Reason", headerSafe(explanation)));
+      closed++;
+      if (delayMillis > 0) {
+        Thread.sleep(delayMillis);
+      }
+    }
     return ExitCodes.OK;
   }
 

@@ -56,7 +56,7 @@ public final class Output {
       for (JsonNode row : list) {
         List<String> cells = new ArrayList<>(columns.size());
         for (Column column : columns) {
-          cells.add(cell(column.value().apply(row)));
+          cells.add(column.text().apply(column.value().apply(row)));
         }
         out.println(String.join("\t", cells));
       }

@@ -27,7 +27,7 @@ public final class Session {
 
   public ApiClient api() {
     if (api == null) {
-      api = new ApiClient(options.host, options.port, options.username, options.password,
+      api = new ApiClient(options.apiHost(), options.port, options.username, options.password,
           Duration.ofSeconds(Math.max(1, options.timeoutSeconds)));
     }
     return api;

@@ -37,9 +37,14 @@ public final class Warrenctl implements Callable<Integer> {
       ConnectionCommands.class, VhostCommands.class, UserCommands.class, UserLimitCommands.class,
       PermissionCommands.class, PolicyCommands.class, DefinitionCommands.class, NodeCommands.class);
 
-  @Option(names = "--host", scope = ScopeType.INHERIT, defaultValue = "${WARRENCTL_HOST:-localhost}",
-      description = "host of the management API (default ${DEFAULT-VALUE}; env WARRENCTL_HOST)")
+  @Option(names = "--host", scope = ScopeType.INHERIT,
+      description = "host of the management API (default: env WARRENCTL_HOST, else the host part of -n, else localhost)")
   String host;
+
+  @Option(names = {"-n", "--node"}, scope = ScopeType.INHERIT, paramLabel = "<name@host>",
+      description = "rabbitmqctl's node name; its host part is the management API's host when --host is not given "
+          + "(Warren is one node per API)")
+  String node;
 
   @Option(names = "--port", scope = ScopeType.INHERIT, defaultValue = "${WARREN_HTTP_PORT:-15672}",
       description = "port of the management API (default ${DEFAULT-VALUE}; env WARREN_HTTP_PORT)")
@@ -72,6 +77,21 @@ public final class Warrenctl implements Callable<Integer> {
 
   @Spec
   CommandSpec spec;
+
+  /** The API's host: --host, else WARRENCTL_HOST, else the host part of rabbitmqctl's -n name@host, else localhost. */
+  String apiHost() {
+    if (host != null && !host.isBlank()) {
+      return host;
+    }
+    String env = System.getenv("WARRENCTL_HOST");
+    if (env != null && !env.isBlank()) {
+      return env;
+    }
+    if (node != null && node.indexOf('@') >= 0 && node.indexOf('@') < node.length() - 1) {
+      return node.substring(node.indexOf('@') + 1);
+    }
+    return "localhost";
+  }
 
   @Override
   public Integer call() {
@@ -113,6 +133,14 @@ public final class Warrenctl implements Callable<Integer> {
         .setErr(err)
         .setExecutionStrategy(parsed -> execute(parsed, root, groups, out, err))
         .setParameterExceptionHandler((e, a) -> {
+          String notHere = e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+              ? RabbitmqctlOnly.reason(u.getUnmatched().get(0)) : null;
+          if (notHere != null) {
+            err.println("Error: '" + ((CommandLine.UnmatchedArgumentException) e).getUnmatched().get(0)
+                + "' is a rabbitmqctl verb warrenctl does not have: " + notHere);
+            err.flush();
+            return ExitCodes.USAGE;
+          }
           err.println("Error: " + e.getMessage());
           e.getCommandLine().usage(err);
           err.flush();

@@ -87,7 +87,7 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
     var directReplyTo = connection.broker().directReplyTo();
     this.definitions = new DefinitionMethods(this, vhost, guard, connection, directReplyTo);
     this.deliveries = new Deliveries(this, vhost, guard, connection, directReplyTo);
-    this.publisher = new Publisher(this, vhost, guard, connection.user().name(), connection.broker().schedule(),
+    this.publisher = new Publisher(this, vhost, guard, connection.user(), connection.broker().schedule(),
         deliveries.replies(), connection.publishFlow());
     this.mode = new ChannelMode(this, connection, publisher, deliveries);
   }

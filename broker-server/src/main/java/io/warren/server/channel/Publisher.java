@@ -29,6 +29,8 @@ final class Publisher {
   private final VirtualHost routing;
   private final AccessGuard guard;
   private final String userName;
+  /** A user tagged impersonator may publish with another user's user-id, as in RabbitMQ (tags as at login). */
+  private final boolean impersonator;
   /** The last exchange checked for write access: publishers usually stick to one. */
   private String permittedExchange;
   /** The permissions {@link #permittedExchange} was checked against: a registry change checks it again. */
@@ -42,7 +44,7 @@ final class Publisher {
   private final io.warren.server.flow.PublishFlow flow;
 
   /** @param schedule where delayed messages wait; null routes every message at once */
-  Publisher(AmqpChannel channel, BrokerVhost vhost, AccessGuard guard, String userName,
+  Publisher(AmqpChannel channel, BrokerVhost vhost, AccessGuard guard, io.warren.server.auth.User user,
       io.warren.server.schedule.Schedule schedule, DirectReplies replies, io.warren.server.flow.PublishFlow flow) {
     this.flow = flow;
     this.delayed = new DelayedPublishes(channel, vhost, schedule);
@@ -51,7 +53,8 @@ final class Publisher {
     this.vhost = vhost;
     this.routing = vhost.routing();
     this.guard = guard;
-    this.userName = userName;
+    this.userName = user.name();
+    this.impersonator = user.tags().contains("impersonator");
   }
 
   /** Checks a publish before it is buffered or performed; throws the channel error RabbitMQ would. */
@@ -235,7 +238,7 @@ final class Publisher {
 
   /** RabbitMQ refuses a user-id property that is not the connection's user. */
   private void checkUserId(BasicProperties props) {
-    if (props.userId() != null && !props.userId().equals(userName)) {
+    if (props.userId() != null && !impersonator && !props.userId().equals(userName)) {
       throw new ChannelException(ReplyCode.PRECONDITION_FAILED, "user_id property set to '" + props.userId()
           + "' but authenticated user was '" + userName + "'", 60, 40);
     }
