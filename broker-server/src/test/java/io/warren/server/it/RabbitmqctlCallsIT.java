@@ -81,8 +81,8 @@ class RabbitmqctlCallsIT {
     ConnectionFactory factory = broker.factory();
     factory.setAutomaticRecoveryEnabled(true);
     factory.setNetworkRecoveryInterval(100);
-    try (Connection plain = broker.connect();
-        Connection named = factory.newConnection("recovering-app")) {
+    Connection plain = broker.connect(); // closed by the broker below
+    try (Connection named = factory.newConnection("recovering-app")) {
       Channel ch = named.createChannel();
       String q = "rabbitmqctl-recovered";
       ch.queueDeclare(q, false, true, true, null); // exclusive: gone with the connection, declared again by recovery
@@ -112,6 +112,8 @@ class RabbitmqctlCallsIT {
       assertThat(reason.getReplyCode()).isEqualTo(320);
       assertThat(reason.getReplyText()).contains("by port");
       assertThat(named.isOpen()).isTrue();
+    } finally {
+      plain.abort();
     }
   }
 
