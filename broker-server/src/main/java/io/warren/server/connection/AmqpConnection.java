@@ -181,6 +181,13 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
       }
       return;
     }
+    if (state == State.CLOSED && (c instanceof AmqpProtocolException || c instanceof java.io.IOException)) {
+      // the connection was already given up on: the rest of a garbled stream, or its socket's reset, adds nothing
+      // (logging each would let a fuzzing client write an ERROR with a stack trace per connection)
+      LOG.debug("Connection {} after close: {}", name, c.toString());
+      ctx.close();
+      return;
+    }
     if (c instanceof java.io.IOException && (handshake == null || handshake.step() != Handshake.Step.DONE)) {
       broker.rejections().refused("I/O error before the handshake completed", peer, "Connection " + name
           + " I/O error: " + c.getMessage());

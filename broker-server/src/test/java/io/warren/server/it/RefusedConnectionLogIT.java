@@ -62,4 +62,32 @@ class RefusedConnectionLogIT {
       warren.detachAppender(lines);
     }
   }
+
+  @Test
+  void whatAClientSendsAfterTheBrokerGaveUpOnItLogsNoError() throws Exception {
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    Logger warren = context.getLogger("io.warren");
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    warren.addAppender(lines);
+    try (BrokerFixture broker = BrokerFixture.start()) {
+      for (int i = 0; i < 20; i++) {
+        try (RawAmqpClient c = RawAmqpClient.open(broker.port())) {
+          c.openChannel(1);
+          // an unknown method drops the socket (as RabbitMQ); the garbage right behind it is already on its way
+          byte[] unknown = {1, 0, 1, 0, 0, 0, 4, 0, 60, 0, 99, (byte) 0xce};
+          byte[] garbage = new byte[64];
+          byte[] both = new byte[unknown.length + garbage.length];
+          System.arraycopy(unknown, 0, both, 0, unknown.length);
+          System.arraycopy(garbage, 0, both, unknown.length, garbage.length);
+          c.sendBytes(both);
+          assertThat(c.awaitClosedByPeer(Duration.ofSeconds(5))).isTrue();
+        }
+      }
+      assertThat(lines.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
+          .map(ILoggingEvent::getFormattedMessage)).isEmpty();
+    } finally {
+      warren.detachAppender(lines);
+    }
+  }
 }
