@@ -171,6 +171,29 @@ class RabbitmqctlCallsIT {
   }
 
   @Test
+  void topicPermissionsWithTheUsernameVariable() throws Exception {
+    try (Connection c = broker.connect()) {
+      c.createChannel().exchangeDeclare("suite.topic", "topic");
+      rabbitmqctl("set_topic_permissions", "-p", "/", "guest", "suite.topic", "^{username}", "^{username}");
+      try {
+        Channel ch = c.createChannel();
+        ch.basicPublish("suite.topic", "guest.orders", null, new byte[0]);
+        ch.basicPublish("suite.topic", "someone-else.orders", null, new byte[0]);
+        AMQP.Channel.Close refused = awaitChannelClosed(ch);
+        assertThat(refused.getReplyCode()).isEqualTo(403);
+        assertThat(refused.getReplyText()).contains("access to topic 'someone-else.orders'");
+      } finally {
+        rabbitmqctl("clear_topic_permissions", "-p", "/", "guest");
+      }
+      Channel after = c.createChannel();
+      after.basicPublish("suite.topic", "someone-else.orders", null, new byte[0]);
+      after.queueDeclare(); // a round trip: the publish was not refused
+      assertThat(after.isOpen()).isTrue();
+      after.exchangeDelete("suite.topic");
+    }
+  }
+
+  @Test
   void aUserVhostAndPermissionsAddedAsTheSuitesAddThemApplyAtOnce() throws Exception {
     rabbitmqctl("add_user", "suite-user", "suite-pw");
     rabbitmqctl("add_vhost", "suite-vhost");

@@ -183,11 +183,28 @@ public final class Api {
     if (v == null) {
       throw AdminException.badRequest("'" + key + "' is required");
     }
+    check(v, v, key);
+    return v;
+  }
+
+  /**
+   * A topic permission's pattern: {@code {username}} and {@code {vhost}} stand for names the broker puts in before
+   * compiling it (as RabbitMQ does), so the check compiles it with a plain name in their place.
+   */
+  static String topicRegex(Map<String, Object> body, String key) {
+    String v = string(body, key, null);
+    if (v == null) {
+      throw AdminException.badRequest("'" + key + "' is required");
+    }
+    check(v.replace("{username}", "name").replace("{vhost}", "name"), v, key);
+    return v;
+  }
+
+  private static void check(String compiled, String given, String key) {
     try {
-      java.util.regex.Pattern.compile(v);
+      java.util.regex.Pattern.compile(compiled);
     } catch (java.util.regex.PatternSyntaxException e) {
       throw AdminException.badRequest("'" + key + "' is not a valid regular expression: " + e.getDescription());
     }
-    return v;
   }
 }

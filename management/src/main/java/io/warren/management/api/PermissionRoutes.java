@@ -112,7 +112,7 @@ public final class PermissionRoutes {
     boolean exists = api.broker.topicPermissions().stream().anyMatch(p -> p.vhost().equals(r.param("vhost"))
         && p.user().equals(r.param("user")) && p.exchange().equals(exchange));
     api.broker.putTopicPermission(new TopicPermissionInfo(r.param("user"), r.param("vhost"), exchange,
-        Api.regex(body, "write", null), Api.regex(body, "read", null)));
+        Api.topicRegex(body, "write"), Api.topicRegex(body, "read")));
     return Response.createdOrUpdated(!exists);
   }
 }

@@ -88,8 +88,8 @@ public final class DefinitionsImport {
       }
       for (Map<String, Object> p : list(doc, "topic_permissions")) {
         TopicPermissionInfo info = new TopicPermissionInfo(Fields.str(p, "user", "topic permission"),
-            Fields.str(p, "vhost", "topic permission"), Fields.optStr(p, "exchange", ""), Fields.regex(p, "write"),
-            Fields.regex(p, "read"));
+            Fields.str(p, "vhost", "topic permission"), Fields.optStr(p, "exchange", ""), Fields.topicRegex(p, "write"),
+            Fields.topicRegex(p, "read"));
         steps.add(new Step("topic_permission", info.user() + "@" + info.vhost() + "/" + info.exchange(),
             () -> broker.putTopicPermission(info)));
       }

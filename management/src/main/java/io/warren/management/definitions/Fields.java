@@ -66,6 +66,17 @@ final class Fields {
     return r;
   }
 
+  /** A topic permission's pattern, {@code {username}} and {@code {vhost}} read as the names they stand for. */
+  static String topicRegex(Map<String, Object> m, String key) {
+    String r = optStr(m, key, "");
+    try {
+      java.util.regex.Pattern.compile(r.replace("{username}", "name").replace("{vhost}", "name"));
+    } catch (java.util.regex.PatternSyntaxException e) {
+      throw AdminException.badRequest("'" + key + "' is not a valid regular expression: " + r);
+    }
+    return r;
+  }
+
   static List<String> tags(Object v) {
     if (v == null) {
       return List.of();
