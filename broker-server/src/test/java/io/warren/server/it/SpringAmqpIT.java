@@ -96,13 +96,14 @@ class SpringAmqpIT {
       upperCase.onMessage(message, channel);
     });
     server.start();
+    RabbitTemplate client = new RabbitTemplate(connections);
     try {
-      RabbitTemplate client = new RabbitTemplate(connections);
       client.setReplyTimeout(10_000);
       assertThat(client.convertSendAndReceive("", "spring.rpc", "hello")).isEqualTo("HELLO");
       assertThat(client.convertSendAndReceive("", "spring.rpc", "again")).isEqualTo("AGAIN");
       assertThat(replyTos).hasSize(2).allSatisfy(to -> assertThat(to).startsWith("amq.rabbitmq.reply-to."));
     } finally {
+      client.destroy(); // stops its direct reply-to container, which would otherwise outlive the broker
       server.stop();
       admin.deleteQueue("spring.rpc");
     }
