@@ -136,9 +136,10 @@ class PairStatusIT {
             assertThat(back.get("epoch").asLong()).isEqualTo(newEpoch);
 
             String oldLog = Files.readString(dir.resolve(primary + ".log"));
+            // "Backup b caught up" is not asserted: whether the lagging backup caught up before the kill depends on
+            // timing (one quiet run killed the primary first)
             assertThat(oldLog).contains("role: starting -> primary", "Backup " + backup + " is behind: ",
-                "Backup " + backup + " caught up", "In-sync set of epoch " + epoch + " is now [" + primary + "]",
-                "role: starting -> backup");
+                "In-sync set of epoch " + epoch + " is now [" + primary + "]", "role: starting -> backup");
             assertThat(Files.readString(dir.resolve(backup + ".log")).split("role: starting -> backup", -1))
                 .as("the backup's two starts").hasSize(3);
             String newLog = Files.readString(dir.resolve(backup + ".log"));
