@@ -11,6 +11,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * stops reading from its socket and asks {@link #whenBelow} to be told when it is back under half the bound: the
  * credit flow that keeps a fast publisher from running ahead of its queues without bound.
  *
+ * <p>The queue also withholds its credit while its consumers fall behind ({@link ConsumerPace}): then it is over
+ * whatever its inbox, until the queue gives the credit back or the pace's deadline passes (consumers that stopped
+ * taking must not hold publishers forever; a paused publisher re-checks {@link #over} on a timer for that case).
+ *
  * <p>Posting and waiting: any thread. Taking and waking: the queue's executor.
  */
 public final class InboxCredit {
@@ -25,6 +29,8 @@ public final class InboxCredit {
     private volatile long taken;
     private final Queue<Runnable> waiters = new ConcurrentLinkedQueue<>();
     private volatile boolean waited;
+    /** {@link System#nanoTime} until which the queue withholds credit for its consumers' sake; 0 when it does not. */
+    private volatile long pacedUntil;
 
     /** The weight of a message in the backlog. */
     static long units(Message message) {
@@ -42,7 +48,25 @@ public final class InboxCredit {
 
     /** True when a publisher should stop feeding this queue for now. */
     public boolean over() {
-        return backlog() > HIGH;
+        return backlog() > HIGH || paced();
+    }
+
+    /** True while the queue withholds credit because its consumers are behind. */
+    public boolean paced() {
+        long until = pacedUntil;
+        return until != 0 && until - System.nanoTime() > 0;
+    }
+
+    private boolean below() {
+        return backlog() <= LOW && !paced();
+    }
+
+    /** Withholds credit until {@code until} ({@link System#nanoTime}), or gives it back (0); on the executor. */
+    void pace(long until) {
+        pacedUntil = until;
+        if (until == 0 && waited && below()) {
+            wakeAll();
+        }
     }
 
     /**
@@ -52,7 +76,7 @@ public final class InboxCredit {
     public void whenBelow(Runnable wake) {
         waiters.add(wake);
         waited = true;
-        if (backlog() <= LOW) {
+        if (below()) {
             wakeAll();
         }
     }
@@ -62,7 +86,7 @@ public final class InboxCredit {
         if (units != 0) {
             taken = taken + units;
         }
-        if (waited && backlog() <= LOW) {
+        if (waited && below()) {
             wakeAll();
         }
     }

@@ -21,6 +21,7 @@ final class QueueState {
     private final QueueListener listener;
     final Mailbox mailbox = new Mailbox();
     final InboxCredit inbox = new InboxCredit();
+    private final ConsumerPace pace = new ConsumerPace();
     final QueueContents contents;
     final ConsumerRing consumers;
     /** x-single-active-consumer: the ring counts the active consumer's unacked entries (see {@link ConsumerRing}). */
@@ -311,6 +312,7 @@ final class QueueState {
                 return; // only unreadable paged messages were left (dropped, with a WARN)
             }
             try {
+                pace.took(entry.message()); // before the hand-off: the consumer's loop may release it at once
                 consumer.deliver(queue, entry);
                 if (singleActive && !noAck) {
                     consumers.delivered(entry);
@@ -384,8 +386,10 @@ final class QueueState {
         messageCount = contents.readyCount();
         consumerCount = consumers.size();
         unackedCount = contents.unackedCount();
-        readyBytes = contents.readyBytes();
+        long ready = contents.readyBytes();
+        readyBytes = ready;
         unackedBytes = contents.unackedBytes();
+        pace.endOfTurn(inbox, !deleted && !consumers.isEmpty(), contents.readyCount() + (ready >> 12));
     }
 
 }

@@ -361,6 +361,11 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
     return ctx.channel().isWritable();
   }
 
+  /** Bytes the socket's outbound buffer takes before it turns unwritable; 0 when it is. Any thread. */
+  long bytesBeforeUnwritable() {
+    return ctx.channel().bytesBeforeUnwritable();
+  }
+
   void rememberQueue(String name) {
     lastQueue = name;
   }

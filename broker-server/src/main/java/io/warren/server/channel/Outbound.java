@@ -7,16 +7,24 @@ import java.util.Queue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The hand-off of deliveries from queue threads to the channel's event loop: a multi-producer queue drained by one
  * task, so that many deliveries cost one task and one flush. Bounded in count and bytes so that a slow consumer
- * stops the queue instead of filling the heap. Producers: any thread; draining: the event loop.
+ * stops the queue instead of filling the heap. The byte bound is the room left in the socket's outbound buffer (below
+ * its high water mark): what waits here plus what waits there stays about one high water mark, plus at most one
+ * message (or {@link #MIN_ROOM}). A fixed 16 MiB used to let a queue push sixteen 1 MB messages past a slow
+ * consumer's socket, each of which then waited its turn behind the others. Producers: any thread; draining: the event
+ * loop.
  */
 final class Outbound {
   private static final int MAX_PENDING = 2048;
-  private static final long MAX_PENDING_BYTES = 16L * 1024 * 1024;
+  /**
+   * While the socket is writable a queue may always hand over this much, however little room is left below the high
+   * water mark: small messages then go in batches rather than one queue turn per drain.
+   */
+  private static final long MIN_ROOM = 64 * 1024;
 
   /** One item for the event loop: a delivery, or a consumer cancelled by its queue (entry null). */
   record Item(ChannelConsumer consumer, QueueEntry entry, boolean redelivered) {}
@@ -35,18 +43,20 @@ final class Outbound {
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final EventExecutor loop;
-  private final BooleanSupplier writable;
+  /** Bytes the socket's outbound buffer takes before it turns unwritable (0 when it is). */
+  private final LongSupplier socketRoom;
   private final Sink sink;
   private final Runnable drainTask = this::drain;
 
-  Outbound(EventExecutor loop, BooleanSupplier writable, Sink sink) {
+  Outbound(EventExecutor loop, LongSupplier socketRoom, Sink sink) {
     this.loop = loop;
-    this.writable = writable;
+    this.socketRoom = socketRoom;
     this.sink = sink;
   }
 
   boolean hasRoom() {
-    return count.get() < MAX_PENDING && bytes.get() < MAX_PENDING_BYTES && writable.getAsBoolean();
+    long room = socketRoom.getAsLong();
+    return count.get() < MAX_PENDING && room > 0 && bytes.get() < Math.max(room, MIN_ROOM);
   }
 
   void add(ChannelConsumer consumer, QueueEntry entry, boolean redelivered) {

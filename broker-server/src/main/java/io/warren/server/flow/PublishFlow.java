@@ -24,11 +24,17 @@ public final class PublishFlow {
     static final long LOG_HIGH = 64L << 20;
     static final long LOG_LOW = LOG_HIGH / 2;
     private static final long LOG_CHECK_MICROS = 2_000;
+    /**
+     * How often a connection paused by a queue that paces it for its consumers checks whether that pace has lapsed:
+     * a queue whose consumers stopped taking no longer gives credit back by itself (see {@code InboxCredit#paced}).
+     */
+    private static final long PACE_CHECK_MILLIS = 50;
 
     private final EventExecutor loop;
     private final Runnable readingChanged;
     private final Set<Object> waitingFor = Collections.newSetFromMap(new IdentityHashMap<>());
     private long pauses;
+    private boolean paceCheckArmed;
 
     /** @param readingChanged told, on the loop, when {@link #paused()} changes */
     public PublishFlow(EventExecutor loop, Runnable readingChanged) {
@@ -51,6 +57,33 @@ public final class PublishFlow {
         if (inbox.over() && waitingFor.add(inbox)) {
             pausedOne();
             inbox.whenBelow(() -> loop.execute(() -> resume(inbox)));
+            if (inbox.paced()) {
+                armPaceCheck();
+            }
+        }
+    }
+
+    private void armPaceCheck() {
+        if (!paceCheckArmed) {
+            paceCheckArmed = true;
+            loop.schedule(this::checkPaces, PACE_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void checkPaces() {
+        paceCheckArmed = false;
+        boolean stillPaced = false;
+        for (Object cause : waitingFor.toArray()) {
+            if (cause instanceof InboxCredit inbox) {
+                if (!inbox.over()) {
+                    resume(inbox);
+                } else {
+                    stillPaced |= inbox.paced();
+                }
+            }
+        }
+        if (stillPaced) {
+            armPaceCheck();
         }
     }
 
