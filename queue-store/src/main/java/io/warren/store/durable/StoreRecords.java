@@ -57,7 +57,13 @@ public final class StoreRecords {
     static ByteBuf publishHead(ByteBufAllocator alloc, int priority, long arrival, long expiresAt, long due,
                                String vhost, String exchange, String routingKey, List<String> queues,
                                int propertiesLength) {
-        ByteBuf out = alloc.buffer(88 + 32 * queues.size());
+        // sized for the worst case up front: writeUtf8 reserves three bytes a char, and growing a pooled buffer
+        // (a second allocation and a copy) was a tenth of the publishing loop's time with persistent messages
+        int size = 1 + 1 + 3 * 8 + strMax(vhost) + strMax(exchange) + strMax(routingKey) + 2 + 4;
+        for (int i = 0; i < queues.size(); i++) {
+            size += strMax(queues.get(i));
+        }
+        ByteBuf out = alloc.buffer(size);
         out.writeByte(PUBLISH_VERSION).writeByte(priority);
         out.writeLong(arrival).writeLong(expiresAt).writeLong(due);
         writeStr(out, vhost);
@@ -103,7 +109,7 @@ public final class StoreRecords {
     }
 
     static ByteBuf ack(ByteBufAllocator alloc, String vhost, String queue, long[] positions, int count) {
-        ByteBuf out = alloc.buffer(16 + vhost.length() + queue.length() + 8 * count);
+        ByteBuf out = alloc.buffer(1 + strMax(vhost) + strMax(queue) + 4 + 8 * count);
         out.writeByte(VERSION);
         writeStr(out, vhost);
         writeStr(out, queue);
@@ -144,6 +150,11 @@ public final class StoreRecords {
         if (v != VERSION) {
             throw new IllegalArgumentException("unknown record version " + v);
         }
+    }
+
+    /** The most bytes {@link #writeStr} needs for {@code s}, what it reserves before writing. */
+    private static int strMax(String s) {
+        return 2 + ByteBufUtil.utf8MaxBytes(s);
     }
 
     private static void writeStr(ByteBuf out, String s) {
