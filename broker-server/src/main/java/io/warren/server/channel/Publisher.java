@@ -42,11 +42,14 @@ final class Publisher {
   private final DirectReplies replies;
   /** Credit flow: pauses the connection's reads while a queue or the log it feeds is behind. */
   private final io.warren.server.flow.PublishFlow flow;
+  /** Confirms of persistent messages wait for the log once per read batch. */
+  private final DurableWaits durableWaits;
 
   /** @param schedule where delayed messages wait; null routes every message at once */
   Publisher(AmqpChannel channel, BrokerVhost vhost, AccessGuard guard, io.warren.server.auth.User user,
       io.warren.server.schedule.Schedule schedule, DirectReplies replies, io.warren.server.flow.PublishFlow flow) {
     this.flow = flow;
+    this.durableWaits = new DurableWaits(channel.eventLoop());
     this.delayed = new DelayedPublishes(channel, vhost, schedule);
     this.replies = replies;
     this.channel = channel;
@@ -185,7 +188,7 @@ final class Publisher {
       }
       PublishOutcome outcome = confirms == null ? null : confirms.publish(position >= 0 ? targets + 1 : targets);
       if (position >= 0 && outcome != null) {
-        vhost.store().durable(position, outcome);
+        durableWaits.add(vhost.store(), position, outcome);
       }
       if (targets == 1) {
         single.queue().enqueue(message.retain(), outcome);
