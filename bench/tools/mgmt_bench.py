@@ -9,6 +9,7 @@ Run by bench/management.sh; see bench/README.md "Management API and metrics". Ph
            runs, alternately quiet and with the web UI's requests (the overview and queues pages open, refreshing
            every 2 s) plus a Prometheus scrape of /metrics every 1 s; for each run the broker's receive rate, its CPU
            time and context switches (all its threads, from /proc) per message;
+  declare  only declares the N queues (for a flow phase among them without the listing);
   cleanup  deletes the queues.
 Prints every figure and writes them as TSV to OUT/LABEL.tsv.
 """
@@ -60,22 +61,29 @@ class Api:
 
 
 def proc_counters(pid):
-    """(cpu seconds, context switches) of every thread of the process, and the machine's context switches."""
+    """(cpu seconds, context switches) of every thread of the process, the machine's context switches, and the cpu
+    seconds of Warren's management thread ("warren-http-*"; 0 for a broker without one)."""
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     cpu = (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime + stime of the whole process
     switches = 0
+    management = 0.0
     for task in os.listdir(f"/proc/{pid}/task"):
         try:
             with open(f"/proc/{pid}/task/{task}/status") as f:
                 for line in f:
                     if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
                         switches += int(line.split()[1])
+            with open(f"/proc/{pid}/task/{task}/stat") as f:
+                name, rest = f.read().rsplit(")", 1)
+                if name.split("(", 1)[1].startswith("warren-http"):
+                    t = rest.split()
+                    management += (int(t[11]) + int(t[12])) / CLK_TCK
         except FileNotFoundError:
             pass  # a thread that ended meanwhile
     with open("/proc/stat") as f:
         machine = next(int(line.split()[1]) for line in f if line.startswith("ctxt "))
-    return cpu, switches, machine
+    return cpu, switches, machine, management
 
 
 def out(args, rows, *fields):
@@ -197,19 +205,26 @@ def flow(args, rows):
             cpu_us = (after[0] - before[0]) / messages * 1e6
             switches = (after[1] - before[1]) / messages
             machine = (after[2] - before[2]) / messages
-            results[kind].append((rate, cpu_us, switches, machine))
+            management_ms = (after[3] - before[3]) / (t1 - t0) * 1000  # ms of CPU per second of the run
+            results[kind].append((rate, cpu_us, switches, machine, management_ms))
             extra = f", {poller.requests} HTTP requests ({poller.errors} failed)" if poller else ""
+            own = f"  management thread {management_ms:5.1f} ms/s" if after[3] else ""
             print(f"round {r} {kind:9s} {rate:7d} msg/s  broker CPU {cpu_us:6.2f} us/msg  broker context switches "
-                  f"{switches:6.3f}/msg  machine {machine:6.3f}/msg  ({t1 - t0:.0f} s{extra})")
-            out(args, rows, "flow", r, kind, rate, f"{cpu_us:.2f}", f"{switches:.3f}", f"{machine:.3f}")
+                  f"{switches:6.3f}/msg  machine {machine:6.3f}/msg{own}  ({t1 - t0:.0f} s{extra}; load "
+                  f"{os.getloadavg()[0]:.1f})")
+            out(args, rows, "flow", r, kind, rate, f"{cpu_us:.2f}", f"{switches:.3f}", f"{machine:.3f}",
+                f"{management_ms:.1f}", f"{os.getloadavg()[0]:.1f}")
             time.sleep(2)
     if results["quiet"] and results["ui+scrape"]:
         q = statistics.mean(x[0] for x in results["quiet"])
         p = statistics.mean(x[0] for x in results["ui+scrape"])
         cq = statistics.mean(x[1] for x in results["quiet"])
         cp = statistics.mean(x[1] for x in results["ui+scrape"])
+        mq = statistics.mean(x[4] for x in results["quiet"])
+        mp = statistics.mean(x[4] for x in results["ui+scrape"])
+        own = f"; management thread {mq:.1f} -> {mp:.1f} ms of CPU per s" if mp else ""
         print(f"mean receive rate quiet {q:.0f} msg/s, with UI + scrape {p:.0f} msg/s: {100.0 * (p - q) / q:+.1f}% "
-              f"(target: within 2%); broker CPU {cq:.2f} -> {cp:.2f} us/msg")
+              f"(target: within 2%); broker CPU {cq:.2f} -> {cp:.2f} us/msg{own}")
         out(args, rows, "flow_summary", f"{q:.0f}", f"{p:.0f}", f"{100.0 * (p - q) / q:+.2f}", f"{cq:.2f}",
             f"{cp:.2f}")
 
@@ -255,15 +270,16 @@ def main():
     rows = []
     phases = set(args.phases.split(","))
     try:
-        if "listing" in phases:
+        if "listing" in phases or "declare" in phases:
             declare(args, rows)
             time.sleep(6)  # a statistics interval (RabbitMQ refreshes its queue stats every 5 s)
+        if "listing" in phases:
             listing(args, rows, "idle")
             listing_under_load(args, rows)
         if "flow" in phases:
             flow(args, rows)
     finally:
-        cleanup(args, "listing" in phases)
+        cleanup(args, "listing" in phases or "declare" in phases)
         with open(os.path.join(args.out, f"{args.label}.tsv"), "w") as f:
             f.write("\n".join(rows) + "\n")
 

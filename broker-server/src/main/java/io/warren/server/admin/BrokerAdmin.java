@@ -19,6 +19,7 @@ import io.warren.management.spi.Principal;
 import io.warren.management.spi.PublishRequest;
 import io.warren.management.spi.QueueInfo;
 import io.warren.management.spi.QueueSpec;
+import io.warren.management.spi.QueueTotals;
 import io.warren.management.spi.TopicPermissionInfo;
 import io.warren.management.spi.UserInfo;
 import io.warren.management.spi.VhostInfo;
@@ -39,6 +40,7 @@ public final class BrokerAdmin implements ManagedBroker {
   private final TopologyAdmin topology;
   private final MessageAdmin messages;
   private final ClientsView clients;
+  private final io.warren.server.registry.Connections live;
   private final java.util.function.Function<String, BrokerVhost> vhosts;
 
   /** Everything the adapter reads, handed over by the Broker (which nothing imports). */
@@ -56,6 +58,7 @@ public final class BrokerAdmin implements ManagedBroker {
     this.topology = new TopologyAdmin(p.registry()::vhost, p.registry()::liveVhosts, p.registry()::policies);
     this.messages = new MessageAdmin(topology, p.counters(), p.clock());
     this.clients = new ClientsView(p.registry().connections());
+    this.live = p.registry().connections();
     this.vhosts = p.registry()::vhost;
   }
 
@@ -196,6 +199,16 @@ public final class BrokerAdmin implements ManagedBroker {
   }
 
   @Override
+  public void visitQueues(QueueVisitor visitor) {
+    topology.visitQueues(visitor);
+  }
+
+  @Override
+  public QueueTotals queueTotals(String vhost) {
+    return topology.queueTotals(vhost);
+  }
+
+  @Override
   public QueueInfo queue(String vhost, String name) {
     return topology.queue(vhost, name);
   }
@@ -263,6 +276,16 @@ public final class BrokerAdmin implements ManagedBroker {
   @Override
   public List<ConnectionInfo> connections() {
     return clients.connections();
+  }
+
+  @Override
+  public int connectionCount(String user) {
+    return live.connectionCount(user);
+  }
+
+  @Override
+  public int channelCount(String user) {
+    return live.channelCount(user);
   }
 
   @Override

@@ -21,6 +21,7 @@ final class NodeView {
   private final IntSupplier httpPort;
   private final long startedAt = System.currentTimeMillis();
   private final String nodeName;
+  private volatile java.nio.file.FileStore dataStore;
 
   NodeView(BrokerConfig config, MemoryAlarm memory, DiskAlarm disk, IntSupplier amqpPort, IntSupplier httpPort) {
     this.config = config;
@@ -47,8 +48,15 @@ final class NodeView {
     long limit = memory.limitBytes();
     long free;
     try {
-      free = Files.getFileStore(config.dataDir()).getUsableSpace();
+      java.nio.file.FileStore store = dataStore;
+      if (store == null) {
+        // found once: finding it reads the mount table, and /metrics and the overview ask every second or two
+        store = Files.getFileStore(config.dataDir());
+        dataStore = store;
+      }
+      free = store.getUsableSpace();
     } catch (java.io.IOException | RuntimeException e) {
+      dataStore = null;
       free = -1;
     }
     long fdUsed = -1;

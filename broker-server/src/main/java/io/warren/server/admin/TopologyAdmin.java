@@ -5,6 +5,7 @@ import io.warren.management.spi.BindingInfo;
 import io.warren.management.spi.ExchangeInfo;
 import io.warren.management.spi.QueueInfo;
 import io.warren.management.spi.QueueSpec;
+import io.warren.management.spi.QueueTotals;
 import io.warren.routing.Binding;
 import io.warren.routing.Destination;
 import io.warren.routing.Exchange;
@@ -34,12 +35,14 @@ final class TopologyAdmin {
   private final Function<String, BrokerVhost> vhosts;
   private final java.util.function.Supplier<Collection<BrokerVhost>> all;
   private final Function<String, Policies> policies;
+  private final QueueListing listing;
 
   TopologyAdmin(Function<String, BrokerVhost> vhosts, java.util.function.Supplier<Collection<BrokerVhost>> all,
       Function<String, Policies> policies) {
     this.vhosts = vhosts;
     this.all = all;
     this.policies = policies;
+    this.listing = new QueueListing(policies);
   }
 
   BrokerVhost vhost(String name) {
@@ -50,40 +53,37 @@ final class TopologyAdmin {
     return v;
   }
 
+  /** The vhost named, or every vhost by name when {@code vhost} is null. */
   private List<BrokerVhost> scope(String vhost) {
     if (vhost == null) {
-      return List.copyOf(all.get());
+      List<BrokerVhost> every = new ArrayList<>(all.get());
+      every.sort(java.util.Comparator.comparing(BrokerVhost::name));
+      return every;
     }
     BrokerVhost v = vhosts.apply(vhost);
     return v == null ? List.of() : List.of(v);
   }
 
   List<QueueInfo> queues(String vhost) {
-    List<QueueInfo> out = new ArrayList<>();
-    for (BrokerVhost v : scope(vhost)) {
-      for (DeclaredQueue q : v.queues()) {
-        if (!q.queue().isDeleted()) {
-          out.add(info(v.name(), q));
-        }
-      }
+    List<BrokerVhost> scope = scope(vhost);
+    if (vhost == null) {
+      listing.retain(scope.stream().map(BrokerVhost::name).collect(java.util.stream.Collectors.toSet()));
     }
-    out.sort(java.util.Comparator.comparing(QueueInfo::vhost).thenComparing(QueueInfo::name));
-    return out;
+    return listing.list(scope);
+  }
+
+  void visitQueues(io.warren.management.spi.ManagedBroker.QueueVisitor visitor) {
+    listing.visit(List.copyOf(all.get()), visitor);
+  }
+
+  QueueTotals queueTotals(String vhost) {
+    return listing.totals(scope(vhost));
   }
 
   QueueInfo queue(String vhost, String name) {
     BrokerVhost v = vhosts.apply(vhost);
     DeclaredQueue q = v == null ? null : v.queue(name);
-    return q == null || q.queue().isDeleted() ? null : info(vhost, q);
-  }
-
-  private QueueInfo info(String vhost, DeclaredQueue q) {
-    QueueSettings s = q.settings();
-    Policy p = policies.apply(vhost).forQueue(vhost, s.name());
-    return new QueueInfo(vhost, s.name(), s.durable(), s.autoDelete(), s.exclusive(), FieldJson.of(s.arguments()),
-        "classic", p == null ? null : p.name(), q.queue().messageCount(), q.queue().unackedCount(),
-        q.queue().readyBytes(), q.queue().unackedBytes(),
-        q.queue().consumerCount(), null, q.counters());
+    return q == null || q.queue().isDeleted() ? null : QueueListing.info(vhost, policies.apply(vhost), q);
   }
 
   void declareQueue(QueueSpec spec) {

@@ -87,6 +87,23 @@ public final class Connections {
     return channelsPerUser.getOrDefault(user, 0);
   }
 
+  /** Open connections of {@code user}, or all when null. */
+  public synchronized int connectionCount(String user) {
+    return user == null ? byName.size() : perUser.getOrDefault(user, 0);
+  }
+
+  /** Open channels of {@code user}'s connections, or all when null (counted as they open and close, not listed). */
+  public synchronized int channelCount(String user) {
+    if (user != null) {
+      return channelsPerUser.getOrDefault(user, 0);
+    }
+    int n = 0;
+    for (int c : channelsPerUser.values()) {
+      n += c;
+    }
+    return n;
+  }
+
   /** Closes (320 CONNECTION_FORCED) every connection that matches; returns how many. */
   int closeWhere(Predicate<LiveConnection> which, String reason) {
     int n = 0;

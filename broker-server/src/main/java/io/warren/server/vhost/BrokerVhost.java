@@ -34,6 +34,8 @@ public final class BrokerVhost {
   private final String name;
   private final Executor queuePool;
   private final ConcurrentHashMap<String, DeclaredQueue> queues = new ConcurrentHashMap<>();
+  /** Bumped (under this vhost's monitor) whenever a queue is added or forgotten: listings reuse their sort until then. */
+  private volatile int queueSetVersion;
   private final VirtualHost routing;
   /** Where durable definition changes are written; null for a broker without a store (unit tests). */
   private final DefinitionLog definitions;
@@ -209,6 +211,7 @@ public final class BrokerVhost {
         hooks == null ? io.warren.store.QueueFeatures.NONE : features, hooks);
     DeclaredQueue declared = new DeclaredQueue(queue, settings, settings.exclusive() ? owner : null);
     queues.put(settings.name(), declared);
+    queueSetVersion++;
     churn.queuesCreated.increment();
     return declared;
   }
@@ -395,6 +398,7 @@ public final class BrokerVhost {
     DeclaredQueue q = queues.get(queueName);
     if (q != null && q.queue() == queue) {
       queues.remove(queueName);
+      queueSetVersion++;
       churn.queuesDeleted.increment();
       Deletions d = routing.removeDestination(new Destination(Destination.Kind.QUEUE, queueName));
       if (definitions != null && !deleted && isDurable(q.settings())) {
@@ -410,6 +414,11 @@ public final class BrokerVhost {
     for (DeclaredQueue q : owned) {
       q.queue().delete(false, false);
     }
+  }
+
+  /** Changes whenever a queue is added or removed (read before {@link #queues()} to know a listing is current). */
+  public int queueSetVersion() {
+    return queueSetVersion;
   }
 
   public int queueCount() {

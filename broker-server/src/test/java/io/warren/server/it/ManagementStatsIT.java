@@ -14,6 +14,7 @@ import io.warren.store.Residency;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.awaitility.core.ThrowingRunnable;
@@ -163,16 +164,21 @@ class ManagementStatsIT {
     }
   }
 
-  /**
-   * Publishes 1000-byte messages to the exchange (routing key "stats-octets") about every 5 ms from another thread
-   * until the assertion holds: rates need traffic across a sample interval.
-   */
   private static void whilePublishing(Channel ch, String exchange, ThrowingRunnable assertion) throws Exception {
+    whilePublishing(ch, exchange, "stats-octets", assertion);
+  }
+
+  /**
+   * Publishes 1000-byte messages to the exchange with the routing key about every 5 ms from another thread until the
+   * assertion holds: rates need traffic across a sample interval.
+   */
+  private static void whilePublishing(Channel ch, String exchange, String routingKey, ThrowingRunnable assertion)
+      throws Exception {
     AtomicBoolean done = new AtomicBoolean();
     Thread publisher = new Thread(() -> {
       try {
         while (!done.get()) {
-          ch.basicPublish(exchange, "stats-octets", null, new byte[1000]);
+          ch.basicPublish(exchange, routingKey, null, new byte[1000]);
           Thread.sleep(5);
         }
       } catch (Exception e) {
@@ -186,6 +192,67 @@ class ManagementStatsIT {
       done.set(true);
       publisher.join(5000);
     }
+  }
+
+  @Test
+  void listingsCountsAndTotalsFollowQueuesAndChannelsComingAndGoing() throws Exception {
+    try (Connection c = broker.connect()) {
+      Channel ch = c.createChannel();
+      c.createChannel();
+      for (String q : List.of("stats-list-b", "stats-list-a", "stats-list-c")) {
+        ch.queueDeclare(q, false, false, false, null);
+      }
+      assertThat(names(http.json("/api/queues?page=1&page_size=10&name=stats-list-")))
+          .containsExactly("stats-list-a", "stats-list-b", "stats-list-c");
+      ch.queueDelete("stats-list-b");
+      ch.queueDeclare("stats-list-0", false, false, false, null);
+      ch.basicPublish("", "stats-list-a", null, new byte[3]);
+      ch.basicPublish("", "stats-list-a", null, new byte[3]);
+      assertThat(names(http.json("/api/queues?page=1&page_size=10&name=stats-list-")))
+          .containsExactly("stats-list-0", "stats-list-a", "stats-list-c");
+      assertThat(names(http.json("/api/queues/%2F?page=1&page_size=10&name=stats-list-")))
+          .containsExactly("stats-list-0", "stats-list-a", "stats-list-c");
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        // the overview and /metrics count and sum without listing: they must agree with the listings
+        JsonNode all = http.json("/api/queues");
+        long messages = 0;
+        for (JsonNode q : all) {
+          messages += q.get("messages").asLong();
+        }
+        JsonNode o = http.json("/api/overview");
+        assertThat(o.get("object_totals").get("queues").asInt()).isEqualTo(all.size());
+        assertThat(o.get("queue_totals").get("messages").asLong()).isEqualTo(messages).isGreaterThanOrEqualTo(2);
+        int channels = http.json("/api/channels").size();
+        assertThat(channels).isGreaterThanOrEqualTo(2);
+        assertThat(o.get("object_totals").get("channels").asInt()).isEqualTo(channels);
+        assertThat(o.get("object_totals").get("connections").asInt()).isEqualTo(http.json("/api/connections").size());
+        String metrics = http.get("/metrics").body();
+        assertThat(metrics).contains("rabbitmq_queues " + all.size() + ".0")
+            .contains("rabbitmq_channels " + channels + ".0").contains("rabbitmq_queue_messages " + messages + ".0");
+      });
+    }
+  }
+
+  @Test
+  void queueLengthRatesFollowAGrowingQueue() throws Exception {
+    try (Connection c = broker.connect()) {
+      Channel ch = c.createChannel();
+      ch.queueDeclare("stats-growing", false, false, false, null);
+      whilePublishing(ch, "", "stats-growing", () -> {
+        JsonNode q = http.json("/api/queues/%2F/stats-growing");
+        assertThat(q.get("messages_ready_details").get("rate").asDouble()).isPositive();
+        assertThat(q.get("messages_details").get("rate").asDouble()).isPositive();
+        assertThat(q.get("messages_unacknowledged_details").get("rate").asDouble()).isZero();
+        JsonNode listed = http.json("/api/queues?page=1&page_size=10&name=stats-growing").get("items").get(0);
+        assertThat(listed.get("messages_ready_details").get("rate").asDouble()).isPositive();
+      });
+    }
+  }
+
+  private static List<String> names(JsonNode page) {
+    List<String> names = new java.util.ArrayList<>();
+    page.get("items").forEach(q -> names.add(q.get("name").asText()));
+    return names;
   }
 
   @Test

@@ -5,11 +5,10 @@ import io.warren.management.http.Request;
 import io.warren.management.http.Response;
 import io.warren.management.http.Router;
 import io.warren.management.spi.AdminException;
-import io.warren.management.spi.ChannelInfo;
-import io.warren.management.spi.ConnectionInfo;
 import io.warren.management.spi.ExchangeInfo;
 import io.warren.management.spi.NodeInfo;
-import io.warren.management.spi.QueueInfo;
+import io.warren.management.spi.QueueTotals;
+import io.warren.management.spi.VhostInfo;
 import io.warren.management.stats.Snapshot;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -60,13 +59,9 @@ public final class OverviewRoutes {
     m.put("enable_queue_totals", true);
     m.put("message_stats", Details.nodeMessageStats(r, api.sampler, api.broker.counters()));
     m.put("churn_rates", churn(r));
-    List<QueueInfo> queues = visibleQueues(r);
-    long ready = 0;
-    long unacked = 0;
-    for (QueueInfo q : queues) {
-      ready += q.messagesReady();
-      unacked += q.messagesUnacknowledged();
-    }
+    QueueTotals queues = visibleTotals(r);
+    long ready = queues.messagesReady();
+    long unacked = queues.messagesUnacknowledged();
     Map<String, Object> totals = new LinkedHashMap<>();
     totals.put("messages", ready + unacked);
     totals.put("messages_details", Details.series(r, "lengths", api.sampler, Snapshot::messages,
@@ -79,16 +74,14 @@ public final class OverviewRoutes {
         api.sampler.rate(Snapshot::unacked), false));
     m.put("queue_totals", totals);
     Map<String, Object> objects = new LinkedHashMap<>();
-    List<ChannelInfo> channels = api.broker.channels();
-    List<ConnectionInfo> connections = api.broker.connections();
-    objects.put("channels", r.user().monitor() ? channels.size()
-        : channels.stream().filter(c -> c.user().equals(r.user().name())).count());
-    objects.put("connections", r.user().monitor() ? connections.size()
-        : connections.stream().filter(c -> c.user().equals(r.user().name())).count());
-    objects.put("consumers", queues.stream().mapToLong(QueueInfo::consumers).sum());
+    // counted, not listed: an open overview page asks every few seconds (channels would be asked of each connection)
+    String own = r.user().monitor() ? null : r.user().name();
+    objects.put("channels", api.broker.channelCount(own));
+    objects.put("connections", api.broker.connectionCount(own));
+    objects.put("consumers", queues.consumers());
     List<ExchangeInfo> exchanges = api.broker.exchanges(null);
     objects.put("exchanges", exchanges.stream().filter(e -> api.sees(r.user(), e.vhost())).count());
-    objects.put("queues", queues.size());
+    objects.put("queues", queues.queues());
     m.put("object_totals", objects);
     m.put("statistics_db_event_queue", 0);
     m.put("node", n.name());
@@ -108,13 +101,18 @@ public final class OverviewRoutes {
     return Response.ok(m);
   }
 
-  private List<QueueInfo> visibleQueues(Request r) {
-    List<QueueInfo> all = api.broker.queues(null);
+  /** Totals over the queues of the vhosts the user sees (all of them for monitoring users). */
+  private QueueTotals visibleTotals(Request r) {
     if (r.user().monitor()) {
-      return all;
+      return api.broker.queueTotals(null);
     }
-    Map<String, Boolean> seen = new java.util.HashMap<>();
-    return all.stream().filter(q -> seen.computeIfAbsent(q.vhost(), v -> api.sees(r.user(), v))).toList();
+    QueueTotals sum = QueueTotals.NONE;
+    for (VhostInfo v : api.broker.vhosts()) {
+      if (api.sees(r.user(), v.name())) {
+        sum = sum.plus(api.broker.queueTotals(v.name()));
+      }
+    }
+    return sum;
   }
 
   private Map<String, Object> churn(Request r) {
@@ -150,7 +148,7 @@ public final class OverviewRoutes {
     m.put("disk_free_alarm", n.diskFreeAlarm());
     m.put("fd_used", n.fdUsed());
     m.put("fd_total", n.fdTotal());
-    m.put("sockets_used", api.broker.connections().size());
+    m.put("sockets_used", api.broker.connectionCount(null));
     m.put("sockets_total", n.fdTotal());
     m.put("proc_used", Thread.activeCount());
     m.put("proc_total", 1048576);

@@ -34,7 +34,7 @@ public final class Views {
 
   public Map<String, Object> queue(QueueInfo q) {
     Map<String, Object> m = new LinkedHashMap<>();
-    double[] rates = sampler.queueLengthRates(q.vhost(), q.name());
+    double[] rates = q.counters() == null ? new double[3] : q.counters().lengthRates();
     m.put("arguments", q.arguments());
     m.put("auto_delete", q.autoDelete());
     m.put("consumer_capacity", q.consumers() > 0 ? 1.0 : 0.0);

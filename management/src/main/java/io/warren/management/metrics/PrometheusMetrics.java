@@ -11,6 +11,7 @@ import io.warren.management.spi.ManagedBroker;
 import io.warren.management.spi.MessageCounters;
 import io.warren.management.spi.NodeInfo;
 import io.warren.management.spi.QueueInfo;
+import io.warren.management.spi.QueueTotals;
 import io.warren.management.spi.Stat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -31,6 +32,10 @@ public final class PrometheusMetrics {
   private final PrometheusRegistry aggregated = new PrometheusRegistry();
   private final PrometheusRegistry perObject = new PrometheusRegistry();
   private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+  /** What one scrape reads, once: totals and counts for every family, the lists only for /metrics/per-object. */
+  private QueueTotals totals = QueueTotals.NONE;
+  private int connections;
+  private int channelCount;
   private List<QueueInfo> queues = List.of();
   private List<ChannelInfo> channels = List.of();
   private NodeInfo node;
@@ -55,9 +60,16 @@ public final class PrometheusMetrics {
 
   /** The text exposition of /metrics or /metrics/per-object. */
   public byte[] scrape(boolean perObjectEndpoint) throws IOException {
-    queues = broker.queues(null);
-    channels = broker.channels();
+    // /metrics is scraped every few seconds: it reads sums and counts, and lists queues and channels (asking each
+    // connection's thread for its channels) only for the per-object endpoint
+    totals = broker.queueTotals(null);
+    connections = broker.connectionCount(null);
+    channelCount = broker.channelCount(null);
     node = broker.node();
+    if (perObjectEndpoint) {
+      queues = broker.queues(null);
+      channels = broker.channels();
+    }
     try {
       ByteArrayOutputStream out = new ByteArrayOutputStream(perObjectEndpoint ? 1 << 20 : 1 << 14);
       writer.write(out, (perObjectEndpoint ? perObject : aggregated).scrape());
@@ -70,23 +82,21 @@ public final class PrometheusMetrics {
 
   private void registerNode(PrometheusRegistry r) {
     ChurnCounters churn = broker.churn();
-    gauge(r, "rabbitmq_connections", "Connections currently open", () -> broker.connections().size());
+    gauge(r, "rabbitmq_connections", "Connections currently open", () -> connections);
     counter(r, "rabbitmq_connections_opened_total", "Total number of connections opened",
         () -> churn.connectionsOpened.sum());
     counter(r, "rabbitmq_connections_closed_total", "Total number of connections closed or terminated",
         () -> churn.connectionsClosed.sum());
-    gauge(r, "rabbitmq_channels", "Channels currently open", () -> channels.size());
+    gauge(r, "rabbitmq_channels", "Channels currently open", () -> channelCount);
     counter(r, "rabbitmq_channels_opened_total", "Total number of channels opened", () -> churn.channelsOpened.sum());
     counter(r, "rabbitmq_channels_closed_total", "Total number of channels closed", () -> churn.channelsClosed.sum());
-    gauge(r, "rabbitmq_queues", "Queues available", () -> queues.size());
+    gauge(r, "rabbitmq_queues", "Queues available", () -> totals.queues());
     counter(r, "rabbitmq_queues_declared_total", "Total number of queues declared", () -> churn.queuesDeclared.sum());
     counter(r, "rabbitmq_queues_created_total", "Total number of queues created", () -> churn.queuesCreated.sum());
     counter(r, "rabbitmq_queues_deleted_total", "Total number of queues deleted", () -> churn.queuesDeleted.sum());
-    gauge(r, "rabbitmq_consumers", "Consumers currently connected",
-        () -> queues.stream().mapToLong(QueueInfo::consumers).sum());
+    gauge(r, "rabbitmq_consumers", "Consumers currently connected", () -> totals.consumers());
     GaugeWithCallback.builder().name("rabbitmq_global_consumers").help("Current number of consumers")
-        .labelNames("protocol").callback(cb -> cb.call(queues.stream().mapToLong(QueueInfo::consumers).sum(),
-            "amqp091")).register(r);
+        .labelNames("protocol").callback(cb -> cb.call(totals.consumers(), "amqp091")).register(r);
     gauge(r, "process_start_time_seconds", "Start time of the process since unix epoch in seconds",
         () -> (System.currentTimeMillis() - node.uptimeMillis()) / 1000.0);
     gauge(r, "rabbitmq_process_resident_memory_bytes", "Memory used in bytes", () -> node.memoryUsed());
@@ -96,7 +106,7 @@ public final class PrometheusMetrics {
         () -> node.diskFreeLimit());
     gauge(r, "rabbitmq_process_open_fds", "Open file descriptors", () -> node.fdUsed());
     gauge(r, "rabbitmq_process_max_fds", "Open file descriptors limit", () -> node.fdTotal());
-    gauge(r, "rabbitmq_process_open_tcp_sockets", "Open TCP sockets", () -> broker.connections().size());
+    gauge(r, "rabbitmq_process_open_tcp_sockets", "Open TCP sockets", () -> connections);
     gauge(r, "rabbitmq_process_max_tcp_sockets", "Open TCP sockets limit", () -> node.fdTotal());
     gauge(r, "rabbitmq_alarms_memory_used_watermark", "1 if the memory alarm is in effect",
         () -> node.memoryAlarm() ? 1 : 0);
@@ -134,19 +144,18 @@ public final class PrometheusMetrics {
   private void registerAggregatedQueues() {
     PrometheusRegistry r = aggregated;
     gauge(r, "rabbitmq_queue_messages_ready", "Messages ready to be delivered to consumers",
-        () -> queues.stream().mapToLong(QueueInfo::messagesReady).sum());
+        () -> totals.messagesReady());
     gauge(r, "rabbitmq_queue_messages_unacked", "Messages delivered to consumers but not yet acknowledged",
-        () -> queues.stream().mapToLong(QueueInfo::messagesUnacknowledged).sum());
+        () -> totals.messagesUnacknowledged());
     gauge(r, "rabbitmq_queue_messages", "Sum of ready and unacknowledged messages - total queue depth",
-        () -> queues.stream().mapToLong(QueueInfo::messages).sum());
+        () -> totals.messages());
     gauge(r, "rabbitmq_queue_messages_bytes", "Size in bytes of ready and unacknowledged messages",
-        () -> queues.stream().mapToLong(QueueInfo::messageBytes).sum());
+        () -> totals.messageBytes());
     gauge(r, "rabbitmq_queue_messages_ready_bytes", "Size in bytes of ready messages",
-        () -> queues.stream().mapToLong(QueueInfo::messageBytesReady).sum());
+        () -> totals.messageBytesReady());
     gauge(r, "rabbitmq_queue_messages_unacked_bytes", "Size in bytes of all unacknowledged messages",
-        () -> queues.stream().mapToLong(QueueInfo::messageBytesUnacknowledged).sum());
-    gauge(r, "rabbitmq_queue_consumers", "Consumers on a queue",
-        () -> queues.stream().mapToLong(QueueInfo::consumers).sum());
+        () -> totals.messageBytesUnacknowledged());
+    gauge(r, "rabbitmq_queue_consumers", "Consumers on a queue", () -> totals.consumers());
     channelCounters(r, null);
   }
 

@@ -76,8 +76,36 @@ public interface ManagedBroker {
 
   // ---- topology and messages
 
-  /** Queues of one vhost, or of all when {@code vhost} is null. */
+  /**
+   * Queues of one vhost, or of all when {@code vhost} is null, by vhost then name. The set of queues is a snapshot;
+   * an implementation may read each queue's figures when its element is first got.
+   */
   List<QueueInfo> queues(String vhost);
+
+  /**
+   * Sums over the queues of one vhost, or of all when {@code vhost} is null (a vhost that does not exist has none).
+   * Polled every second by scrapes and open web UIs: an implementation should read them without listing.
+   */
+  default QueueTotals queueTotals(String vhost) {
+    return QueueTotals.of(queues(vhost));
+  }
+
+  /** What {@link #visitQueues} shows of each queue. */
+  @FunctionalInterface
+  interface QueueVisitor {
+    /** {@code counters} may be null. */
+    void visit(MessageCounters counters, long messagesReady, long messagesUnacknowledged);
+  }
+
+  /**
+   * Shows every queue's counters and lengths to {@code visitor}: the sampler's pass over all queues each interval,
+   * which an implementation should make without building a {@link QueueInfo} per queue.
+   */
+  default void visitQueues(QueueVisitor visitor) {
+    for (QueueInfo q : queues(null)) {
+      visitor.visit(q.counters(), q.messagesReady(), q.messagesUnacknowledged());
+    }
+  }
 
   /** The queue, or null. */
   QueueInfo queue(String vhost, String name);
@@ -114,10 +142,23 @@ public interface ManagedBroker {
 
   List<ConnectionInfo> connections();
 
+  /** How many connections are open: those of {@code user}, or all when null. Cheaper than listing them. */
+  default int connectionCount(String user) {
+    return (int) connections().stream().filter(c -> user == null || user.equals(c.user())).count();
+  }
+
   /** Closes the connection with 320 CONNECTION_FORCED and the reason; false if it does not exist. */
   boolean closeConnection(String name, String reason);
 
   List<ChannelInfo> channels();
+
+  /**
+   * How many channels are open: those of {@code user}'s connections, or all when null. Unlike {@link #channels}, an
+   * implementation should count them without asking each connection's own thread.
+   */
+  default int channelCount(String user) {
+    return (int) channels().stream().filter(c -> user == null || user.equals(c.user())).count();
+  }
 
   List<ConsumerInfo> consumers();
 }

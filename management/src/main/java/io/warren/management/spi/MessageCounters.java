@@ -8,13 +8,22 @@ import java.util.concurrent.atomic.LongAdder;
  * the adder has settled. The sampler (the management event loop) reads the sums and keeps the last rate of each
  * counter here, so no separate statistics store is needed.
  *
- * <p>{@link #add} may be called by any thread; {@link #sample} only by the sampler; the rate getters by any thread.
+ * <p>A queue's counters also keep the rates of its lengths (messages, ready, unacknowledged) between samples, so the
+ * sampler needs no table of its own per queue.
+ *
+ * <p>{@link #add} may be called by any thread; {@link #sample} and {@link #sampleLengths} only by the sampler; the
+ * rate getters by any thread.
  */
 public final class MessageCounters {
   private final LongAdder[] adders = new LongAdder[Stat.all().length];
   private final long[] lastValues = new long[adders.length];
   private long lastSampleNanos;
   private volatile double[] rates = new double[adders.length];
+  private long lastReady;
+  private long lastUnacked;
+  private long lastLengthNanos;
+  /** Per-second rates of messages, messages_ready and messages_unacknowledged between the last two samples. */
+  private volatile double[] lengthRates = new double[3];
 
   public MessageCounters() {
     for (int i = 0; i < adders.length; i++) {
@@ -73,5 +82,23 @@ public final class MessageCounters {
     }
     lastSampleNanos = nowNanos;
     rates = next;
+  }
+
+  /** Records a queue's lengths now and computes their rates since the previous call. Sampler thread only. */
+  public void sampleLengths(long ready, long unacked, long nowNanos) {
+    if (lastLengthNanos != 0 && nowNanos > lastLengthNanos) {
+      double seconds = (nowNanos - lastLengthNanos) / 1e9;
+      double readyRate = (ready - lastReady) / seconds;
+      double unackedRate = (unacked - lastUnacked) / seconds;
+      lengthRates = new double[] {readyRate + unackedRate, readyRate, unackedRate};
+    }
+    lastReady = ready;
+    lastUnacked = unacked;
+    lastLengthNanos = nowNanos;
+  }
+
+  /** Rates of a queue's messages, messages_ready, messages_unacknowledged (zeros before two samples); any thread. */
+  public double[] lengthRates() {
+    return lengthRates.clone();
   }
 }

@@ -6,7 +6,6 @@ import io.warren.management.spi.ConnectionInfo;
 import io.warren.management.spi.ExchangeInfo;
 import io.warren.management.spi.ManagedBroker;
 import io.warren.management.spi.MessageCounters;
-import io.warren.management.spi.QueueInfo;
 import io.warren.management.spi.Stat;
 import io.warren.management.spi.VhostInfo;
 import java.util.HashMap;
@@ -14,7 +13,7 @@ import java.util.Map;
 
 /**
  * Every interval, reads the live counters of the node, the vhosts, queues, exchanges and channels, turns them into
- * per-second rates (kept in each {@link MessageCounters}), records queue-length rates and appends a node-wide
+ * per-second rates (kept in each {@link MessageCounters}, with each queue's length rates), and appends a node-wide
  * snapshot to the bounded {@link History}. There is no statistics database: what is not live is these few numbers.
  * Confined to the management event loop.
  */
@@ -22,8 +21,6 @@ public final class Sampler {
   private final ManagedBroker broker;
   private final History history;
   private final java.time.Clock clock;
-  /** Per queue ("vhost\0name"): last ready, unacked, time, and the rates of messages, ready and unacked. */
-  private Map<String, double[]> queueLengths = new HashMap<>();
   /** Per connection name: last received and sent octets, time, and their rates. */
   private Map<String, double[]> connectionOctets = new HashMap<>();
 
@@ -47,29 +44,18 @@ public final class Sampler {
         c.sample(nanos);
       }
     }
-    long messages = 0;
-    long ready = 0;
-    long unacked = 0;
-    Map<String, double[]> lengths = new HashMap<>();
-    for (QueueInfo q : broker.queues(null)) {
-      if (q.counters() != null) {
-        q.counters().sample(nanos);
+    long[] lengths = new long[2];
+    broker.visitQueues((c, ready, unacked) -> {
+      lengths[0] += ready;
+      lengths[1] += unacked;
+      if (c != null) {
+        c.sample(nanos);
+        c.sampleLengths(ready, unacked, nanos);
       }
-      ready += q.messagesReady();
-      unacked += q.messagesUnacknowledged();
-      String key = q.vhost() + '\0' + q.name();
-      double[] prev = queueLengths.get(key);
-      double[] cur = {q.messagesReady(), q.messagesUnacknowledged(), nowSec, 0, 0, 0};
-      if (prev != null && nowSec > prev[2]) {
-        double dt = nowSec - prev[2];
-        cur[4] = (cur[0] - prev[0]) / dt;
-        cur[5] = (cur[1] - prev[1]) / dt;
-        cur[3] = cur[4] + cur[5];
-      }
-      lengths.put(key, cur);
-    }
-    messages = ready + unacked;
-    queueLengths = lengths;
+    });
+    long ready = lengths[0];
+    long unacked = lengths[1];
+    long messages = ready + unacked;
     for (ExchangeInfo e : broker.exchanges(null)) {
       if (e.counters() != null) {
         e.counters().sample(nanos);
@@ -110,12 +96,6 @@ public final class Sampler {
   public double[] connectionOctetRates(String name) {
     double[] v = connectionOctets.get(name);
     return v == null ? new double[2] : new double[] {v[3], v[4]};
-  }
-
-  /** Rates of a queue's messages, messages_ready, messages_unacknowledged (zeros before two samples). */
-  public double[] queueLengthRates(String vhost, String name) {
-    double[] v = queueLengths.get(vhost + '\0' + name);
-    return v == null ? new double[3] : new double[] {v[3], v[4], v[5]};
   }
 
   /** Per-second rate of a node-wide series between the two newest snapshots. */
