@@ -13,7 +13,7 @@ import java.util.Map;
 /**
  * Converts AMQP field-table values to JSON-friendly ones and back, the way RabbitMQ's HTTP API shows and accepts
  * arguments and headers: long strings as strings, timestamps as seconds, byte arrays as base64; JSON strings become
- * long strings, JSON numbers stay Integer/Long/Double. Pure.
+ * long strings, JSON whole numbers longs (whatever their size, as RabbitMQ types them) and fractions doubles. Pure.
  */
 public final class FieldJson {
   private FieldJson() {
@@ -62,7 +62,11 @@ public final class FieldJson {
     return v.toString();
   }
 
-  /** JSON arguments as a field table (strings as long strings, as they arrive from a client). */
+  /**
+   * JSON arguments as a field table, typed as RabbitMQ types what its HTTP API and definitions import receive: strings
+   * long strings, whole numbers {@code long} (so a binding's properties key and stored type are RabbitMQ's), fractions
+   * doubles, objects tables, lists arrays.
+   */
   public static Map<String, Object> toTable(Map<String, Object> json) {
     if (json == null || json.isEmpty()) {
       return Map.of();
@@ -85,8 +89,8 @@ public final class FieldJson {
       l.forEach(x -> out.add(toField(x)));
       return out;
     }
-    if (v instanceof java.math.BigInteger b) {
-      return b.longValue();
+    if (v instanceof Integer || v instanceof Short || v instanceof Byte || v instanceof java.math.BigInteger) {
+      return ((Number) v).longValue();
     }
     return v;
   }

@@ -25,6 +25,36 @@ public final class BindingKey {
     return quotePlus(routingKey) + "~" + argumentsHash(arguments);
   }
 
+  /**
+   * Arguments received as JSON with their whole numbers as longs, as RabbitMQ (and the broker) store a binding made
+   * over HTTP: {"x-n": 1} is {@code long} there, where the Java client's Integer is {@code signedint}.
+   */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> asStored(Map<String, Object> json) {
+    if (json == null || json.isEmpty()) {
+      return json;
+    }
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    json.forEach((k, v) -> out.put(k, storedValue(v)));
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Object storedValue(Object v) {
+    if (v instanceof Integer || v instanceof Short || v instanceof Byte || v instanceof java.math.BigInteger) {
+      return ((Number) v).longValue();
+    }
+    if (v instanceof Map<?, ?> m) {
+      return asStored((Map<String, Object>) m);
+    }
+    if (v instanceof List<?> l) {
+      List<Object> out = new ArrayList<>(l.size());
+      l.forEach(x -> out.add(storedValue(x)));
+      return out;
+    }
+    return v;
+  }
+
   static String quotePlus(String s) {
     StringBuilder sb = new StringBuilder();
     for (byte b : s.getBytes(StandardCharsets.UTF_8)) {

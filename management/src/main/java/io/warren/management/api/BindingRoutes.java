@@ -87,7 +87,8 @@ public final class BindingRoutes {
     }
     Map<String, Object> body = Json.object(r.body());
     String key = Api.string(body, "routing_key", "");
-    Map<String, Object> args = Api.map(body, "arguments");
+    // RabbitMQ keeps a JSON whole number as a long: the key below must be the one of the binding as stored
+    Map<String, Object> args = BindingKey.asStored(Api.map(body, "arguments"));
     String d = r.param("destination");
     api.require(r, v, Access.WRITE, d);
     api.require(r, v, Access.READ, s);

@@ -48,6 +48,20 @@ class BindingKeyTest {
   }
 
   @Test
+  void argumentsReceivedAsJsonAreKeyedWithTheirWholeNumbersAsLongs() {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("x-match", "all");
+    json.put("color", "red");
+    json.put("size", 3); // as Jackson reads {"size": 3}
+    assertThat(BindingKey.of("http", json)).isNotEqualTo("http~3VsIag"); // an Integer is a signedint
+    Map<String, Object> stored = BindingKey.asStored(json);
+    assertThat(stored).containsEntry("size", 3L);
+    assertThat(BindingKey.of("http", stored)).isEqualTo("http~3VsIag");
+    assertThat(BindingKey.asStored(Map.of("n", List.of(1, Map.of("m", 2)), "d", 1.5)))
+        .isEqualTo(Map.of("n", List.of(1L, Map.of("m", 2L)), "d", 1.5));
+  }
+
+  @Test
   void theOrderTheArgumentsCameInDoesNotMatter() {
     Map<String, Object> one = new LinkedHashMap<>();
     one.put("a", "1");
