@@ -1,6 +1,8 @@
 package io.warren.server.schedule;
 
 import io.warren.amqp.BasicProperties;
+import io.warren.management.spi.MessageCounters;
+import io.warren.management.spi.Stat;
 import io.warren.server.vhost.BrokerVhost;
 import io.warren.server.vhost.Republisher;
 import io.warren.store.Message;
@@ -12,9 +14,9 @@ import java.util.Map;
  * Publishes one due scheduled message: reads it back from the log and hands it to {@link Republisher}, which routes it
  * from the exchange in its record (a delayed exchange routes as its x-delayed-type; a deleted exchange drops it) and
  * logs it for its durable target queues. A delayed message arrives in its queues now, so its {@code expiration}
- * counts from now, as when the plugin routes it; a retry (exchange "", routed by the source queue's name only, CC
- * ignored) keeps its arrival and expiry. Used by the scheduler's two threads (blocking reads); holds no state but
- * the store.
+ * counts from now, as when the plugin routes it, and its exchange's publish_out counts it now; a retry (exchange "",
+ * routed by the source queue's name only, CC ignored) keeps its arrival and expiry. Used by the scheduler's two
+ * threads (blocking reads); holds no state but the store.
  */
 final class DueDelivery {
   private final MessageStore store;
@@ -66,9 +68,27 @@ final class DueDelivery {
       Republisher.Outgoing out = new Republisher.Outgoing(m.exchange(), m.routingKey(), headers,
           m.rawProperties().retain(), m.body().retain(), props.persistent(), m.priority(),
           retry ? m.arrival() : now, retry ? m.expiresAt() : expiresAt(props.expiration(), now));
-      return Republisher.publish(vhost, out, null);
+      int taken = Republisher.publish(vhost, out, null);
+      if (!retry && taken > 0) {
+        countPublishOut(vhost, m.exchange(), taken);
+      }
+      return taken;
     } finally {
       m.release();
+    }
+  }
+
+  /**
+   * A delayed message leaves its exchange when it is due, not when it was published (that counted publish_in): its
+   * exchange's publish_out counts it now, once per queue that took it, as a client's publish counts.
+   */
+  private static void countPublishOut(BrokerVhost vhost, String exchange, int queues) {
+    MessageCounters c = vhost.exchangeCounters().find(exchange);
+    if (c == null && vhost.routing().exchange(exchange).isPresent()) {
+      c = vhost.exchangeCounters().of(exchange); // published before a restart: no counters yet
+    }
+    if (c != null) {
+      c.add(Stat.PUBLISH_OUT, queues);
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
@@ -91,6 +92,32 @@ class ManagementStatsIT {
       ch.exchangeDelete("stats-fan");
       ch.exchangeDeclare("stats-fan", "fanout");
       assertThat(http.json("/api/exchanges/%2F/stats-fan").get("message_stats")).isEmpty(); // a new exchange
+    }
+  }
+
+  @Test
+  void aDelayedMessageCountsInItsExchangesPublishOutWhenItIsRouted() throws Exception {
+    try (Connection c = broker.connect()) {
+      Channel ch = c.createChannel();
+      ch.exchangeDeclare("stats-later", "x-delayed-message", false, false, Map.of("x-delayed-type", "fanout"));
+      for (String q : new String[] {"stats-later-1", "stats-later-2"}) {
+        ch.queueDeclare(q, false, false, false, null);
+        ch.queueBind(q, "stats-later", "");
+      }
+      ch.basicPublish("stats-later", "", new AMQP.BasicProperties.Builder().headers(Map.of("x-delay", 200)).build(),
+          new byte[5]);
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        assertThat(ch.messageCount("stats-later-1") + ch.messageCount("stats-later-2")).isEqualTo(2);
+        JsonNode listed = null;
+        for (JsonNode e : http.json("/api/exchanges/%2F")) {
+          if (e.get("name").asText().equals("stats-later")) {
+            listed = e.get("message_stats");
+          }
+        }
+        assertThat(listed).isNotNull();
+        assertThat(listed.get("publish_in").asLong()).isEqualTo(1);
+        assertThat(listed.get("publish_out").asLong()).isEqualTo(2); // once per queue, when it was routed
+      });
     }
   }
 
