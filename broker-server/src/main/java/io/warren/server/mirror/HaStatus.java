@@ -4,6 +4,7 @@ import io.warren.mirror.Follower;
 import io.warren.mirror.InSyncTracker;
 import io.warren.mirror.PairNode;
 import io.warren.mirror.ReplicationLag;
+import io.warren.mirror.control.ControlHealth;
 import io.warren.mirror.control.ControlState;
 import io.warren.store.log.DurableLog;
 import java.util.LinkedHashMap;
@@ -33,8 +34,11 @@ final class HaStatus {
     private final BooleanSupplier serving;
     /** The witness's view of the control state. */
     private final Supplier<ControlState> witnessState;
+    /** This member's view of the control plane's Raft group. */
+    private final Supplier<ControlHealth> control;
 
-    private HaStatus(PairConfig config, PairNode pairNode, BooleanSupplier serving, Supplier<ControlState> witnessState) {
+    private HaStatus(PairConfig config, PairNode pairNode, BooleanSupplier serving, Supplier<ControlState> witnessState,
+                     Supplier<ControlHealth> control) {
         this.pair = config.pair();
         this.node = config.node();
         this.dataNodes = config.dataNodes();
@@ -42,14 +46,15 @@ final class HaStatus {
         this.pairNode = pairNode;
         this.serving = serving;
         this.witnessState = witnessState;
+        this.control = control;
     }
 
-    static HaStatus forNode(PairConfig config, PairNode pairNode, BooleanSupplier serving) {
-        return new HaStatus(config, pairNode, serving, null);
+    static HaStatus forNode(PairConfig config, PairNode pairNode, BooleanSupplier serving, Supplier<ControlHealth> control) {
+        return new HaStatus(config, pairNode, serving, null, control);
     }
 
-    static HaStatus forWitness(PairConfig config, Supplier<ControlState> state) {
-        return new HaStatus(config, null, () -> false, state);
+    static HaStatus forWitness(PairConfig config, Supplier<ControlState> state, Supplier<ControlHealth> control) {
+        return new HaStatus(config, null, () -> false, state, control);
     }
 
     List<String> dataNodes() {
@@ -147,6 +152,26 @@ final class HaStatus {
             fm.put("connects", f.connects());
             fm.put("refusal", f.refusal());
             m.put("following", fm);
+        }
+        m.put("control_plane", control(control.get()));
+        return m;
+    }
+
+    private static Map<String, Object> control(ControlHealth h) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("role", h.role());
+        m.put("leader", h.leader());
+        m.put("term", h.term());
+        m.put("last_applied", h.lastApplied());
+        if (!h.members().isEmpty()) {
+            Map<String, Object> members = new LinkedHashMap<>();
+            h.members().forEach((id, f) -> {
+                Map<String, Object> fm = new LinkedHashMap<>();
+                fm.put("last_contact_ms", f.lastContactMillis());
+                fm.put("match_index", f.matchIndex());
+                members.put(id, fm);
+            });
+            m.put("members", members);
         }
         return m;
     }

@@ -50,7 +50,7 @@ public final class PairMember implements PrimaryHost, AutoCloseable {
             PairConfig.resolved(pair.replicationBind()), replication, this, pair.timing(), pair.dataNodes().get(0), fatal,
             identity);
         this.http = new ManagementServer(Broker.managementConfig(config));
-        HaEndpoints.register(http, HaStatus.forNode(pair, node, this::serving));
+        HaEndpoints.register(http, HaStatus.forNode(pair, node, this::serving, control::health));
         try {
             http.start();
         } catch (IllegalStateException e) {

@@ -32,7 +32,7 @@ public final class Witness implements AutoCloseable {
         this.control = ControlPlane.start(pair.pair(), pair.node(), pair.peers(), dataDir.resolve("control"),
             pair.controlBind().getHostString(), pair.controlBind().getPort(), pair.controlTiming());
         this.http = new ManagementServer(Broker.managementConfig(config));
-        HaEndpoints.register(http, HaStatus.forWitness(pair, control::localState));
+        HaEndpoints.register(http, HaStatus.forWitness(pair, control::localState, control::health));
         try {
             http.start();
         } catch (IllegalStateException e) {

@@ -193,6 +193,38 @@ final class LocalPair implements AutoCloseable {
         return primary != null && inSyncSeenBy(primary).equals("[\"a\",\"b\"]");
     }
 
+    /**
+     * True once some member leads the control plane and has heard from both others within the last second, each
+     * holding every command it applied: a member back from a restart or a cut has really rejoined the Raft group
+     * (a scenario that begins before that faces two faults at once).
+     */
+    boolean controlPlaneSettled() {
+        for (int port : new int[] {BASE + 11, BASE + 12, BASE + 20}) {
+            try {
+                String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/ha"))
+                    .timeout(Duration.ofMillis(500)).build(), HttpResponse.BodyHandlers.ofString()).body();
+                com.fasterxml.jackson.databind.JsonNode c = JSON.readTree(body).path("control_plane");
+                if (!c.path("role").asText().equals("leader") || c.path("members").size() != 2) {
+                    continue;
+                }
+                long applied = c.path("last_applied").asLong();
+                boolean settled = true;
+                for (com.fasterxml.jackson.databind.JsonNode m : c.path("members")) {
+                    settled &= m.path("last_contact_ms").asLong() <= 1000 && m.path("match_index").asLong() >= applied;
+                }
+                return settled;
+            } catch (IOException e) {
+                // not answering: not the leader
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     /** The in-sync set {@code member}'s GET /ha/primary reports, as JSON ("" when it does not answer). */
     String inSyncSeenBy(String member) {
         int port = member.equals("a") ? BASE + 11 : BASE + 12;

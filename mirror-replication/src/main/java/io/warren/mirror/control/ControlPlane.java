@@ -50,6 +50,9 @@ public final class ControlPlane implements Membership, AutoCloseable {
     /** Pause between the attempts of one request (to another member, once the leader did not answer). */
     private static final long RETRY_MILLIS = 100;
 
+    /** The leader's waits between attempts to reach a member that failed: pairs of (wait, attempts). */
+    static final String APPENDER_RETRY = "1ms,10, 100ms,10, 250ms,2000000000";
+
     private final String self;
     private final ControlTiming timing;
     private final PairStateMachine machine = new PairStateMachine();
@@ -140,6 +143,11 @@ public final class ControlPlane implements Membership, AutoCloseable {
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, timing.snapshotEvery());
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        // The leader retries a member it cannot reach every quarter second or so, for good. Ratis's default backs off
+        // to one attempt per 5 s after 30 errors (a few seconds of a cut link): a member back from a restart or a cut
+        // then stayed unheard for up to 5 s, and a second fault within that time (the other member lost) cost the
+        // leader its majority although two of three members were up.
+        RaftServerConfigKeys.Log.Appender.setRetryPolicy(p, APPENDER_RETRY);
         return p;
     }
 
@@ -215,6 +223,32 @@ public final class ControlPlane implements Membership, AutoCloseable {
             return server.getDivision(groupId).getInfo().isLeader();
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /**
+     * How this member sees the Raft group now, from its own memory (no request): its role and, when it leads, how
+     * long ago each other member last answered and how far its log matches the leader's. For status pages and tests.
+     */
+    public ControlHealth health() {
+        try {
+            var info = server.getDivision(groupId).getInfo();
+            var role = info.getRoleInfoProto();
+            java.util.Map<String, ControlHealth.Member> members = new java.util.TreeMap<>();
+            if (info.isLeader() && role.hasLeaderInfo()) {
+                long[] match = info.getFollowerMatchIndices();
+                var followers = role.getLeaderInfo().getFollowerInfoList();
+                for (int i = 0; i < followers.size(); i++) {
+                    var f = followers.get(i);
+                    members.put(f.getId().getId().toStringUtf8(),
+                        new ControlHealth.Member(f.getLastRpcElapsedTimeMs(), i < match.length ? match[i] : -1));
+                }
+            }
+            RaftPeerId leader = info.getLeaderId();
+            return new ControlHealth(info.getCurrentRole().name().toLowerCase(), leader == null ? null : leader.toString(),
+                info.getCurrentTerm(), info.getLastAppliedIndex(), members);
+        } catch (IOException | RuntimeException e) {
+            return new ControlHealth("unknown", null, -1, -1, java.util.Map.of());
         }
     }
 
