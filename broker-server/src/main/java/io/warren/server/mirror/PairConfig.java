@@ -124,7 +124,7 @@ public record PairConfig(boolean enabled, String pair, String node, List<String>
 
     public List<ControlPlane.Peer> peers() {
         List<ControlPlane.Peer> out = new ArrayList<>();
-        controlPeers.forEach((id, address) -> out.add(new ControlPlane.Peer(id, address)));
+        controlPeers.forEach((id, address) -> out.add(new ControlPlane.Peer(id, address, id.equals(witness) ? 0 : 1)));
         return out;
     }
 }

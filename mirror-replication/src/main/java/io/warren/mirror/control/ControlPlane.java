@@ -43,8 +43,17 @@ public final class ControlPlane implements Membership, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
 
-    /** A member: its id ("a", "b", "witness") and the host:port the others reach its control plane at. */
-    public record Peer(String id, String address) {
+    /**
+     * A member: its id ("a", "b", "witness"), the host:port the others reach its control plane at, and its Raft
+     * priority. The data nodes have 1 and the witness 0: a member votes for a candidate whose log is as long as its own
+     * only if the candidate's priority is not lower, so when the leader is lost the witness cannot win against the
+     * surviving data node, and the two cannot split their votes by standing at the same time (seen: a 4 s election,
+     * longer than the primary's lease).
+     */
+    public record Peer(String id, String address, int priority) {
+        public Peer(String id, String address) {
+            this(id, address, 1);
+        }
     }
 
     /** Pause between the attempts of one request (to another member, once the leader did not answer). */
@@ -106,6 +115,9 @@ public final class ControlPlane implements Membership, AutoCloseable {
         // before this member listens: something already answering as it, or peers of another pair, mean a misconfiguration
         StartupCheck.verify(group(pair, peers), pair, self, 2000);
         Files.createDirectories(dir);
+        // Raft storage holds this member's votes and log; another member's, copied here, would make it answer for
+        // entries it never accepted: refused, as a log directory of another node is.
+        io.warren.mirror.NodeIdentity.claim(dir, pair, self);
         ControlPlane plane = new ControlPlane(pair, self, peers, dir, bindHost, bindPort, timing);
         try {
             plane.server.start();
@@ -119,7 +131,7 @@ public final class ControlPlane implements Membership, AutoCloseable {
 
     private static RaftGroup group(String pair, List<Peer> peers) {
         return RaftGroup.valueOf(groupId(pair), peers.stream()
-            .map(p -> RaftPeer.newBuilder().setId(p.id()).setAddress(p.address()).build()).toList());
+            .map(p -> RaftPeer.newBuilder().setId(p.id()).setAddress(p.address()).setPriority(p.priority()).build()).toList());
     }
 
     static RaftGroupId groupId(String pair) {
