@@ -16,6 +16,7 @@
 #
 # Links: member s reaches member t by the name warren-t, which s's own hosts file (java -Djdk.net.hosts.file)
 # resolves to 127.77.S.T, where a proxy for the link s->t listens and forwards to t; `isolate` cuts the proxies.
+# PAIR_CLOCK_RATE_a, _b, _witness: that member's clocks run this many times as fast as real time (libfaketime), e.g. 2.
 # PAIR_DIRECT_LINKS=1 (for benchmarks): no link proxies, the members reach each other directly; `isolate` then fails.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -102,11 +103,19 @@ CONF
 start_member() {
   local dir="$1" m="$2"
   alive "$dir/$m.pid" && die "$m is already running (pid $(cat "$dir/$m.pid"))"
-  local mode=()
+  local mode=() clock=()
   [ "$m" = witness ] && mode=(witness)
+  local rate_var="PAIR_CLOCK_RATE_$m"
+  if [ -n "${!rate_var:-}" ]; then
+    # the member's clocks (wall and monotonic, sleeps and timed waits) run this many times as fast as real time
+    local lib
+    lib=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -1)
+    [ -n "$lib" ] || die "$rate_var needs libfaketime (Debian package libfaketime)"
+    clock=(env LD_PRELOAD="$lib" FAKETIME="+0 x${!rate_var}")
+  fi
   (
     cd "$dir"
-    exec java ${PAIR_JAVA_OPTS:--Xms32m -Xmx384m} -Djdk.net.hosts.file="$dir/hosts.$m" \
+    exec "${clock[@]}" java ${PAIR_JAVA_OPTS:--Xms32m -Xmx384m} -Djdk.net.hosts.file="$dir/hosts.$m" \
       -Dlogback.configurationFile="$here/conf/logback.xml" -cp "$(classpath)" io.warren.server.Main \
       "${mode[@]}" --config "$dir/$m.conf" >> "$dir/$m.log" 2>&1 < /dev/null
   ) &

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Misconfigured members are refused at start, each with an error that says what is wrong, and the running pair goes on
  * serving: a backup whose log belongs to another history, a node of another pair, a second node with an id in use, a
- * witness given a data role (and a data node started as the witness).
+ * node given another node's Raft storage, a witness given a data role (and a data node started as the witness).
  */
 class PairMisconfigurationIT {
 
@@ -62,6 +62,14 @@ class PairMisconfigurationIT {
             assertThat(borrowed.output()).contains("Warren could not start: directory " + current.resolve("b/log")
                 + " belongs to node 'b' of pair", "not to node 'a'");
 
+            // a's control plane storage (Raft log and votes) copied under node b (b is down: its log was refused above)
+            copyTree(current.resolve("a/control"), current.resolve("b-copy/control"));
+            LocalPair.Exit copiedRaft = pair.runMember(config(current, "b-copy.conf", withDataDir(bConf, current.resolve("b-copy"))),
+                "b", false, 90);
+            assertThat(copiedRaft.status()).as(copiedRaft.output()).isEqualTo(1);
+            assertThat(copiedRaft.output()).contains("Warren could not start: directory " + current.resolve("b-copy/control")
+                + " belongs to node 'a' of pair", "not to node 'b'");
+
             // a witness given a data role, and a data node started as the witness
             LocalPair.Exit witnessAsData = pair.runMember(config(current, "w-data.conf", withDataDir(a, current.resolve("w2"))),
                 "witness", true, 90);
@@ -91,7 +99,11 @@ class PairMisconfigurationIT {
                 if (Files.isDirectory(p)) {
                     Files.createDirectories(target);
                 } else {
-                    Files.copy(p, target);
+                    try {
+                        Files.copy(p, target);
+                    } catch (java.nio.file.NoSuchFileException e) {
+                        // a live member's file renamed meanwhile (a Raft log segment closed): the rest is enough
+                    }
                 }
             }
         }
