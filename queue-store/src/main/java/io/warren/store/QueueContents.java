@@ -251,6 +251,15 @@ final class QueueContents {
             return;
         }
         entry.state = QueueEntry.READY;
+        if (entry.expiresAt != Message.NEVER && clock != null) {
+            long now = clock.getAsLong();
+            if (entry.expiresAt <= now) {
+                // Due by now: it goes when it reaches the head, not to a consumer. Only a message arriving this
+                // very millisecond may go out at its expiry (TTL 0 with a consumer waiting); one that comes back
+                // was delivered before, so in RabbitMQ's microseconds its expiry has passed.
+                entry.expiresAt = now - 1;
+            }
+        }
         insertReady(entry);
     }
 

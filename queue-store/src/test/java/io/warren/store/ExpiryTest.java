@@ -195,6 +195,31 @@ class ExpiryTest {
     }
 
     @Test
+    void aMessageRequeuedWithinTheMillisecondOfItsExpiryIsNotDeliveredAgain() {
+        // TTL 0: due the moment it arrives, so it reached the waiting consumer; back within the same millisecond,
+        // it was delivered before, and in RabbitMQ's microseconds its expiry has passed
+        MessageQueue q = f.queue(features().ttl(0).dlx("dlx", null).build());
+        RecordingConsumer c = RecordingConsumer.unlimited("c");
+        q.addConsumer(c).join();
+        f.enqueue(q, 1);
+        assertThat(c.deliveredIds()).containsExactly(1L);
+        q.requeue(c.deliveries().get(0));
+        assertThat(c.deliveredIds()).as("not delivered again").containsExactly(1L);
+        assertThat(q.messageCount()).isZero();
+        assertThat(f.reasons()).containsExactly(DeadReason.EXPIRED);
+
+        // one with time left is delivered again, as before
+        MessageQueue later = f.queue(features().ttl(100).build());
+        RecordingConsumer d = RecordingConsumer.unlimited("d");
+        later.addConsumer(d).join();
+        f.enqueue(later, 2);
+        f.timer.advance(99);
+        later.requeue(d.deliveries().get(0));
+        assertThat(d.deliveredIds()).containsExactly(2L, 2L);
+        later.ack(List.of(d.deliveries().get(1)));
+    }
+
+    @Test
     void pagedMessagesKeepTheirExpiryAndAreReadBackOnlyToBeDeadLettered() {
         Residency small = new Residency(2, 1 << 20);
         MessageQueue dropping = f.queue(features().ttl(100).build(), small, f.spill);
