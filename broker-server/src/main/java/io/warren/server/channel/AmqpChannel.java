@@ -133,12 +133,12 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
     if (frame instanceof MethodFrame mf) {
       if (mf.method() instanceof ChannelCloseOk) {
         state = State.CLOSED;
-        connection.channelClosed(number);
+        connection.channelClosedByBroker(number);
       } else if (mf.method() instanceof ChannelClose) {
         // both sides closed at once: answer, and treat the channel as closed
         connection.writeMethod(number, new ChannelCloseOk());
         state = State.CLOSED;
-        connection.channelClosed(number);
+        connection.channelClosedByBroker(number);
       }
     }
   }

@@ -289,6 +289,11 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         openChannel(channel);
         return;
       }
+      if (channels.closedByBroker(channel)) {
+        // sent before the client saw our channel.close, but written after its close-ok (see ChannelTable)
+        ReferenceCountUtil.release(frame);
+        return;
+      }
       if (frame instanceof MethodFrame mf) {
         throw new ConnectionException(ReplyCode.CHANNEL_ERROR, "expected 'channel.open' on channel " + channel,
             mf.method().classId(), mf.method().methodId());
@@ -356,6 +361,11 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   /** A channel finished its close handshake (close-ok received or sent). */
   public void channelClosed(int channel) {
     channels.remove(channel, handshake.user().name());
+  }
+
+  /** A channel the broker closed with an error got its close-ok: frames still arriving for it are dropped. */
+  public void channelClosedByBroker(int channel) {
+    channels.removeClosedByBroker(channel, handshake.user().name());
   }
 
   // ---- the registry's view ------------------------------------------------------------------------------------

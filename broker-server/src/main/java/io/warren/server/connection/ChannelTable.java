@@ -6,6 +6,7 @@ import io.warren.server.channel.AmqpChannel;
 import io.warren.server.registry.ChannelInfo;
 import io.warren.server.registry.Connections;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -18,6 +19,8 @@ import java.util.function.BooleanSupplier;
  */
 final class ChannelTable {
   private final IntObjectHashMap<AmqpChannel> channels = new IntObjectHashMap<>();
+  /** Numbers of channels the broker closed (with an error) that the client has not opened again; null if none. */
+  private BitSet closedByBroker;
   private final Connections registry;
   private volatile int count;
 
@@ -35,6 +38,9 @@ final class ChannelTable {
   }
 
   void put(int number, AmqpChannel channel) {
+    if (closedByBroker != null) {
+      closedByBroker.clear(number);
+    }
     channels.put(number, channel);
     count = channels.size();
   }
@@ -45,6 +51,25 @@ final class ChannelTable {
       count = channels.size();
       registry.channelsClosed(user, 1);
     }
+  }
+
+  /** Like {@link #remove}, for a channel whose close the broker started (a channel error) and the client confirmed. */
+  void removeClosedByBroker(int number, String user) {
+    remove(number, user);
+    if (closedByBroker == null) {
+      closedByBroker = new BitSet();
+    }
+    closedByBroker.set(number);
+  }
+
+  /**
+   * Whether {@code number} is a channel the broker closed with an error and the client has not opened again. A
+   * client can send frames there after its close-ok without being wrong: RabbitMQ's Java client, with its Netty
+   * transport, writes close-ok from its I/O thread straight to the socket while a method an application thread wrote
+   * just before the channel.close arrived can still be queued behind it.
+   */
+  boolean closedByBroker(int number) {
+    return closedByBroker != null && closedByBroker.get(number);
   }
 
   /** Releases every channel and forgets them all, counting them down in the registry ({@code user} null: never up). */

@@ -127,6 +127,45 @@ class ChannelErrorIT {
     }
   }
 
+  /**
+   * RabbitMQ's Java client over Netty writes channel.close-ok from its I/O thread at once, while a method an
+   * application thread wrote just before the broker's channel.close arrived may still wait in the event loop's queue:
+   * such a method reaches the broker after the close-ok. It is dropped, not a 504 that would take the connection.
+   */
+  @Test
+  void framesAfterTheCloseOkOfAChannelTheBrokerClosedAreDroppedUntilItIsOpenedAgain() throws Exception {
+    try (Connection helper = broker.connect();
+        RawAmqpClient c = RawAmqpClient.open(broker.port())) {
+      helper.createChannel().queueDeclare("raw-late", false, false, true, null);
+      c.openChannel(1);
+      c.send(1, new BasicGet("no-such-queue", true));
+      ChannelClose close = c.expect(ChannelClose.class);
+      assertThat(close.replyCode()).isEqualTo(404);
+      c.send(1, new ChannelCloseOk());
+      c.send(1, new BasicQos(0, 10, false)); // written before the client saw the close
+      c.send(1, new BasicPublish("", "raw-late", false, false));
+      c.sendHeader(1, 60, 3);
+      c.sendBody(1, "old".getBytes());
+
+      c.openChannel(1);
+      c.send(1, new BasicQos(0, 10, false));
+      c.expect(BasicQosOk.class);
+      c.send(1, new BasicGet("raw-late", true));
+      assertThat(c.readMethodFrame().method()).as("the late publish was dropped")
+          .isInstanceOf(io.warren.amqp.generated.BasicGetEmpty.class);
+    }
+    try (RawAmqpClient c = RawAmqpClient.open(broker.port())) {
+      // a channel the client closed itself is closed: a method there is still a connection error, as in RabbitMQ
+      c.openChannel(1);
+      c.send(1, new ChannelClose(200, "bye", 0, 0));
+      c.expect(ChannelCloseOk.class);
+      c.send(1, new BasicQos(0, 10, false));
+      io.warren.amqp.generated.ConnectionClose close = c.expectConnectionClose();
+      assertThat(close.replyCode()).isEqualTo(504);
+      assertThat(close.replyText()).isEqualTo("CHANNEL_ERROR - expected 'channel.open' on channel 1");
+    }
+  }
+
   private static byte[] randomBytes(int n) {
     byte[] b = new byte[n];
     ThreadLocalRandom.current().nextBytes(b);
