@@ -8,7 +8,6 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.warren.amqp.AmqpMethod;
 import io.warren.amqp.AmqpProtocolException;
 import io.warren.amqp.ConnectionException;
@@ -25,27 +24,22 @@ import io.warren.amqp.generated.ConnectionUpdateSecretOk;
 import io.warren.server.Broker;
 import io.warren.server.auth.User;
 import io.warren.server.channel.AmqpChannel;
-import io.warren.server.flow.ResourceAlarm;
-import io.warren.amqp.generated.ConnectionBlocked;
-import io.warren.amqp.generated.ConnectionUnblocked;
-import io.warren.server.net.Heartbeats;
 import io.warren.server.net.ProtocolHeaderHandler;
 import io.warren.server.net.SocketCounters;
 import io.warren.server.vhost.BrokerVhost;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One client connection: the Netty handler that drives the handshake, heartbeats and blocking, dispatches frames to
- * its channels and turns failures into connection-level errors. Its channel table, close handshake and the registry's
- * snapshot of it live in classes of their own; channels only dispatch methods. Confined to the connection's event
- * loop.
+ * its channels and turns failures into connection-level errors. Its opening ({@link Opening}), channel table, whether
+ * it reads ({@link ReadGate}), close handshake and the registry's snapshot of it live in classes of their own;
+ * channels only dispatch methods. Confined to the connection's event loop.
  */
-public final class AmqpConnection extends ChannelInboundHandlerAdapter implements ResourceAlarm.Listener,
+public final class AmqpConnection extends ChannelInboundHandlerAdapter implements
     io.warren.server.registry.LiveConnection {
   public static final String NAME = "amqp-connection";
   private static final Logger LOG = LoggerFactory.getLogger(AmqpConnection.class);
@@ -61,12 +55,11 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   private State state = State.AWAIT_HEADER;
   private String name = "?";
   private InetAddress peer;
-  private ScheduledFuture<?> handshakeTimeout;
+  /** The handshake's deadline, frames and tuning; set when the channel is active. */
+  private Opening opening;
   private boolean flushScheduled;
-  private boolean published;
-  private boolean blocked;
-  /** Credit flow to the queues and the log this connection's publishers feed; set when the channel is active. */
-  private io.warren.server.flow.PublishFlow flow;
+  /** Whether the socket is read (alarms, credit flow); set when the channel is active. */
+  private ReadGate gate;
   private final Runnable flushTask = this::flushNow;
   /** Set once the registry admitted this connection (it must then be told when it closes). */
   private volatile boolean admitted;
@@ -86,7 +79,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    this.flow = new io.warren.server.flow.PublishFlow(ctx.executor(), this::updateReading);
+    this.gate = new ReadGate(this, broker, ctx);
     InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
     InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
     peer = remote.getAddress();
@@ -94,14 +87,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         + local.getAddress().getHostAddress() + ":" + local.getPort();
     connectedAt = System.currentTimeMillis();
     socket = ctx.pipeline().get(SocketCounters.class);
-    long timeout = broker.config().limits().handshakeTimeoutMillis();
-    handshakeTimeout = ctx.executor().schedule(() -> {
-      if (state == State.AWAIT_HEADER || state == State.HANDSHAKE) {
-        broker.rejections().refused("handshake timeout", peer, "Closing connection " + name
-            + ": handshake not completed within " + timeout + " ms");
-        ctx.close();
-      }
-    }, timeout, TimeUnit.MILLISECONDS);
+    opening = new Opening(broker, this, ctx, socket, () -> state == State.AWAIT_HEADER || state == State.HANDSHAKE);
     ctx.fireChannelActive();
   }
 
@@ -113,7 +99,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
       writeMethod(0, handshake.start());
       flushNow();
     } else if (evt instanceof IdleStateEvent idle) {
-      if (idle.state() == IdleState.READER_IDLE && (blocked || flow.paused())) {
+      if (idle.state() == IdleState.READER_IDLE && gate.paused()) {
         return; // we stopped reading, so the client's heartbeats are not read either
       }
       if (idle.state() == IdleState.READER_IDLE) {
@@ -201,8 +187,8 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    if (handshakeTimeout != null) {
-      handshakeTimeout.cancel(false);
+    if (opening != null) {
+      opening.cancel();
     }
     boolean wasOpen = handshake != null && handshake.step() == Handshake.Step.DONE;
     state = State.CLOSED;
@@ -213,8 +199,8 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
       broker.churn().connectionsClosed.increment();
     }
     if (wasOpen) {
-      broker.memoryAlarm().unregister(this);
-      broker.diskAlarm().unregister(this);
+      broker.memoryAlarm().unregister(gate);
+      broker.diskAlarm().unregister(gate);
       handshake.vhost().deleteOwnedBy(this);
       LOG.info("Connection {} closed (user '{}', vhost '{}')", name, handshake.user().name(),
           handshake.vhost().name());
@@ -234,46 +220,22 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   }
 
   private void onHandshakeFrame(Frame frame) {
-    if (frame instanceof HeartbeatFrame) {
+    AmqpMethod m = Opening.method(frame);
+    if (m == null) {
       return;
     }
-    if (!(frame instanceof MethodFrame mf) || mf.channel() != 0) {
-      ReferenceCountUtil.release(frame);
-      throw new ConnectionException(ReplyCode.COMMAND_INVALID, "only connection methods on channel 0 are allowed "
-          + "during the handshake");
-    }
-    if (mf.method() instanceof ConnectionClose) {
+    if (m instanceof ConnectionClose) {
       onClientClose();
       return;
     }
-    AmqpMethod reply = handshake.handle(mf.method());
-    if (handshake.step() == Handshake.Step.DONE) {
+    if (opening.handle(handshake, m) == Handshake.Step.DONE) {
       admitted = true;
       broker.churn().connectionsOpened.increment();
-    }
-    if (reply != null) {
-      writeMethod(0, reply);
-    }
-    if (handshake.step() == Handshake.Step.AWAIT_OPEN) {
-      applyTuning();
-    }
-    if (handshake.step() == Handshake.Step.DONE) {
       state = State.OPEN;
-      handshakeTimeout.cancel(false);
-      broker.memoryAlarm().register(this);
-      broker.diskAlarm().register(this);
+      broker.memoryAlarm().register(gate);
+      broker.diskAlarm().register(gate);
       LOG.info("Connection {} opened (user '{}', vhost '{}')", name, handshake.user().name(),
           handshake.vhost().name());
-    }
-  }
-
-  private void applyTuning() {
-    FrameDecoder decoder = (FrameDecoder) ctx.pipeline().get(ProtocolHeaderHandler.FRAME_DECODER);
-    decoder.setFrameMax(handshake.frameMax());
-    int hb = handshake.heartbeat();
-    if (hb > 0 && socket != null && ctx.pipeline().get(Heartbeats.NAME) == null) {
-      // send at half the interval so a heartbeat is never late at the client; give up after two silent intervals
-      ctx.pipeline().addBefore(ProtocolHeaderHandler.FRAME_DECODER, Heartbeats.NAME, new Heartbeats(socket, hb));
     }
   }
 
@@ -382,7 +344,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
 
   @Override
   public io.warren.server.registry.ConnectionInfo info() {
-    String st = state == State.OPEN ? (blocked ? "blocked" : flow.paused() ? "flow" : "running")
+    String st = state == State.OPEN ? gate.state()
         : state == State.CLOSED ? "closed" : "closing";
     return ConnectionSnapshot.of(ctx.channel(), name, userName(), vhostName(), handshake, socket, st, connectedAt,
         channels.count());
@@ -419,58 +381,14 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
 
   // ---- flow control -------------------------------------------------------------------------------------------
 
-  @Override
-  public void resourceAlarm(boolean raised) {
-    ctx.executor().execute(() -> {
-      // blocked while any alarm is raised: ask the broker rather than trusting this one alarm's news
-      ResourceAlarm alarm = broker.raisedAlarm();
-      if (alarm != null && published && !blocked) {
-        block(alarm.reason());
-      } else if (alarm == null && blocked) {
-        unblock();
-      }
-    });
-  }
-
   /** A channel published: under a memory or disk alarm, stop reading from this connection. */
   public void notePublish() {
-    published = true;
-    ResourceAlarm alarm = blocked ? null : broker.raisedAlarm();
-    if (alarm != null) {
-      block(alarm.reason());
-    }
-  }
-
-  private void block(String reason) {
-    if (state != State.OPEN) {
-      return;
-    }
-    blocked = true;
-    writeMethod(0, new ConnectionBlocked(reason));
-    ctx.flush();
-    updateReading();
-  }
-
-  private void unblock() {
-    blocked = false;
-    if (state != State.OPEN) {
-      return;
-    }
-    writeMethod(0, new ConnectionUnblocked());
-    ctx.flush();
-    updateReading();
-  }
-
-  /** Reads from the socket only while no alarm blocks this connection and no queue or log it feeds is behind. */
-  private void updateReading() {
-    if (state == State.OPEN) {
-      ctx.channel().config().setAutoRead(!blocked && !flow.paused());
-    }
+    gate.notePublish();
   }
 
   /** Credit flow of this connection's publishers; on the event loop. */
   public io.warren.server.flow.PublishFlow publishFlow() {
-    return flow;
+    return gate.flow();
   }
 
   // ---- accessors for channels ---------------------------------------------------------------------------------
