@@ -26,6 +26,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * POST .../get and .../publish of the management API. Publishing goes through the broker's one publish path for
@@ -54,8 +57,12 @@ final class MessageAdmin {
     ByteBuf body = Unpooled.wrappedBuffer(r.payload());
     Map<String, Object> headers = props.headers() == null ? Map.of() : props.headers();
     int prio = props.priority() == null ? 0 : Math.max(0, Math.min(255, props.priority()));
+    long[] logged = {-1};
     int taken = Failures.call(() -> Republisher.publish(v, new Republisher.Outgoing(r.exchange(), r.routingKey(),
-        headers, raw, body, props.persistent(), prio, clock.millis(), Message.NEVER), null));
+        headers, raw, body, props.persistent(), prio, clock.millis(), Message.NEVER), null, p -> logged[0] = p));
+    if (logged[0] >= 0) {
+      awaitDurable(v, logged[0]);
+    }
     node.add(Stat.PUBLISH);
     v.counters().add(Stat.PUBLISH);
     MessageCounters exchange = v.exchangeCounters().of(r.exchange());
@@ -67,6 +74,25 @@ final class MessageAdmin {
     }
     return taken > 0;
   }
+
+  /**
+   * A persistent message routed to a durable queue is answered only once it is in the log (fsynced, and on the
+   * mirror's in-sync backup too), as RabbitMQ's management publish answers after its publisher confirm: "routed"
+   * then means it survives a restart.
+   */
+  private static void awaitDurable(BrokerVhost v, long position) {
+    try {
+      v.store().log().syncedTo(position).get(DURABLE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AdminException(500, "internal_server_error", "interrupted waiting for the message to be stored");
+    } catch (ExecutionException | TimeoutException e) {
+      throw new AdminException(500, "internal_server_error", "the message was routed but could not be stored: "
+          + (e.getCause() != null ? e.getCause().getMessage() : "not durable within " + DURABLE_TIMEOUT_SECONDS + " s"));
+    }
+  }
+
+  private static final int DURABLE_TIMEOUT_SECONDS = 30;
 
   @SuppressWarnings("unchecked")
   private static BasicProperties properties(Map<String, Object> p) {

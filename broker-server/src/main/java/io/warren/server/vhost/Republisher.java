@@ -8,6 +8,7 @@ import io.warren.store.log.LogFailedException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongConsumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,14 @@ public final class Republisher {
    * the message is dropped with a WARN (it cannot be made durable).
    */
   public static int publish(BrokerVhost vhost, Outgoing m, Predicate<String> exclude) {
+    return publish(vhost, m, exclude, null);
+  }
+
+  /**
+   * As {@link #publish(BrokerVhost, Outgoing, Predicate)}; when the message was appended to the log, {@code logged}
+   * (if not null) gets its position, so that a caller that answers someone can wait for it to be durable first.
+   */
+  public static int publish(BrokerVhost vhost, Outgoing m, Predicate<String> exclude, LongConsumer logged) {
     Message message = null;
     try {
       RouteResult route = vhost.routing().exchange(m.exchange()).isPresent()
@@ -61,6 +70,9 @@ public final class Republisher {
         try {
           id = store.publish(m.priority(), m.arrival(), m.expiresAt(), -1, vhost.name(), m.exchange(),
               m.routingKey(), durable, m.rawProperties(), m.body());
+          if (logged != null) {
+            logged.accept(id);
+          }
         } catch (LogFailedException e) {
           LOG.warn("Dropping a message for exchange '{}' in vhost '{}': the log has failed: {}", m.exchange(),
               vhost.name(), e.toString());
