@@ -126,7 +126,9 @@ class VhostIsolationIT {
         + "                   configure = \"^c\\\\.\", write = \".*\", read = \".*\" }]\n"
         + "}\n");
     BrokerConfig fromFile = ConfigLoader.load(conf, Map.of(), new Properties());
-    try (BrokerFixture broker = BrokerFixture.start(cfg -> fromFile.withPort(0).withDataDir(cfg.dataDir()));
+    // loaded without the test JVM's -Dwarren.http.port=0: its HTTP port must be freed from 15672 here too
+    try (BrokerFixture broker = BrokerFixture.start(cfg -> fromFile.withPort(0).withHttp(fromFile.http().onPort(0))
+        .withDataDir(cfg.dataDir()));
         Connection c = connect(broker, "carol", "s3cret", "carols")) {
       Channel ch = c.createChannel();
       ch.queueDeclare("c.q", false, false, true, null);
