@@ -51,6 +51,11 @@ public final class InboxCredit {
         return backlog() > HIGH || paced();
     }
 
+    /** True when the inbox itself is over its bound, whatever the consumers. */
+    public boolean full() {
+        return backlog() > HIGH;
+    }
+
     /** True while the queue withholds credit because its consumers are behind. */
     public boolean paced() {
         long until = pacedUntil;

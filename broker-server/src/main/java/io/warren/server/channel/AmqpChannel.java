@@ -361,6 +361,11 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
     return ctx.channel().isWritable();
   }
 
+  /** Whether this channel has a consumer (basic.consume); event loop only. */
+  public boolean consumes() {
+    return deliveries.consumes();
+  }
+
   /** Bytes the socket's outbound buffer takes before it turns unwritable; 0 when it is. Any thread. */
   long bytesBeforeUnwritable() {
     return ctx.channel().bytesBeforeUnwritable();

@@ -73,6 +73,10 @@ final class Deliveries implements Outbound.Sink {
     return consumers.values().stream().map(ChannelConsumer::info).toList();
   }
 
+  boolean consumes() {
+    return !consumers.isEmpty();
+  }
+
   int unackedCount() {
     return unacked.size();
   }

@@ -140,6 +140,16 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     flushNow();
   }
 
+  /** Whether a channel of this connection has a consumer; event loop only. */
+  boolean consumes() {
+    for (AmqpChannel c : channels.values()) {
+      if (c.consumes()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     if (ctx.channel().isWritable()) {

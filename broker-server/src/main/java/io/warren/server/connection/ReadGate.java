@@ -26,7 +26,7 @@ final class ReadGate implements ResourceAlarm.Listener {
     this.connection = connection;
     this.broker = broker;
     this.ctx = ctx;
-    this.flow = new PublishFlow(ctx.executor(), this::update);
+    this.flow = new PublishFlow(ctx.executor(), this::update, connection::consumes);
   }
 
   @Override

@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Credit flow from one connection's publishers to what they feed, as RabbitMQ's credit flow: when, after a publish,
@@ -32,14 +33,21 @@ public final class PublishFlow {
 
     private final EventExecutor loop;
     private final Runnable readingChanged;
+    private final BooleanSupplier consumes;
     private final Set<Object> waitingFor = Collections.newSetFromMap(new IdentityHashMap<>());
     private long pauses;
     private boolean paceCheckArmed;
 
-    /** @param readingChanged told, on the loop, when {@link #paused()} changes */
-    public PublishFlow(EventExecutor loop, Runnable readingChanged) {
+    /**
+     * @param readingChanged told, on the loop, when {@link #paused()} changes
+     * @param consumes whether the connection has consumers: such a connection is not paced for a queue's consumers
+     *     (only held back by a full inbox), since its own acks would stop being read with its publishes, and its own
+     *     consumers, out of prefetch, would then stall until the pace lapses
+     */
+    public PublishFlow(EventExecutor loop, Runnable readingChanged, BooleanSupplier consumes) {
         this.loop = loop;
         this.readingChanged = readingChanged;
+        this.consumes = consumes;
     }
 
     /** True while reads are held back for a queue or the log. */
@@ -54,7 +62,7 @@ public final class PublishFlow {
 
     /** A publish was handed to a queue with this inbox. */
     public void fed(InboxCredit inbox) {
-        if (inbox.over() && waitingFor.add(inbox)) {
+        if (inbox.over() && (inbox.full() || !consumes.getAsBoolean()) && waitingFor.add(inbox)) {
             pausedOne();
             inbox.whenBelow(() -> loop.execute(() -> resume(inbox)));
             if (inbox.paced()) {

@@ -131,6 +131,31 @@ class ConsumerPaceIT {
     }
   }
 
+  @Test
+  void aConnectionThatAlsoConsumesIsNotPacedOutOfReadingItsOwnAcks() throws Exception {
+    int messages = 600;
+    try (Connection both = broker.factory().newConnection("publishes-and-consumes")) {
+      Channel sub = both.createChannel();
+      String q = sub.queueDeclare("same-connection-q", false, false, false, null).getQueue();
+      sub.basicQos(2);
+      AtomicInteger consumed = new AtomicInteger();
+      String consumerTag = sub.basicConsume(q, false, (tag, d) -> {
+        sleep(1);
+        sub.basicAck(d.getEnvelope().getDeliveryTag(), false);
+        consumed.incrementAndGet();
+      }, tag -> { });
+      Channel pub = both.createChannel();
+      byte[] body = new byte[64 * 1024];
+      for (int i = 0; i < messages; i++) {
+        pub.basicPublish("", q, null, body);
+      }
+      // A guard: its acks travel on the socket whose reads pacing would stop, so it must keep flowing.
+      await().atMost(Duration.ofSeconds(40)).until(() -> consumed.get() == messages);
+      sub.basicCancel(consumerTag);
+      sub.queueDelete(q);
+    }
+  }
+
   private static void sleep(long millis) {
     try {
       Thread.sleep(millis);
