@@ -99,7 +99,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
       writeMethod(0, handshake.start());
       flushNow();
     } else if (evt instanceof IdleStateEvent idle) {
-      if (idle.state() == IdleState.READER_IDLE && gate.paused()) {
+      if (idle.state() == IdleState.READER_IDLE && gate.pausedSinceAsked()) {
         return; // we stopped reading, so the client's heartbeats are not read either
       }
       if (idle.state() == IdleState.READER_IDLE) {

@@ -21,6 +21,8 @@ final class ReadGate implements ResourceAlarm.Listener {
   private final PublishFlow flow;
   private boolean published;
   private boolean blocked;
+  /** Paused at some point since the last {@link #pausedSinceAsked}: reads had stopped, so silence proves nothing. */
+  private boolean pausedSinceAsked;
 
   ReadGate(AmqpConnection connection, Broker broker, ChannelHandlerContext ctx) {
     this.connection = connection;
@@ -73,9 +75,21 @@ final class ReadGate implements ResourceAlarm.Listener {
 
   /** Reads from the socket only while no alarm blocks this connection and no queue or log it feeds is behind. */
   void update() {
+    boolean pause = blocked || flow.paused();
+    pausedSinceAsked |= pause;
     if (connection.isOpen()) {
-      ctx.channel().config().setAutoRead(!blocked && !flow.paused());
+      ctx.channel().config().setAutoRead(!pause);
     }
+  }
+
+  /**
+   * True if reads are paused now or were since the last call: a heartbeat check right after a resume, before the
+   * socket was read again, must not take the pause's silence for a dead client.
+   */
+  boolean pausedSinceAsked() {
+    boolean p = paused() || pausedSinceAsked;
+    pausedSinceAsked = false;
+    return p;
   }
 
   /** True while this connection does not read (so the client's heartbeats are not read either). */
