@@ -51,10 +51,19 @@ class ControlPlaneIT {
 
     private void startAll() throws IOException {
         peers = new ArrayList<>();
-        for (String id : List.of("a", "b", "witness")) {
-            int port = freePort();
-            ports.put(id, port);
-            peers.add(new ControlPlane.Peer(id, "127.0.0.1:" + port));
+        // three different free ports: each socket stays open until all are picked (a closed one may be handed out again)
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            for (String id : List.of("a", "b", "witness")) {
+                ServerSocket s = new ServerSocket(0);
+                held.add(s);
+                ports.put(id, s.getLocalPort());
+                peers.add(new ControlPlane.Peer(id, "127.0.0.1:" + s.getLocalPort()));
+            }
+        } finally {
+            for (ServerSocket s : held) {
+                s.close();
+            }
         }
         for (String id : List.of("a", "b", "witness")) {
             start(id);
