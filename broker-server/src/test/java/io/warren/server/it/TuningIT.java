@@ -82,6 +82,8 @@ class TuningIT {
     String q = ch.queueDeclare("tuning-split", false, false, true, null).getQueue();
     byte[] body = randomBytes(10_000);
     ch.basicPublish("", q, null, body);
+    // the other connection's basic.get must find it: enqueueing is asynchronous to the publisher's connection
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> ch.messageCount(q) == 1);
     try (RawAmqpClient c = RawAmqpClient.connect(broker.port())) {
       c.handshake(0, 4096, 0);
       c.openChannel(1);
