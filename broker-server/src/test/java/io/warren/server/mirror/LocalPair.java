@@ -199,28 +199,52 @@ final class LocalPair implements AutoCloseable {
      * (a scenario that begins before that faces two faults at once).
      */
     boolean controlPlaneSettled() {
-        for (int port : new int[] {BASE + 11, BASE + 12, BASE + 20}) {
+        return settledLeader() != null;
+    }
+
+    /** The member that leads a settled control plane (see {@link #controlPlaneSettled()}), or null. */
+    String settledLeader() {
+        return controlLeader(null);
+    }
+
+    /** True when {@code member}'s GET /api/ha says it leads the control plane. */
+    boolean leadsControlPlane(String member) {
+        return member.equals(controlLeader(member));
+    }
+
+    /** The first member (of {@code only}, or of all when null) whose GET /api/ha says it leads; settled ones only when asked. */
+    private String controlLeader(String only) {
+        boolean settledOnly = only == null;
+        String[] names = {"a", "b", "witness"};
+        int[] ports = {BASE + 11, BASE + 12, BASE + 20};
+        for (int i = 0; i < ports.length; i++) {
+            if (only != null && !only.equals(names[i])) {
+                continue;
+            }
             try {
-                String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/ha"))
+                String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports[i] + "/api/ha"))
                     .timeout(Duration.ofMillis(500)).build(), HttpResponse.BodyHandlers.ofString()).body();
                 com.fasterxml.jackson.databind.JsonNode c = JSON.readTree(body).path("control_plane");
                 if (!c.path("role").asText().equals("leader") || c.path("members").size() != 2) {
                     continue;
+                }
+                if (!settledOnly) {
+                    return names[i];
                 }
                 long applied = c.path("last_applied").asLong();
                 boolean settled = true;
                 for (com.fasterxml.jackson.databind.JsonNode m : c.path("members")) {
                     settled &= m.path("last_contact_ms").asLong() <= 1000 && m.path("match_index").asLong() >= applied;
                 }
-                return settled;
+                return settled ? names[i] : null;
             } catch (IOException e) {
                 // not answering: not the leader
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return false;
+                return null;
             }
         }
-        return false;
+        return null;
     }
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
