@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * the same position, fsyncs, and reports its durable position. Reconnects after any failure. It owns the
  * backup's log while it runs; {@link #close()} hands the directory back (to a broker being promoted).
  * Its threads: "warren-mirror-follower" (connect, read, append) and "warren-mirror-acks" (report durable
- * positions; also the heartbeat). Public methods are thread-safe.
+ * positions; also the heartbeat, and the deletion of segments the primary has deleted). Public methods are
+ * thread-safe.
  */
 public final class Follower implements AutoCloseable {
 
@@ -49,6 +50,9 @@ public final class Follower implements AutoCloseable {
     /** The newest epoch a primary has announced: a START of an older one comes from a stale primary. */
     private volatile int epoch;
     private volatile long connects;
+    /** The last TRIM not yet carried out: delete below {@code trimBelow} once durable up to {@code trimAfter}. */
+    private volatile long trimBelow = -1;
+    private volatile long trimAfter;
 
     /** Opens the backup's log in {@code dir} and starts following whatever {@code primary} names. */
     public Follower(MirrorSettings settings, Path dir, LogConfig logConfig, Supplier<InetSocketAddress> primary)
@@ -175,6 +179,7 @@ public final class Follower implements AutoCloseable {
         LOG.info("Following the primary at {} (epoch {}) from position {}", address,
             Integer.toUnsignedString(start.epoch()), start.position());
         durable.set(log.durablePosition());
+        trimBelow = -1;
         startAcks(out);
         streaming = true;
         receive(in);
@@ -232,6 +237,11 @@ public final class Follower implements AutoCloseable {
                 last = position;
             } else if (type == Frames.BEAT) {
                 // idle primary: nothing to do
+            } else if (type == Frames.TRIM) {
+                long below = in.readLong();
+                long after = in.readLong();
+                trimAfter = after; // read by the ack thread after trimBelow
+                trimBelow = below;
             } else if (type == Frames.REFUSE) {
                 throw new IOException("primary ended replication: " + in.readUTF());
             } else {
@@ -277,6 +287,17 @@ public final class Follower implements AutoCloseable {
                         sent = d;
                         lastSend = now;
                         durable.set(d);
+                    }
+                    long below = trimBelow;
+                    if (below >= 0 && d >= trimAfter) {
+                        trimBelow = -1;
+                        current.deleteSegmentsBefore(below).whenComplete((n, e) -> {
+                            if (e != null) {
+                                LOG.warn("Deleting segments of backup log {} below {} failed: {}", dir, below, e.toString());
+                            } else if (n > 0) {
+                                LOG.debug("Deleted {} segments of backup log {} below {}, as the primary did", n, dir, below);
+                            }
+                        });
                     }
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(settings.heartbeatMillis()));
                 }

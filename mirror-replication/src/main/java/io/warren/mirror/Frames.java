@@ -19,6 +19,8 @@ import java.util.List;
  * primary -> backup   RECORD 4 | i64 position | u8 type | u8 flags | i32 epoch | i32 crc | i32 length | payload
  * backup -> primary   ACK    5 | i64 durable position (also sent idle, as a heartbeat)
  * primary -> backup   BEAT   6 (sent when idle)
+ * primary -> backup   TRIM   7 | i64 below | i64 after  (the primary deleted its segments below {@code below}: the backup
+ *                                deletes its own below it once it holds everything before {@code after} durably)
  * </pre>
  * A RECORD carries the log's own header fields and CRC, so the backup checks every shipped record before
  * appending it at the same position.
@@ -31,6 +33,7 @@ final class Frames {
     static final int RECORD = 4;
     static final int ACK = 5;
     static final int BEAT = 6;
+    static final int TRIM = 7;
     /** A backup reports at most this many epochs: plenty to find the divergence point. */
     static final int MAX_EPOCHS = 1024;
 
@@ -120,6 +123,13 @@ final class Frames {
         out.writeByte(ACK);
         out.writeLong(durable);
         out.flush();
+    }
+
+    /** Writes a TRIM (not flushed: it goes with the next burst or beat). */
+    static void writeTrim(DataOutputStream out, long below, long after) throws IOException {
+        out.writeByte(TRIM);
+        out.writeLong(below);
+        out.writeLong(after);
     }
 
     static void writeBeat(DataOutputStream out) throws IOException {

@@ -19,10 +19,19 @@ import org.slf4j.LoggerFactory;
  * is written (before the primary's own fsync), and reads the backup's acks. Backpressure is TCP's: a slow
  * backup blocks only its own feed thread, and its unsent records stay in the log (held back from
  * deletion by the reader). Threads: "warren-mirror-feed" (ships) and "warren-mirror-feed-acks" (reads).
+ *
+ * <p>When the primary's store has deleted old segments (everything in them acknowledged, and the definitions written
+ * again after them), the feed tells the backup with a TRIM, so that the backup's log does not grow without end and
+ * a promotion does not replay what was acknowledged long ago. The TRIM names the primary's written end at that
+ * moment: the backup deletes only once it holds all of that durably (the definitions snapshot the deletion relied on
+ * lies below it).
  */
 final class ReplicaFeed implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaFeed.class);
+
+    /** During a long burst, how many records go out between two looks at the log's start. */
+    private static final int TRIM_CHECK_RECORDS = 4096;
 
     private final MirrorSettings settings;
     private final DurableLog log;
@@ -79,6 +88,8 @@ final class ReplicaFeed implements AutoCloseable {
     private void ship() {
         try (LogReader reader = log.reader(from)) {
             long lastSend = System.nanoTime();
+            long trimmed = log.startPosition();
+            int sinceTrimCheck = 0;
             while (!closed) {
                 LogRecord r = reader.next();
                 if (r != null) {
@@ -87,6 +98,17 @@ final class ReplicaFeed implements AutoCloseable {
                     } finally {
                         r.release();
                     }
+                    if (++sinceTrimCheck < TRIM_CHECK_RECORDS) {
+                        continue;
+                    }
+                }
+                sinceTrimCheck = 0;
+                long start = log.startPosition();
+                if (start > trimmed) {
+                    Frames.writeTrim(out, start, log.writtenPosition());
+                    trimmed = start;
+                }
+                if (r != null) {
                     continue;
                 }
                 out.flush();

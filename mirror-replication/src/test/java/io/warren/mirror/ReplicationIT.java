@@ -230,6 +230,31 @@ class ReplicationIT {
     }
 
     @Test
+    void theBackupDeletesTheSegmentsThePrimaryDeleted() throws Exception {
+        DurableLog log = primaryLog();
+        TestMembership membership = new TestMembership();
+        ReplicationServer server = serve(log, membership, 1);
+        Follower backup = follow(B, server);
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.tracker().state() == InSyncTracker.State.IN);
+        for (int i = 0; i < 3000; i++) {
+            append(log, 1, "filler record number " + i + " ".repeat(40));
+        }
+        log.syncedTo(log.endPosition() - 1).get();
+        await().atMost(Duration.ofSeconds(10)).until(() -> backup.log().durablePosition() == log.durablePosition());
+        long before = backup.log().segmentBases().size();
+        assertThat(before).isGreaterThan(2);
+        assertThat(backup.log().startPosition()).isZero();
+
+        long cut = log.segmentBases().get(2);
+        assertThat(log.deleteSegmentsBefore(cut).get()).isEqualTo(2);
+        append(log, 1, "after the deletion");
+        await().atMost(Duration.ofSeconds(10)).until(() -> backup.log().startPosition() == cut);
+        assertThat(backup.log().segmentBases()).hasSize((int) before - 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> backup.log().durablePosition() == log.durablePosition());
+        assertThat(records(backup.log())).isEqualTo(records(log));
+    }
+
+    @Test
     void aNodeOfAnotherPairOrWithThePrimarysIdIsRefused() throws Exception {
         DurableLog log = primaryLog();
         ReplicationServer server = serve(log, new TestMembership(), 1);
