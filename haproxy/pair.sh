@@ -47,7 +47,7 @@ build() {
   if [ ! -f "${jar[0]}" ] || [ ! -d "$here/broker-server/target/lib" ] || [ ! -d "$here/broker-server/target/probe-lib" ] \
       || [ -n "$newest" ]; then
     echo "Building Warren..." >&2
-    (cd "$here" && mvn -q -B -ntp -Dmaven.test.skip=true package >&2)
+    (cd "$here" && mvn -q -B -ntp -DskipTests package >&2) # compiles the tests too: broker-server's tests need management's test jar
   fi
 }
 
