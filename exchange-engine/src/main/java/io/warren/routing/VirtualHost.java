@@ -21,13 +21,17 @@ import java.util.function.Predicate;
  */
 public final class VirtualHost {
 
+    /** The firehose tracer's exchange: internal, so only the broker publishes to it; clients bind queues to it. */
+    public static final String TRACE_EXCHANGE = "amq.rabbitmq.trace";
+
     /** The exchanges every virtual host starts with, as RabbitMQ predeclares them. */
     static final List<Exchange> PREDECLARED = List.of(
             Exchange.durable("amq.direct", ExchangeType.DIRECT),
             Exchange.durable("amq.fanout", ExchangeType.FANOUT),
             Exchange.durable("amq.topic", ExchangeType.TOPIC),
             Exchange.durable("amq.headers", ExchangeType.HEADERS),
-            Exchange.durable("amq.match", ExchangeType.HEADERS));
+            Exchange.durable("amq.match", ExchangeType.HEADERS),
+            new Exchange(TRACE_EXCHANGE, ExchangeType.TOPIC, true, false, true, Map.of()));
 
     private static final String RESERVED_PREFIX = "amq.";
 

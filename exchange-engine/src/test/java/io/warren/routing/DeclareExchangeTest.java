@@ -22,13 +22,16 @@ class DeclareExchangeTest {
     @Test
     void predeclaresRabbitMqsExchanges() {
         assertThat(vhost.exchanges()).extracting(Exchange::name)
-                .containsExactlyInAnyOrder("", "amq.direct", "amq.fanout", "amq.topic", "amq.headers", "amq.match");
+                .containsExactlyInAnyOrder("", "amq.direct", "amq.fanout", "amq.topic", "amq.headers", "amq.match",
+                        "amq.rabbitmq.trace");
         assertThat(vhost.requireExchange("amq.match").type()).isEqualTo(ExchangeType.HEADERS);
         assertThat(vhost.exchanges()).allSatisfy(x -> {
             assertThat(x.durable()).isTrue();
             assertThat(x.autoDelete()).isFalse();
-            assertThat(x.internal()).isFalse();
+            // only the firehose's exchange is internal: the broker alone publishes to it
+            assertThat(x.internal()).isEqualTo(x.name().equals(VirtualHost.TRACE_EXCHANGE));
         });
+        assertThat(vhost.requireExchange(VirtualHost.TRACE_EXCHANGE).type()).isEqualTo(ExchangeType.TOPIC);
         assertThat(vhost.bindings()).isEmpty();
     }
 

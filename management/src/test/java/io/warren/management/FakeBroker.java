@@ -39,6 +39,8 @@ final class FakeBroker implements ManagedBroker {
   final MessageCounters counters = new MessageCounters();
   final ChurnCounters churn = new ChurnCounters();
   final Map<String, VhostInfo> vhosts = new LinkedHashMap<>();
+  /** The vhosts whose firehose tracer is on. */
+  final java.util.Set<String> tracing = new java.util.HashSet<>();
   final Map<String, MessageCounters> vhostCounters = new LinkedHashMap<>();
   final Map<String, UserInfo> users = new LinkedHashMap<>();
   final List<PermissionInfo> permissions = new ArrayList<>();
@@ -138,8 +140,26 @@ final class FakeBroker implements ManagedBroker {
   }
 
   @Override
+  public synchronized boolean tracing(String vhost) {
+    return tracing.contains(vhost);
+  }
+
+  @Override
+  public synchronized void tracing(String vhost, boolean on) {
+    if (!vhosts.containsKey(vhost)) {
+      throw io.warren.management.spi.AdminException.notFound("vhost '" + vhost + "' not found");
+    }
+    if (on) {
+      tracing.add(vhost);
+    } else {
+      tracing.remove(vhost);
+    }
+  }
+
+  @Override
   public synchronized void deleteVhost(String name) {
     vhosts.remove(name);
+    tracing.remove(name);
     permissions.removeIf(p -> p.vhost().equals(name));
     queues.values().removeIf(q -> q.vhost().equals(name));
     exchanges.values().removeIf(e -> e.vhost().equals(name));

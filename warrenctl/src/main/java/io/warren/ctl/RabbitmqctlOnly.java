@@ -19,8 +19,6 @@ final class RabbitmqctlOnly {
       Map.entry("stop", NO_STOP),
       Map.entry("reset", NO_STOP),
       Map.entry("force_reset", NO_STOP),
-      Map.entry("trace_on", "Warren has no firehose tracer (amq.rabbitmq.trace)"),
-      Map.entry("trace_off", "Warren has no firehose tracer (amq.rabbitmq.trace)"),
       Map.entry("set_vm_memory_high_watermark", "the memory high watermark is warren.limits.memory-high-watermark "
           + "in warren.conf (or the matching -D/environment override), read at start"),
       Map.entry("set_disk_free_limit", "the disk free limit is warren.limits.disk-free-limit in warren.conf, read at start"),

@@ -10,8 +10,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * Verbs on virtual hosts and their limits: list_vhosts, add_vhost, delete_vhost, set_vhost_limits,
- * clear_vhost_limits, list_vhost_limits. Runs on the invoking thread.
+ * Verbs on virtual hosts, their limits and their firehose tracer: list_vhosts, add_vhost, delete_vhost,
+ * set_vhost_limits, clear_vhost_limits, list_vhost_limits, trace_on, trace_off. Runs on the invoking thread.
  */
 public final class VhostCommands {
   static final ColumnSet COLUMNS = ColumnSet.of("cluster_state default_queue_type description name tags tracing "
@@ -102,6 +102,31 @@ public final class VhostCommands {
     String vhost = session.vhost();
     session.output().banner("Listing limits for vhost \"" + vhost + "\" ...");
     session.output().raw(Output.compact(limitsObject(vhost)) + System.lineSeparator());
+    return ExitCodes.OK;
+  }
+
+  @Command(name = "trace_on", mixinStandardHelpOptions = true, description = "Turns on the firehose tracer of a vhost "
+      + "(-p, default /): every message published or delivered in it is copied to its topic exchange "
+      + "amq.rabbitmq.trace (keys publish.<exchange> and deliver.<queue>). Off again after a broker restart.")
+  public int traceOn() {
+    return trace(true);
+  }
+
+  @Command(name = "trace_off", mixinStandardHelpOptions = true, description = "Turns off the firehose tracer of a vhost "
+      + "(-p, default /).")
+  public int traceOff() {
+    return trace(false);
+  }
+
+  /** The management API's way, RabbitMQ's too: PUT /api/vhosts/{vhost} with {"tracing": true|false}. */
+  private int trace(boolean on) {
+    String vhost = session.vhost();
+    session.output().banner((on ? "Starting" : "Stopping") + " tracing for vhost \"" + vhost + "\" ...");
+    // that PUT would create a vhost that does not exist: say it is missing instead
+    session.api().get(ApiPath.of("vhosts", vhost), Missing.vhost(vhost));
+    session.api().put(ApiPath.of("vhosts", vhost), ApiClient.json().createObjectNode().put("tracing", on),
+        Missing.vhost(vhost));
+    session.output().raw("Trace " + (on ? "enabled" : "disabled") + " for vhost " + vhost + System.lineSeparator());
     return ExitCodes.OK;
   }
 

@@ -42,6 +42,7 @@ public final class BrokerAdmin implements ManagedBroker {
   private final ClientsView clients;
   private final io.warren.server.registry.Connections live;
   private final java.util.function.Function<String, BrokerVhost> vhosts;
+  private final java.time.Clock clock;
 
   /** Everything the adapter reads, handed over by the Broker (which nothing imports). */
   public record Parts(io.warren.server.config.BrokerConfig config, io.warren.server.registry.Registry registry,
@@ -60,6 +61,7 @@ public final class BrokerAdmin implements ManagedBroker {
     this.clients = new ClientsView(p.registry().connections());
     this.live = p.registry().connections();
     this.vhosts = p.registry()::vhost;
+    this.clock = p.clock();
   }
 
   @Override
@@ -111,6 +113,25 @@ public final class BrokerAdmin implements ManagedBroker {
   @Override
   public void deleteVhost(String name) {
     access.deleteVhost(name);
+  }
+
+  @Override
+  public boolean tracing(String vhost) {
+    BrokerVhost v = vhosts.apply(vhost);
+    return v != null && v.firehose() != null;
+  }
+
+  @Override
+  public void tracing(String vhost, boolean on) {
+    BrokerVhost v = vhosts.apply(vhost);
+    if (v == null) {
+      throw io.warren.management.spi.AdminException.notFound("vhost '" + vhost + "' not found");
+    }
+    if (on != (v.firehose() != null)) {
+      v.firehose(on ? new io.warren.server.vhost.Firehose(v, node.name(), clock) : null);
+      org.slf4j.LoggerFactory.getLogger(BrokerAdmin.class).info("Tracing {} for vhost '{}'", on ? "enabled" : "disabled",
+          vhost);
+    }
   }
 
   @Override

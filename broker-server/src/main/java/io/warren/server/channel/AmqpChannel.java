@@ -73,6 +73,8 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
   private AmqpMethod current;
   private final Clock clock;
   private final ChannelStats stats;
+  /** Who this channel is in the firehose's traces; built when tracing first needs it. */
+  private io.warren.server.vhost.Firehose.Origin traceOrigin;
 
   public AmqpChannel(AmqpConnection connection, int number, Clock clock) {
     this.connection = connection;
@@ -101,6 +103,14 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
         connection.vhost().name(), deliveries.consumerPrefetch(), deliveries.globalPrefetch(),
         deliveries.unackedCount(), mode.confirming(), mode.transactional(), deliveries.consumerInfo(),
         stats.channel());
+  }
+
+  /** This channel as the firehose's traces name it (connection, number, user). */
+  io.warren.server.vhost.Firehose.Origin traceOrigin() {
+    if (traceOrigin == null) {
+      traceOrigin = new io.warren.server.vhost.Firehose.Origin(connection.name(), number, connection.user().name());
+    }
+    return traceOrigin;
   }
 
   public void onFrame(Frame frame) {

@@ -219,6 +219,10 @@ final class Deliveries implements Outbound.Sink {
       Message msg = e.message();
       channel.writeDelivery(new BasicGetOk(tag, e.redelivered(), msg.exchange(), msg.routingKey(), r.messageCount()),
           e);
+      io.warren.server.vhost.Firehose firehose = vhost.firehose();
+      if (firehose != null) {
+        firehose.delivered(channel.traceOrigin(), queueName, e.redelivered(), msg);
+      }
       if (m.noAck()) {
         msg.release();
       }
@@ -250,6 +254,10 @@ final class Deliveries implements Outbound.Sink {
     }
     Message msg = e.message();
     channel.writeDelivery(new BasicDeliver(c.tag(), tag, item.redelivered(), msg.exchange(), msg.routingKey()), e);
+    io.warren.server.vhost.Firehose firehose = vhost.firehose(); // null unless tracing: the only cost when off
+    if (firehose != null) {
+      firehose.delivered(channel.traceOrigin(), e.queue().name(), item.redelivered(), msg);
+    }
     if (c.noAck()) {
       msg.release();
     }

@@ -131,6 +131,10 @@ final class Publisher {
     channel.stats().add(Stat.PUBLISH);
     io.warren.management.spi.MessageCounters exchangeStats = vhost.exchangeCounters().of(m.exchange());
     exchangeStats.add(Stat.PUBLISH_IN);
+    io.warren.server.vhost.Firehose firehose = vhost.firehose(); // null unless tracing: the only cost when off
+    if (firehose != null) {
+      firehose.published(channel.traceOrigin(), m.exchange(), m.routingKey(), props, route.queues(), body);
+    }
     long delay = delayed.delayOf(m.exchange(), headers);
     if (delay > 0) {
       delayed.publish(m, props, headers, delay, route, prio, rawProperties, body, confirms);

@@ -56,6 +56,11 @@ public final class BrokerVhost {
   private volatile int maxQueues = -1;
   /** Set once the vhost is deleted: its definitions are no longer logged (its deletion record covers them). */
   private volatile boolean deleted;
+  /**
+   * The firehose tracer while tracing is on, else null: the publish and deliver paths read this one field per message
+   * and do nothing more when it is null. Not a definition (RabbitMQ's tracing is off at every start).
+   */
+  private volatile Firehose firehose;
 
   public BrokerVhost(String name, Executor queuePool) {
     this(name, queuePool, null);
@@ -339,6 +344,16 @@ public final class BrokerVhost {
 
   public int maxQueues() {
     return maxQueues;
+  }
+
+  /** The tracer while tracing is on, null while it is off; any thread, read once per message. */
+  public Firehose firehose() {
+    return firehose;
+  }
+
+  /** Turns tracing on (a tracer) or off (null); any thread, effective for the next message each channel handles. */
+  public void firehose(Firehose tracer) {
+    this.firehose = tracer;
   }
 
   public boolean isDeleted() {

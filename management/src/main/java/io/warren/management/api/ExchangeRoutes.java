@@ -81,6 +81,11 @@ public final class ExchangeRoutes {
   private Response publish(Request r) {
     ExchangeInfo e = exchange(r);
     api.require(r, e.vhost(), Access.WRITE, e.name());
+    if (e.internal()) {
+      // as over AMQP: only the broker publishes to an internal exchange (amq.rabbitmq.trace's traces cannot be forged)
+      throw AdminException.badRequest("cannot publish to internal exchange '" + e.name() + "' in vhost '" + e.vhost()
+          + "'");
+    }
     Map<String, Object> body = Json.object(r.body());
     String routingKey = Api.requiredString(body, "routing_key");
     String payload = Api.requiredString(body, "payload");

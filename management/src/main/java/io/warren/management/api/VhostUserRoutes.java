@@ -22,10 +22,10 @@ public final class VhostUserRoutes {
 
   public void register(Router router) {
     router.add("GET", "/api/vhosts", Guard.USER, r -> Response.ok(Pagination.apply(r, api.broker.vhosts().stream()
-        .filter(v -> api.sees(r.user(), v.name())).map(Views::vhost).toList())));
+        .filter(v -> api.sees(r.user(), v.name())).map(this::view).toList())));
     router.add("GET", "/api/vhosts/{vhost}", Guard.USER, r -> {
       String v = api.vhost(r);
-      return Response.ok(Views.vhost(find(v)));
+      return Response.ok(view(find(v)));
     });
     router.add("PUT", "/api/vhosts/{vhost}", Guard.ADMINISTRATOR, this::putVhost);
     router.add("DELETE", "/api/vhosts/{vhost}", Guard.ADMINISTRATOR, r -> {
@@ -56,6 +56,10 @@ public final class VhostUserRoutes {
         .orElseThrow(() -> AdminException.notFound("vhost '" + name + "' not found"));
   }
 
+  private Map<String, Object> view(VhostInfo v) {
+    return Views.vhost(v, api.broker.tracing(v.name()));
+  }
+
   UserInfo user(String name) {
     return api.broker.users().stream().filter(u -> u.name().equals(name)).findFirst()
         .orElseThrow(() -> AdminException.notFound("user '" + name + "' not found"));
@@ -69,11 +73,19 @@ public final class VhostUserRoutes {
     if (queueType != null && !List.of("classic", "quorum", "stream").contains(queueType)) {
       throw AdminException.badRequest("default_queue_type must be classic, quorum or stream");
     }
-    api.broker.putVhost(new VhostInfo(name, Api.string(body, "description", ""), Api.tags(body.get("tags")),
-        queueType));
+    Boolean tracing = body.get("tracing") == null ? null : Api.bool(body, "tracing", false); // absent: unchanged
+    // {"tracing": ...} alone (warrenctl trace_on) switches the tracer and leaves an existing vhost's metadata alone
+    boolean onlyTracing = tracing != null && body.keySet().stream().allMatch("tracing"::equals);
+    if (!exists || !onlyTracing) {
+      api.broker.putVhost(new VhostInfo(name, Api.string(body, "description", ""), Api.tags(body.get("tags")),
+          queueType));
+    }
     if (!exists) {
       // as RabbitMQ: whoever creates a vhost over HTTP gets full permissions in it
       api.broker.putPermission(new PermissionInfo(r.user().name(), name, ".*", ".*", ".*"));
+    }
+    if (tracing != null) {
+      api.broker.tracing(name, tracing);
     }
     return Response.createdOrUpdated(!exists);
   }

@@ -92,14 +92,14 @@ public final class Views {
     return m;
   }
 
-  public static Map<String, Object> vhost(VhostInfo v) {
+  public static Map<String, Object> vhost(VhostInfo v, boolean tracing) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("name", v.name());
     m.put("description", v.description());
     m.put("tags", v.tags());
     m.put("default_queue_type", v.defaultQueueType() == null ? "undefined" : v.defaultQueueType());
     m.put("metadata", Map.of("description", v.description(), "tags", v.tags()));
-    m.put("tracing", false);
+    m.put("tracing", tracing);
     m.put("cluster_state", Map.of());
     return m;
   }

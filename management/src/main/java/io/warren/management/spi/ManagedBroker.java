@@ -40,6 +40,15 @@ public interface ManagedBroker {
 
   void deleteVhost(String name);
 
+  /** True while the vhost's firehose tracer is on (RabbitMQ's "tracing"); false for a vhost that does not exist. */
+  boolean tracing(String vhost);
+
+  /**
+   * Turns the vhost's firehose tracer on or off. Not a definition: as in RabbitMQ it is off at every start and is
+   * not exported; a vhost that does not exist is {@link AdminException#notFound}.
+   */
+  void tracing(String vhost, boolean on);
+
   List<UserInfo> users();
 
   void putUser(UserInfo user);
