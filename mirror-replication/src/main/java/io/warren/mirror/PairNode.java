@@ -67,6 +67,10 @@ public final class PairNode implements AutoCloseable {
     private int seenEpoch = -1;
     private String seenPrimary;
     private long seenChange = System.nanoTime();
+    /** Since when the entry behind the last seen change was in this node's Raft log, when earlier than the read. */
+    private long seenEarlierBy;
+    /** This member's Raft log end, sampled by the lease thread: see {@link #step}. */
+    private final EntryArrivals arrivals = new EntryArrivals();
 
     /**
      * @param replicationPeers where each data node's replication listener is reached
@@ -101,6 +105,15 @@ public final class PairNode implements AutoCloseable {
     public void start() {
         thread.start();
         lease.scheduleWithFixedDelay(this::renew, timing.renewMillis(), timing.renewMillis(), TimeUnit.MILLISECONDS);
+        lease.scheduleWithFixedDelay(this::sampleRaftLog, SAMPLE_MILLIS, SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** How often the lease thread samples the end of this member's Raft log. */
+    private static final long SAMPLE_MILLIS = 25;
+
+    private void sampleRaftLog() {
+        long[] last = control.lastLogEntry();
+        arrivals.sample(last[0], last[1], System.nanoTime()); // the time after the read: never before the arrival
     }
 
     /**
@@ -218,10 +231,10 @@ public final class PairNode implements AutoCloseable {
         }
     }
 
-    private ControlState read() {
+    private ControlPlane.Agreed read() {
         try {
-            ControlState s = control.read().get(timing.leaseMillis(), TimeUnit.MILLISECONDS);
-            lastState = s;
+            ControlPlane.Agreed s = control.readAgreed().get(timing.leaseMillis(), TimeUnit.MILLISECONDS);
+            lastState = s.state();
             return s;
         } catch (Exception e) {
             return null;
@@ -233,10 +246,11 @@ public final class PairNode implements AutoCloseable {
             stepPrimary(now);
             return;
         }
-        ControlState s = read();
-        if (s == null) {
+        ControlPlane.Agreed agreed = read();
+        if (agreed == null) {
             return; // no majority: a backup keeps following whatever it follows
         }
+        ControlState s = agreed.state();
         if (!historyFits(s)) {
             return;
         }
@@ -273,12 +287,18 @@ public final class PairNode implements AutoCloseable {
             seenRenewals = s.renewals();
             seenEpoch = s.epoch();
             seenPrimary = s.primary();
-            seenChange = now;
+            // The renewal was sent before its Raft entry reached this node's log, and that may have been long before
+            // this read: when the primary led the Raft group and died, its last renewals are committed (and read)
+            // only after the next election. Counting from when this node's log held the entry, where a sample shows
+            // it, keeps the wait safe without adding the election to it.
+            seenChange = arrivals.heldSince(agreed.term(), agreed.index(), now);
+            seenEarlierBy = now - seenChange;
         }
         long silent = now - seenChange;
         if (s.inSync(settings.node()) && silent > TimeUnit.MILLISECONDS.toNanos(timing.leaseMillis() + timing.marginMillis())) {
-            LOG.warn("Primary {} of epoch {} has not renewed its lease for {} ms: taking over", s.primary(),
-                Integer.toUnsignedString(s.epoch()), TimeUnit.NANOSECONDS.toMillis(silent));
+            LOG.warn("Primary {} of epoch {} has not renewed its lease for {} ms: taking over (its last renewal was in this "
+                + "node's Raft log {} ms before this node read it)", s.primary(), Integer.toUnsignedString(s.epoch()),
+                TimeUnit.NANOSECONDS.toMillis(silent), TimeUnit.NANOSECONDS.toMillis(seenEarlierBy));
             promote(s);
         }
     }

@@ -172,8 +172,43 @@ public final class ControlPlane implements Membership, AutoCloseable {
      * leader is known, failing once {@link ControlTiming#requestMillis()} has passed.
      */
     public CompletableFuture<ControlState> read() {
-        return call(() -> ControlState.decode(content(client.io().sendReadOnly(Message.EMPTY)).getBytes(StandardCharsets.UTF_8)),
-            timing.requestMillis());
+        return readAgreed().thenApply(Agreed::state);
+    }
+
+    /**
+     * The agreed state and the Raft entry (term, index) whose command made it; term and index are -1 when unknown
+     * (the state came from a snapshot).
+     */
+    public record Agreed(ControlState state, long term, long index) {
+
+        static Agreed decode(String reply) {
+            int at = reply.lastIndexOf(" @");
+            if (at < 0) {
+                return new Agreed(ControlState.decode(reply.getBytes(StandardCharsets.UTF_8)), -1, -1);
+            }
+            String[] entry = reply.substring(at + 2).split(":");
+            return new Agreed(ControlState.decode(reply.substring(0, at).getBytes(StandardCharsets.UTF_8)),
+                Long.parseLong(entry[0]), Long.parseLong(entry[1]));
+        }
+    }
+
+    /** As {@link #read()}, with the Raft entry that made the state. */
+    public CompletableFuture<Agreed> readAgreed() {
+        return call(() -> Agreed.decode(content(client.io().sendReadOnly(Message.EMPTY))), timing.requestMillis());
+    }
+
+    /**
+     * The last entry of this member's own Raft log as {term, index} ({-1, -1} when none or unreadable): from memory,
+     * no request. Whatever entry the log ends with now, it holds every entry of that term before it (Raft's log
+     * matching), so a backup can tell since when it has held a given entry.
+     */
+    public long[] lastLogEntry() {
+        try {
+            org.apache.ratis.server.protocol.TermIndex last = server.getDivision(groupId).getRaftLog().getLastEntryTermIndex();
+            return last == null ? new long[] {-1, -1} : new long[] {last.getTerm(), last.getIndex()};
+        } catch (IOException | RuntimeException e) {
+            return new long[] {-1, -1};
+        }
     }
 
     private interface Request<T> {

@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * own threads, applying committed commands one at a time; the state is one immutable value swapped under
  * this object's monitor. Snapshots are the one-line encoded state in a file named by term and index.
  *
- * <p>Replies: {@code OK <state>} when a command applied, {@code REJECTED <why>} when it did not fit.
+ * <p>Replies: {@code OK <state>} when a command applied, {@code REJECTED <why>} when it did not fit. A query answers
+ * {@code <state> @<term>:<index>}, the Raft entry that made the state (-1:-1 when restored from a snapshot and unchanged
+ * since): a backup uses it to tell since when it has held that entry ({@link ControlPlane.Agreed}).
  */
 final class PairStateMachine extends BaseStateMachine {
 
@@ -33,6 +35,9 @@ final class PairStateMachine extends BaseStateMachine {
 
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private volatile ControlState state = ControlState.INITIAL;
+    /** The Raft entry whose command made {@link #state}, or -1. */
+    private long stateTerm = -1;
+    private long stateIndex = -1;
 
     ControlState state() {
         return state;
@@ -56,6 +61,8 @@ final class PairStateMachine extends BaseStateMachine {
         }
         File file = snapshot.getFile().getPath().toFile();
         state = ControlState.decode(Files.readAllBytes(file.toPath()));
+        stateTerm = -1;
+        stateIndex = -1;
         setLastAppliedTermIndex(snapshot.getTermIndex());
         LOG.info("Control state restored from snapshot {}: {}", file.getName(), state);
     }
@@ -77,9 +84,9 @@ final class PairStateMachine extends BaseStateMachine {
     }
 
     @Override
-    public CompletableFuture<Message> query(Message request) {
-        return CompletableFuture.completedFuture(Message.valueOf(org.apache.ratis.thirdparty.com.google.protobuf.ByteString
-            .copyFrom(state.encode())));
+    public synchronized CompletableFuture<Message> query(Message request) {
+        return CompletableFuture.completedFuture(Message.valueOf(new String(state.encode(), StandardCharsets.UTF_8)
+            + " @" + stateTerm + ":" + stateIndex));
     }
 
     @Override
@@ -94,6 +101,8 @@ final class PairStateMachine extends BaseStateMachine {
                 LOG.info("Control state: {} (after {})", next, new String(data, StandardCharsets.UTF_8));
             }
             state = next;
+            stateTerm = entry.getTerm();
+            stateIndex = entry.getIndex();
             reply = "OK " + new String(next.encode(), StandardCharsets.UTF_8);
         } catch (ControlCommand.Rejected e) {
             reply = "REJECTED " + e.getMessage();
