@@ -49,7 +49,7 @@ public final class Schedule implements AutoCloseable {
    * A scheduled message written this far behind the end of the log is copied forward (and its old record acked), so
    * that a long delay does not keep every later segment on disk.
    */
-  static final long RELOCATE_BEHIND_BYTES = 4 * io.warren.store.log.LogConfig.DEFAULT_MAX_SEGMENT_BYTES;
+  static final long RELOCATE_BEHIND_BYTES = 256L << 20;
   /** Messages due sooner than this are not copied: they fire, and free their record, soon enough. */
   static final long RELOCATE_MIN_REMAINING_MILLIS = 60_000;
   /** Relocation runs this often on the firing thread, a bounded step at a time, so that firing stays on time. */

@@ -20,7 +20,7 @@ import java.util.Objects;
 public record LogConfig(long maxSegmentBytes, boolean preallocate, String writerThreadName,
                         ByteBufAllocator allocator, boolean fsync) {
 
-    public static final long DEFAULT_MAX_SEGMENT_BYTES = 64L << 20;
+    public static final long DEFAULT_MAX_SEGMENT_BYTES = 16L << 20;
     public static final long MIN_SEGMENT_BYTES = 256;
     /** Segment offsets stay ints, and a whole segment can be mapped for recovery. */
     public static final long MAX_SEGMENT_BYTES = 1L << 30;
