@@ -444,6 +444,16 @@ public final class Broker implements AutoCloseable {
     close();
   }
 
+  /**
+   * Stops the broker as rabbitmqctl's stop_app does: closes every client connection with 320 CONNECTION_FORCED and
+   * {@code text}, waits until they have all answered (at most {@code maxWaitMillis}), then closes the broker.
+   */
+  public void stop(String text, long maxWaitMillis) {
+    server.closeClients(new io.warren.amqp.ConnectionException(io.warren.amqp.generated.ReplyCode.CONNECTION_FORCED, text));
+    server.awaitClientsClosed(maxWaitMillis);
+    close();
+  }
+
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {

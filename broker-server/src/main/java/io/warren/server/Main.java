@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Command-line entry point: {@code Main [--config FILE]} runs the broker (a single node, or a data node of a
  * mirrored pair when warren.mirror.enabled is on); {@code Main witness [--config FILE]} runs a pair's witness.
+ * A single node with its HTTP listener runs as a {@link NodeApp}, whose broker can be stopped and started in place.
  * Runs until SIGTERM/SIGINT.
  */
 public final class Main {
@@ -45,9 +46,13 @@ public final class Main {
           // not on the calling (role) thread: stopping the node waits for that thread to end
           new Thread(() -> System.exit(1), "warren-exit").start();
         });
+      } else if (config.http().enabled()) {
+        // the HTTP listener outlives the broker, so that warrenctl stop_app/start_app can restart it in place;
+        // the broker stops itself if its log fails: a non-zero status lets a supervisor restart it (recovery reopens
+        // the log)
+        running = NodeApp.start(config, () -> System.exit(1));
       } else {
         Broker broker = Broker.start(config);
-        // the broker stops itself if its log fails; a non-zero status lets a supervisor restart it (recovery reopens the log)
         broker.onFailure(() -> System.exit(1));
         running = broker;
       }

@@ -80,6 +80,10 @@ public final class ManagementServer implements AutoCloseable {
   private volatile Mount mount;
   private volatile Supplier<String> unavailable = () -> "no broker is running on this node";
   private volatile Supplier<Map<String, Object>> nodeFields = Map::of;
+  /** Whether a detached broker's login check stays in force (a single node's stopped app), see keepLoginsWhileDetached. */
+  private volatile boolean keepLogins;
+  /** The last attached broker's login check, kept while detached when keepLogins is on; else null. */
+  private volatile ManagedBroker logins;
 
   /** One attached broker: its routes, its sampler and its Prometheus families. */
   private record Mount(ManagedBroker broker, Router router, Sampler sampler, PrometheusMetrics metrics) {
@@ -134,11 +138,26 @@ public final class ManagementServer implements AutoCloseable {
     new DefinitionRoutes(api).register(router);
     new HealthRoutes(api).register(router);
     mount = new Mount(broker, router, sampler, new PrometheusMetrics(broker));
+    logins = null;
   }
 
   /** Removes the broker's API: from now on /api answers 503 (see {@link #unavailable}). */
   public void detach() {
+    Mount m = mount;
+    if (keepLogins && m != null) {
+      logins = m.broker();
+    }
     mount = null;
+  }
+
+  /**
+   * From now on, a detached broker's users still log in to the added routes that need a login (the broker's API
+   * answers 503 all the same). For a node whose broker is stopped and started again on the same data directory
+   * (stop_app): its users cannot change while it is stopped, so its last check is the right one, and the route that
+   * starts it again stays guarded. A mirrored pair's member does not use it: a backup's users are not its own yet.
+   */
+  public void keepLoginsWhileDetached() {
+    keepLogins = true;
   }
 
   /** Why the API is unavailable while no broker is attached (the 503's reason, read at each request). */
@@ -158,7 +177,12 @@ public final class ManagementServer implements AutoCloseable {
    * management event loop and must not block for long.
    */
   public void route(String method, String pattern, boolean authenticated, RouteHandler handler) {
-    own.add(method, pattern, authenticated ? Guard.USER : Guard.NONE, handler);
+    route(method, pattern, authenticated ? Guard.USER : Guard.NONE, handler);
+  }
+
+  /** As {@link #route(String, String, boolean, RouteHandler)}, with the login the route needs. */
+  public void route(String method, String pattern, Guard guard, RouteHandler handler) {
+    own.add(method, pattern, guard, handler);
   }
 
   /**
@@ -213,6 +237,10 @@ public final class ManagementServer implements AutoCloseable {
 
   private Principal authenticate(String user, String password, java.net.InetAddress peer) {
     Mount m = mount;
+    ManagedBroker kept = logins;
+    if (m == null && kept != null) {
+      return kept.authenticate(user, password, peer);
+    }
     if (m == null) {
       throw new AdminException(503, "not_available", unavailable.get());
     }

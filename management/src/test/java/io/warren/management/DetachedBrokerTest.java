@@ -83,4 +83,51 @@ class DetachedBrokerTest {
     assertThat(http.as("guest", "guest").get("/api/vhosts").statusCode()).isEqualTo(200);
     assertThat(http.get("/api/vhosts/team").statusCode()).isEqualTo(404);
   }
+
+  @Test
+  void keptLoginsLetTheAddedRoutesLogInWhileDetachedAndTheApiStillAnswers503() throws Exception {
+    server.route("GET", "/api/node/thing", true, r -> Response.ok(Map.of("user", r.user().name())));
+    server.attach(new FakeBroker());
+    server.detach();
+    assertThat(http.as("guest", "guest").get("/api/node/thing").statusCode()).as("not kept by default")
+        .isEqualTo(503);
+
+    server.keepLoginsWhileDetached();
+    server.attach(new FakeBroker());
+    server.detach();
+    HttpResponse<String> thing = http.as("guest", "guest").get("/api/node/thing");
+    assertThat(thing.statusCode()).isEqualTo(200);
+    assertThat(Http.json(thing).get("user").asText()).isEqualTo("guest");
+    assertThat(http.as("guest", "wrong").get("/api/node/thing").statusCode()).isEqualTo(401);
+    assertThat(http.as(null, null).get("/api/node/thing").statusCode()).isEqualTo(401);
+    assertThat(http.as("guest", "guest").get("/api/overview").statusCode()).isEqualTo(503);
+  }
+
+  @Test
+  void aLaterRouteAnswersFromAnotherThreadWhileOtherRequestsAreServed() throws Exception {
+    java.util.concurrent.CompletableFuture<Response> answer = new java.util.concurrent.CompletableFuture<>();
+    server.route("POST", "/api/slow", io.warren.management.http.Guard.NONE,
+        io.warren.management.http.RouteHandler.later(r -> answer));
+    server.route("POST", "/api/failing", io.warren.management.http.Guard.NONE,
+        io.warren.management.http.RouteHandler.later(r -> java.util.concurrent.CompletableFuture.failedFuture(
+            new io.warren.management.spi.AdminException(409, "conflict", "not now"))));
+    java.util.concurrent.CompletableFuture<HttpResponse<String>> slow =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          try {
+            return http.post("/api/slow", null);
+          } catch (Exception e) {
+            throw new java.util.concurrent.CompletionException(e);
+          }
+        });
+    // the event loop is not held: another connection is answered while the slow one waits
+    assertThat(http.as(null, null).get("/ha/primary").statusCode()).isEqualTo(503);
+    assertThat(slow).isNotDone();
+    new Thread(() -> answer.complete(Response.ok(Map.of("done", true))), "test-answer").start();
+    HttpResponse<String> done = slow.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(done.statusCode()).isEqualTo(200);
+    assertThat(Http.json(done).get("done").asBoolean()).isTrue();
+    HttpResponse<String> failed = http.post("/api/failing", null);
+    assertThat(failed.statusCode()).isEqualTo(409);
+    assertThat(Http.json(failed).get("reason").asText()).isEqualTo("not now");
+  }
 }

@@ -6,8 +6,12 @@ import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Verbs on the node: status, ping, await_startup. Runs on the invoking thread. */
+/** Verbs on the node: status, ping, await_startup, stop_app, start_app. Runs on the invoking thread. */
 public final class NodeCommands {
+  /** Warren's own resource for the broker application (RabbitMQ's API has none). */
+  private static final ApiPath APP = ApiPath.of("node").then("app");
+  private static final Missing NO_APP = Missing.of("this management API cannot stop or start the broker "
+      + "application (no /api/node/app: not a Warren node, or one older than stop_app/start_app)");
   private final Session session;
 
   public NodeCommands(Session session) {
@@ -74,6 +78,31 @@ public final class NodeCommands {
       }
       Thread.sleep(200);
     }
+  }
+
+  @Command(name = "stop_app", mixinStandardHelpOptions = true, description = "Stops the broker application and "
+      + "leaves the node running, as rabbitmqctl stop_app: client connections are closed (320 CONNECTION_FORCED), "
+      + "transient and exclusive queues are gone, AMQP connections are refused and the API answers 503 until "
+      + "start_app; the management HTTP port stays up. A stopped application is left as it is.")
+  public int stopApp() {
+    session.output().banner("Stopping the broker application on node " + nodeName() + " ...");
+    session.api().post(APP.then("stop"), null, NO_APP);
+    return ExitCodes.OK;
+  }
+
+  @Command(name = "start_app", mixinStandardHelpOptions = true, description = "Starts the broker application "
+      + "stopped by stop_app, as rabbitmqctl start_app: it recovers from the data directory as a restart does "
+      + "(durable exchanges, queues, bindings, persistent messages). Returns once clients can connect. A running "
+      + "application is left as it is.")
+  public int startApp() {
+    session.output().banner("Starting the broker application on node " + nodeName() + " ...");
+    session.api().post(APP.then("start"), null, NO_APP);
+    return ExitCodes.OK;
+  }
+
+  /** The node's name for the banners: rabbitmqctl's -n as given, else warren@ and the API's host. */
+  private String nodeName() {
+    return session.node() != null ? session.node() : "warren@" + session.api().host();
   }
 
   private JsonNode node(String name) {

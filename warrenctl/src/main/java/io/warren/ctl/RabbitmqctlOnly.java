@@ -14,8 +14,6 @@ final class RabbitmqctlOnly {
       Map.entry("eval", NOT_ERLANG),
       Map.entry("eval_file", NOT_ERLANG),
       Map.entry("environment", NOT_ERLANG),
-      Map.entry("stop_app", NO_STOP),
-      Map.entry("start_app", NO_STOP),
       Map.entry("stop", NO_STOP),
       Map.entry("reset", NO_STOP),
       Map.entry("force_reset", NO_STOP),

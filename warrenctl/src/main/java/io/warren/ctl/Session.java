@@ -37,6 +37,11 @@ public final class Session {
     return new Output(out, options.formatter, options.quiet);
   }
 
+  /** rabbitmqctl's node name as given with -n, or null. */
+  public String node() {
+    return options.node;
+  }
+
   /** The vhost given with -p/--vhost, or {@code /}. */
   public String vhost() {
     return options.vhost == null ? "/" : options.vhost;

@@ -94,10 +94,45 @@ class RabbitmqctlCallsTest {
     assertThat(eval.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(eval.err()).startsWith("Error: 'eval' is a rabbitmqctl verb warrenctl does not have: Warren is not an "
         + "Erlang node");
-    Run stop = Run.warrenctl(api.port(), "stop_app");
+    Run stop = Run.warrenctl(api.port(), "stop");
     assertThat(stop.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(stop.err()).contains("stop the process (SIGTERM) and start bin/warren again");
     assertThat(Run.warrenctl(api.port(), "no_such_verb").err()).contains("Unmatched argument");
     assertThat(api.calls).isEmpty();
+  }
+
+  @Test
+  void stopAppAndStartAppPostToTheNodesApplicationWithRabbitmqctlsNodeOption() {
+    api.on("POST", "/api/node/app/stop", 200, "{\"node\":\"warren@h\",\"state\":\"stopped\",\"running\":false,"
+        + "\"changed\":true}")
+        .on("POST", "/api/node/app/start", 200, "{\"node\":\"warren@h\",\"state\":\"running\",\"running\":true,"
+            + "\"changed\":true}");
+    Run stop = Run.warrenctl(api.port(), "-n", "rabbit@localhost", "stop_app");
+    assertThat(stop.code()).as(stop.err()).isZero();
+    assertThat(stop.out()).isEqualTo("Stopping the broker application on node rabbit@localhost ...\n");
+    Run start = Run.warrenctl(api.port(), "start_app");
+    assertThat(start.code()).as(start.err()).isZero();
+    assertThat(start.out()).isEqualTo("Starting the broker application on node warren@127.0.0.1 ...\n");
+    assertThat(Run.warrenctl(api.port(), "-q", "start_app").out()).isEmpty();
+    assertThat(api.calls).extracting(c -> c.method() + " " + c.path()).containsExactly("POST /api/node/app/stop",
+        "POST /api/node/app/start", "POST /api/node/app/start");
+  }
+
+  @Test
+  void aStartThatFailsOrAnApiWithoutTheApplicationSaysWhy() {
+    api.on("POST", "/api/node/app/start", 500, "{\"error\":\"start_failed\",\"reason\":\"the broker application "
+        + "could not start: cannot listen on 0.0.0.0:5672\"}")
+        .on("POST", "/api/node/app/stop", 409, "{\"error\":\"not_supported_here\",\"reason\":\"node 'a' is a "
+            + "member of mirrored pair 'p'\"}");
+    Run start = Run.warrenctl(api.port(), "start_app");
+    assertThat(start.code()).isEqualTo(ExitCodes.SOFTWARE);
+    assertThat(start.err()).contains("could not start: cannot listen on 0.0.0.0:5672");
+    Run pair = Run.warrenctl(api.port(), "stop_app");
+    assertThat(pair.code()).isEqualTo(ExitCodes.SOFTWARE);
+    assertThat(pair.err()).contains("member of mirrored pair 'p'");
+    api.on("POST", "/api/node/app/stop", 404, FakeApi.NOT_FOUND);
+    Run old = Run.warrenctl(api.port(), "stop_app");
+    assertThat(old.code()).isEqualTo(ExitCodes.UNAVAILABLE);
+    assertThat(old.err()).contains("cannot stop or start the broker application");
   }
 }

@@ -29,13 +29,18 @@ final class NodeView {
     this.disk = disk;
     this.amqpPort = amqpPort;
     this.httpPort = httpPort;
+    this.nodeName = localName();
+  }
+
+  /** This node's name as the API shows it: warren@ and the host's name. */
+  static String localName() {
     String host;
     try {
       host = java.net.InetAddress.getLocalHost().getHostName();
     } catch (java.io.IOException e) {
       host = "localhost";
     }
-    this.nodeName = "warren@" + host;
+    return "warren@" + host;
   }
 
   String name() {

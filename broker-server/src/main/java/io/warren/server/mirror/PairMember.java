@@ -51,6 +51,9 @@ public final class PairMember implements PrimaryHost, AutoCloseable {
             identity);
         this.http = new ManagementServer(Broker.managementConfig(config));
         HaEndpoints.register(http, HaStatus.forNode(pair, node, this::serving, control::health));
+        io.warren.server.admin.AppRoutes.refuse(http, "node '" + pair.node() + "' is a member of mirrored pair '"
+            + pair.pair() + "': its broker runs while it is primary and stops when it is not, as the pair decides; "
+            + "stop or start the whole process instead (haproxy/pair.sh, docs/replication.md)");
         try {
             http.start();
         } catch (IllegalStateException e) {

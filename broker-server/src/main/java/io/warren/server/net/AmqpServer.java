@@ -99,6 +99,18 @@ public final class AmqpServer {
     }
   }
 
+  /** Waits until every client connection has closed, at most {@code millis}; answers whether they all did. */
+  public boolean awaitClientsClosed(long millis) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    for (Channel ch : clients) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0 || !ch.closeFuture().awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   public void close() {
     if (serverChannel != null) {
       serverChannel.close().syncUninterruptibly();

@@ -21,13 +21,17 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Turns one aggregated HTTP request into a {@link Request}, authenticates it (HTTP Basic), runs the matching route
  * and writes its {@link Response}. Errors become RabbitMQ's {"error","reason"} JSON; an unexpected exception is
- * logged and answered 500 without its stack trace. Confined to the management event loop.
+ * logged and answered 500 without its stack trace. A route made with {@link RouteHandler#later} answers from another
+ * thread; its answer is written on the event loop. Confined to the management event loop.
  */
 public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger LOG = LoggerFactory.getLogger(HttpApiHandler.class);
@@ -53,38 +57,52 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
     boolean keepAlive = HttpUtil.isKeepAlive(msg);
-    Response response;
+    boolean head = msg.method().name().equals("HEAD");
     if (!msg.decoderResult().isSuccess()) {
-      response = Response.error(400, "bad_request", "malformed HTTP request");
-      keepAlive = false;
-    } else {
-      response = answer(ctx, msg);
+      write(ctx, Response.error(400, "bad_request", "malformed HTTP request"), false, head);
+      return;
     }
-    write(ctx, response, keepAlive, msg.method().name().equals("HEAD"));
+    String method = msg.method().name();
+    String uri = msg.uri();
+    CompletableFuture<Response> answer = answer(ctx, msg).toCompletableFuture()
+        .handle((r, e) -> e == null ? r : failure(method, uri, e instanceof CompletionException && e.getCause() != null
+            ? e.getCause() : e));
+    if (answer.isDone()) {
+      write(ctx, answer.join(), keepAlive, head);
+      return;
+    }
+    // the next request of this connection waits for this answer, so that answers keep the order of requests
+    ctx.channel().config().setAutoRead(false);
+    answer.thenAccept(r -> ctx.executor().execute(() -> {
+      write(ctx, r, keepAlive, head);
+      ctx.channel().config().setAutoRead(true);
+    }));
   }
 
-  private Response answer(ChannelHandlerContext ctx, FullHttpRequest msg) {
+  /** The route's answer, or the error answer at once when matching, login or the route itself fails. */
+  private CompletionStage<Response> answer(ChannelHandlerContext ctx, FullHttpRequest msg) {
+    String method = msg.method().name();
     try {
       String target = msg.uri();
       List<String> segments = Paths.segments(target);
-      String method = msg.method().name();
       Router.Match match = routes.match(method, segments);
       if (match.route() == null) {
-        return match.pathExists() ? Response.error(405, "method_not_allowed", method + " is not allowed here")
-            : Response.error(404, "Object Not Found", "Not Found");
+        return done(match.pathExists() ? Response.error(405, "method_not_allowed", method + " is not allowed here")
+            : Response.error(404, "Object Not Found", "Not Found"));
       }
       InetAddress peer = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
       Principal user = null;
-      if (match.route().guard() != Guard.NONE) {
+      Guard guard = match.route().guard();
+      if (guard != Guard.NONE) {
         user = login(msg, peer);
         if (user == null) {
-          return unauthorised("Login failed");
+          return done(unauthorised("Login failed"));
         }
-        if (!user.mayUseManagement()) {
-          return unauthorised("Not management user");
+        if (guard != Guard.LOGIN && !user.mayUseManagement()) {
+          return done(unauthorised("Not management user"));
         }
-        if (!match.route().guard().allows(user)) {
-          return unauthorised("Not administrator user");
+        if (!guard.allows(user)) {
+          return done(unauthorised("Not administrator user"));
         }
       }
       byte[] body = new byte[msg.content().readableBytes()];
@@ -92,16 +110,23 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
       Map<String, String> headers = new HashMap<>();
       msg.headers().forEach(e -> headers.putIfAbsent(e.getKey().toLowerCase(java.util.Locale.ROOT), e.getValue()));
       Request request = new Request(method, segments, match.params(), Paths.query(target), body, user, peer, headers);
-      return match.route().handler().handle(request);
-    } catch (AdminException e) {
-      if (e.status() == 401) {
-        return unauthorised(e.reason());
-      }
-      return Response.error(e.status(), e.error(), e.reason());
+      return match.route().handler().answer(request);
     } catch (Exception | StackOverflowError e) {
-      LOG.warn("HTTP {} {} failed", msg.method(), msg.uri(), e);
-      return Response.error(500, "internal_server_error", "the request failed: " + e.getClass().getSimpleName());
+      return done(failure(method, msg.uri(), e));
     }
+  }
+
+  private static CompletionStage<Response> done(Response r) {
+    return CompletableFuture.completedFuture(r);
+  }
+
+  /** RabbitMQ's error JSON for an AdminException; anything else is logged and answered 500 without its trace. */
+  private static Response failure(String method, String uri, Throwable e) {
+    if (e instanceof AdminException a) {
+      return a.status() == 401 ? unauthorised(a.reason()) : Response.error(a.status(), a.error(), a.reason());
+    }
+    LOG.warn("HTTP {} {} failed", method, uri, e);
+    return Response.error(500, "internal_server_error", "the request failed: " + e.getClass().getSimpleName());
   }
 
   private Principal login(FullHttpRequest msg, InetAddress peer) {
