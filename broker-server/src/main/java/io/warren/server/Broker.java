@@ -52,6 +52,8 @@ public final class Broker implements AutoCloseable {
   private final AmqpServer server;
   private final MemoryAlarm memoryAlarm;
   private final DiskAlarm diskAlarm;
+  /** connection.tune's channel-max, which operators change at run time. */
+  private final io.warren.server.config.ChannelMax channelMax;
   private final MessageStore store;
   /** Wakes queues for TTL expiry and x-expires; tasks only post to a queue's executor. */
   private final java.util.concurrent.ScheduledExecutorService timer;
@@ -109,6 +111,7 @@ public final class Broker implements AutoCloseable {
     long diskLimit = config.limits().diskFreeLimit();
     this.diskAlarm = freeDisk == null ? new DiskAlarm(config.dataDir(), diskLimit)
         : new DiskAlarm(diskLimit, freeDisk);
+    this.channelMax = new io.warren.server.config.ChannelMax(config.limits().channelMax());
     this.server = new AmqpServer(this, clock);
   }
 
@@ -223,7 +226,7 @@ public final class Broker implements AutoCloseable {
   /** The adapter the management API and Prometheus read the broker through. */
   private io.warren.server.admin.BrokerAdmin admin() {
     return new io.warren.server.admin.BrokerAdmin(new io.warren.server.admin.BrokerAdmin.Parts(config, registry,
-        counters, churn, memoryAlarm, diskAlarm, this::port, () -> management == null ? -1 : management.port(),
+        counters, churn, memoryAlarm, diskAlarm, channelMax, this::port, () -> management == null ? -1 : management.port(),
         clock));
   }
 
@@ -391,6 +394,11 @@ public final class Broker implements AutoCloseable {
 
   public DiskAlarm diskAlarm() {
     return diskAlarm;
+  }
+
+  /** The channel-max offered to connections opened from now on. */
+  public io.warren.server.config.ChannelMax channelMax() {
+    return channelMax;
   }
 
   /** The alarm that blocks publishers now (memory first, as RabbitMQ reports it), or null if none is raised. */

@@ -22,6 +22,7 @@ import io.warren.management.api.ConnectionRoutes;
 import io.warren.management.api.DefinitionRoutes;
 import io.warren.management.api.ExchangeRoutes;
 import io.warren.management.api.HealthRoutes;
+import io.warren.management.api.NodeSettingsRoutes;
 import io.warren.management.api.OverviewRoutes;
 import io.warren.management.api.PermissionRoutes;
 import io.warren.management.api.PolicyRoutes;
@@ -127,6 +128,7 @@ public final class ManagementServer implements AutoCloseable {
     Sampler sampler = new Sampler(broker, config.historySamples(), clock);
     Api api = new Api(broker, new Views(broker.node().name(), sampler), sampler, () -> nodeFields.get());
     new OverviewRoutes(api).register(router);
+    new NodeSettingsRoutes(api).register(router);
     VhostUserRoutes vhostsUsers = new VhostUserRoutes(api);
     vhostsUsers.register(router);
     new PermissionRoutes(api, vhostsUsers).register(router);

@@ -34,6 +34,7 @@ import java.util.List;
  */
 public final class BrokerAdmin implements ManagedBroker {
   private final NodeView node;
+  private final SettingsAdmin settings;
   private final MessageCounters counters;
   private final ChurnCounters churn;
   private final RegistryAccess access;
@@ -47,12 +48,14 @@ public final class BrokerAdmin implements ManagedBroker {
   /** Everything the adapter reads, handed over by the Broker (which nothing imports). */
   public record Parts(io.warren.server.config.BrokerConfig config, io.warren.server.registry.Registry registry,
       MessageCounters counters, ChurnCounters churn, io.warren.server.flow.MemoryAlarm memory,
-      io.warren.server.flow.DiskAlarm disk, java.util.function.IntSupplier amqpPort,
+      io.warren.server.flow.DiskAlarm disk, io.warren.server.config.ChannelMax channelMax,
+      java.util.function.IntSupplier amqpPort,
       java.util.function.IntSupplier httpPort, java.time.Clock clock) {
   }
 
   public BrokerAdmin(Parts p) {
     this.node = new NodeView(p.config(), p.memory(), p.disk(), p.amqpPort(), p.httpPort());
+    this.settings = new SettingsAdmin(p.config(), p.memory(), p.disk(), p.channelMax());
     this.counters = p.counters();
     this.churn = p.churn();
     this.access = new RegistryAccess(p.registry());
@@ -67,6 +70,11 @@ public final class BrokerAdmin implements ManagedBroker {
   @Override
   public NodeInfo node() {
     return node.node();
+  }
+
+  @Override
+  public io.warren.management.spi.NodeSettings nodeSettings() {
+    return settings;
   }
 
   @Override

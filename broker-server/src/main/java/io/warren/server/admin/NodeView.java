@@ -78,7 +78,7 @@ final class NodeView {
       listeners.add(new NodeInfo.Listener("http", config.http().bindAddress(), http));
     }
     return new NodeInfo(nodeName, config.server().clusterName(), config.server().version(),
-        System.currentTimeMillis() - startedAt, used, limit, memory.raised(), free, config.limits().diskFreeLimit(),
+        System.currentTimeMillis() - startedAt, used, limit, memory.raised(), free, disk.limitBytes(),
         disk.raised(), fdUsed, fdMax, Runtime.getRuntime().availableProcessors(), listeners);
   }
 }

@@ -36,6 +36,8 @@ final class Handshake {
   private User user;
   private Map<String, Object> clientProperties = Map.of();
   private int channelMax;
+  /** The channel-max this connection's tune offered (operators may change the broker's meanwhile). */
+  private int offeredChannelMax;
   private int frameMax;
   private int heartbeat;
   private BrokerVhost vhost;
@@ -68,7 +70,8 @@ final class Handshake {
         user = authenticate(ok);
         BrokerConfig.Limits limits = broker.config().limits();
         step = Step.AWAIT_TUNE_OK;
-        return new ConnectionTune(limits.channelMax(), limits.frameMax(), limits.heartbeatSeconds());
+        offeredChannelMax = broker.channelMax().current();
+        return new ConnectionTune(offeredChannelMax, limits.frameMax(), limits.heartbeatSeconds());
       }
       case AWAIT_TUNE_OK -> {
         tune(expect(method, ConnectionTuneOk.class));
@@ -146,10 +149,10 @@ final class Handshake {
     }
     frameMax = (int) clientFrameMax;
     // as RabbitMQ (after frame_max), a channel-max above the server's (0 is "no limit") is refused rather than lowered
-    if (ok.channelMax() == 0 || ok.channelMax() > limits.channelMax()) {
+    if (ok.channelMax() == 0 || ok.channelMax() > offeredChannelMax) {
       throw new ConnectionException(ReplyCode.NOT_ALLOWED, "negotiated channel_max = " + ok.channelMax()
           + (ok.channelMax() == 0 ? " (no limit)" : "") + " is higher than the maximum allowed value ("
-          + limits.channelMax() + ")", ok.classId(), ok.methodId());
+          + offeredChannelMax + ")", ok.classId(), ok.methodId());
     }
     channelMax = ok.channelMax();
     heartbeat = ok.heartbeat();

@@ -11,7 +11,8 @@ import java.util.function.LongSupplier;
  * blocked ("low on disk"), so that the log never fills the disk and a write never fails half way. Any thread.
  */
 public final class DiskAlarm extends ResourceAlarm {
-  private final long limitBytes;
+  /** Changed at run time only on the alarm's thread ({@link #setLimit}); read by any. */
+  private volatile long limitBytes;
 
   /** @param limitBytes free bytes below which publishers are blocked; 0 disables the alarm */
   public DiskAlarm(Path dataDir, long limitBytes) {
@@ -36,6 +37,23 @@ public final class DiskAlarm extends ResourceAlarm {
       return Files.getFileStore(dir).getUsableSpace();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  public long limitBytes() {
+    return limitBytes;
+  }
+
+  /**
+   * A new limit at run time (rabbitmqctl's set_disk_free_limit), applied at once: the alarm is raised or cleared by it
+   * before this returns. A disabled alarm starts watching the disk.
+   *
+   * @param limitBytes free bytes below which publishers are blocked; 0 disables the alarm
+   */
+  public void setLimit(long limitBytes) {
+    change(() -> this.limitBytes = limitBytes);
+    if (limitBytes > 0) {
+      watch();
     }
   }
 

@@ -17,8 +17,9 @@ import java.util.function.LongSupplier;
  * messages out to disk. Any thread; see {@link ResourceAlarm}.
  */
 public final class MemoryAlarm extends ResourceAlarm {
-  private final long limitBytes;
-  private final long spillBytes;
+  /** Changed at run time only on the alarm's thread ({@link #setLimit}); read by any. */
+  private volatile long limitBytes;
+  private volatile long spillBytes;
   private volatile long lastUsed;
 
   /**
@@ -85,6 +86,20 @@ public final class MemoryAlarm extends ResourceAlarm {
 
   public long limitBytes() {
     return limitBytes;
+  }
+
+  /**
+   * A new watermark at run time (rabbitmqctl's set_vm_memory_high_watermark), applied at once: the alarm is raised or
+   * cleared by it before this returns.
+   *
+   * @param limitBytes usage above which publishers are blocked (0: always blocked, as in RabbitMQ)
+   * @param spillBytes usage above which transient messages are spilled
+   */
+  public void setLimit(long limitBytes, long spillBytes) {
+    change(() -> {
+      this.limitBytes = limitBytes;
+      this.spillBytes = spillBytes;
+    });
   }
 
   @Override

@@ -2,9 +2,13 @@ package io.warren.server.flow;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,7 +16,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A resource alarm like RabbitMQ's (memory, disk): reads the resource every 100 ms and, while it is past its limit,
  * publishing connections are blocked (connection.blocked with reason "low on &lt;resource&gt;", no more reads from
- * them) until every alarm has cleared. Any thread; listeners are called on the alarm's own thread and must hand off.
+ * them) until every alarm has cleared. An operator can also raise it by hand (rabbitmqctl's set_alarm): it is then
+ * held until cleared by hand, whatever the readings say, and it is raised while either the reading or the hand says
+ * so. Any thread; every change of state happens on the alarm's own thread, which also calls the listeners (they must
+ * hand off).
  */
 public abstract class ResourceAlarm implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ResourceAlarm.class);
@@ -27,9 +34,14 @@ public abstract class ResourceAlarm implements AutoCloseable {
   private final LongSupplier reading;
   private final Set<Listener> listeners = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService timer;
+  /** Measured or by hand: the one field a publish reads. */
   private volatile boolean raised;
+  private volatile boolean byHand;
+  /** The last reading was past the limit; only the timer thread (or a test calling check) touches it. */
+  private boolean measured;
   /** The last reading failed; only the timer thread touches it. */
   private boolean unreadable;
+  private final AtomicBoolean watching = new AtomicBoolean();
 
   /**
    * @param resource "memory" or "disk": names the timer thread and makes the blocked reason "low on &lt;resource&gt;"
@@ -47,7 +59,42 @@ public abstract class ResourceAlarm implements AutoCloseable {
 
   /** Starts checking on a timer; subclasses call it last in their constructor (tests call {@link #check}). */
   protected final void watch() {
-    timer.scheduleWithFixedDelay(this::check, 100, 100, TimeUnit.MILLISECONDS);
+    if (watching.compareAndSet(false, true)) {
+      timer.scheduleWithFixedDelay(this::check, 100, 100, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * Runs a change of this alarm's settings on its own thread, then reads the resource at once, and returns when
+   * both are done: the caller sees the alarm raised or cleared by the new setting.
+   */
+  protected final void change(Runnable setting) {
+    try {
+      timer.submit(() -> {
+        setting.run();
+        check();
+      }).get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while changing the " + resource + " alarm", e);
+    } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+      throw new IllegalStateException("cannot change the " + resource + " alarm: " + e, e);
+    }
+  }
+
+  /** Raises (true) or clears (false) the alarm by hand, as rabbitmqctl's set_alarm / clear_alarm do. */
+  public void setByHand(boolean on) {
+    change(() -> {
+      if (byHand != on) {
+        byHand = on;
+        LOG.warn("{} alarm {} by hand", capitalised(), on ? "raised" : "cleared");
+      }
+    });
+  }
+
+  /** Whether an operator raised this alarm by hand and has not cleared it yet. */
+  public boolean raisedByHand() {
+    return byHand;
   }
 
   /** Whether this reading is past the limit. */
@@ -77,6 +124,18 @@ public abstract class ResourceAlarm implements AutoCloseable {
   }
 
   void check() {
+    read();
+    boolean now = measured || byHand;
+    if (now != raised) {
+      raised = now;
+      for (Listener l : listeners) {
+        l.resourceAlarm(now);
+      }
+    }
+  }
+
+  /** Reads the resource and updates {@link #measured}; an unreadable resource leaves it as it was. */
+  private void read() {
     long value;
     try {
       value = reading.getAsLong();
@@ -92,16 +151,13 @@ public abstract class ResourceAlarm implements AutoCloseable {
       unreadable = false;
       LOG.info("The {} can be read again for its alarm", resource);
     }
-    boolean now = over(value);
-    if (now != raised) {
-      raised = now;
-      if (now) {
+    boolean over = over(value);
+    if (over != measured) {
+      measured = over;
+      if (over) {
         LOG.warn("{} alarm raised: {}; publishers are blocked", capitalised(), describe(value));
       } else {
         LOG.info("{} alarm cleared: {}", capitalised(), describe(value));
-      }
-      for (Listener l : listeners) {
-        l.resourceAlarm(now);
       }
     }
   }

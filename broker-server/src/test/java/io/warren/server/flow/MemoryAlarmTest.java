@@ -60,6 +60,48 @@ class MemoryAlarmTest {
   }
 
   @Test
+  void anAlarmRaisedByHandHoldsUntilClearedByHandWhateverTheReadings() {
+    AtomicLong used = new AtomicLong(10);
+    List<Boolean> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (MemoryAlarm alarm = new MemoryAlarm(100, used::get, false)) {
+      alarm.register(seen::add);
+      alarm.setByHand(true);
+      assertThat(alarm.raised()).isTrue();
+      assertThat(alarm.raisedByHand()).isTrue();
+      used.set(101);
+      alarm.check();
+      used.set(10);
+      alarm.check();
+      assertThat(alarm.raised()).as("a reading below the limit does not clear an alarm set by hand").isTrue();
+      used.set(101);
+      alarm.check();
+      alarm.setByHand(false);
+      assertThat(alarm.raised()).as("still over the limit").isTrue();
+      used.set(10);
+      alarm.check();
+      assertThat(alarm.raised()).isFalse();
+      assertThat(seen).containsExactly(true, false);
+    }
+  }
+
+  @Test
+  void aNewLimitRaisesOrClearsTheAlarmBeforeItReturns() {
+    try (MemoryAlarm alarm = new MemoryAlarm(1000, 500, () -> 100, false)) {
+      alarm.check();
+      assertThat(alarm.raised()).isFalse();
+      alarm.setLimit(99, 50);
+      assertThat(alarm.raised()).isTrue();
+      assertThat(alarm.limitBytes()).isEqualTo(99);
+      assertThat(alarm.aboveSpillWatermark()).isTrue();
+      alarm.setLimit(0, 0);
+      assertThat(alarm.raised()).as("0 blocks publishers at once, as RabbitMQ's watermark 0").isTrue();
+      alarm.setLimit(1000, 500);
+      assertThat(alarm.raised()).isFalse();
+      assertThat(alarm.aboveSpillWatermark()).isFalse();
+    }
+  }
+
+  @Test
   void measuresSomethingReal() {
     assertThat(MemoryAlarm.used()).isPositive();
   }

@@ -19,6 +19,11 @@ public interface ManagedBroker {
 
   ChurnCounters churn();
 
+  /** The settings operators change at run time (watermarks, alarms by hand, channel-max). */
+  default NodeSettings nodeSettings() {
+    throw AdminException.unsupported("changing the node's settings at run time");
+  }
+
   /** The user if the password matches and the user may log in from {@code peer}; null otherwise. */
   Principal authenticate(String user, String password, InetAddress peer);
 
