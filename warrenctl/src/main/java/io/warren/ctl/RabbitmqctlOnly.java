@@ -11,15 +11,11 @@ final class RabbitmqctlOnly {
   private static final String NO_STOP = "Warren's management API cannot stop or start the broker: stop the "
       + "process (SIGTERM) and start bin/warren again; durable queues and persistent messages are recovered";
   private static final Map<String, String> REASONS = Map.ofEntries(
-      Map.entry("eval", NOT_ERLANG),
       Map.entry("eval_file", NOT_ERLANG),
       Map.entry("environment", NOT_ERLANG),
       Map.entry("stop", NO_STOP),
       Map.entry("reset", NO_STOP),
       Map.entry("force_reset", NO_STOP),
-      Map.entry("set_vm_memory_high_watermark", "the memory high watermark is warren.limits.memory-high-watermark "
-          + "in warren.conf (or the matching -D/environment override), read at start"),
-      Map.entry("set_disk_free_limit", "the disk free limit is warren.limits.disk-free-limit in warren.conf, read at start"),
       Map.entry("join_cluster", "Warren does not cluster; docs/replication.md describes its primary/backup pair"),
       Map.entry("cluster_status", "Warren does not cluster; docs/replication.md describes its primary/backup pair"));
 

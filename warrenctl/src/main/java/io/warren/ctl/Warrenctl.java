@@ -35,7 +35,8 @@ public final class Warrenctl implements Callable<Integer> {
   /** The groups of verbs; each public method annotated with @Command is one verb. */
   private static final List<Class<?>> VERBS = List.of(QueueCommands.class, ExchangeCommands.class,
       ConnectionCommands.class, VhostCommands.class, UserCommands.class, UserLimitCommands.class,
-      PermissionCommands.class, PolicyCommands.class, DefinitionCommands.class, NodeCommands.class);
+      PermissionCommands.class, PolicyCommands.class, DefinitionCommands.class, NodeCommands.class,
+      SettingCommands.class);
 
   @Option(names = "--host", scope = ScopeType.INHERIT,
       description = "host of the management API (default: env WARRENCTL_HOST, else the host part of -n, else localhost)")
