@@ -50,11 +50,33 @@ final class ChannelMode {
       c.release();
       throw e;
     }
-    connection.notePublish();
+    if (connection.notePublish()) {
+      // a memory or disk alarm blocks the connection: as in RabbitMQ, this publish goes through (and the channel's
+      // later commands run) only once every alarm has cleared
+      channel.await(connection.unblocked(), ignored -> routeUnblocked(c));
+      return;
+    }
+    route(c);
+  }
+
+  private void route(Command c) {
     if (tx != null) {
       tx.publish(c);
     } else {
       publisher.publish(c, confirms);
+    }
+  }
+
+  /** A publish an alarm held; its channel may have closed meanwhile (with its connection). */
+  private void routeUnblocked(Command c) {
+    if (!channel.isOpen()) {
+      c.release();
+      return;
+    }
+    try {
+      route(c);
+    } catch (RuntimeException e) {
+      throw Errors.of(e, c.method());
     }
   }
 

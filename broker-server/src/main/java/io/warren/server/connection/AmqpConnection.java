@@ -211,6 +211,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     if (wasOpen) {
       broker.memoryAlarm().unregister(gate);
       broker.diskAlarm().unregister(gate);
+      gate.closed();
       handshake.vhost().deleteOwnedBy(this);
       LOG.info("Connection {} closed (user '{}', vhost '{}')", name, handshake.user().name(),
           handshake.vhost().name());
@@ -391,9 +392,17 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
 
   // ---- flow control -------------------------------------------------------------------------------------------
 
-  /** A channel published: under a memory or disk alarm, stop reading from this connection. */
-  public void notePublish() {
-    gate.notePublish();
+  /**
+   * A channel publishes: under a memory or disk alarm, this connection is blocked (it stops reading) and the answer
+   * is true: the publish then waits for {@link #unblocked()}.
+   */
+  public boolean notePublish() {
+    return gate.notePublish();
+  }
+
+  /** While blocked by an alarm: completes once it is unblocked, or closed. */
+  public java.util.concurrent.CompletableFuture<Void> unblocked() {
+    return gate.unblocked();
   }
 
   /** Credit flow of this connection's publishers; on the event loop. */

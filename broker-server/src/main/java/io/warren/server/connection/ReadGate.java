@@ -6,12 +6,15 @@ import io.warren.amqp.generated.ConnectionUnblocked;
 import io.warren.server.Broker;
 import io.warren.server.flow.PublishFlow;
 import io.warren.server.flow.ResourceAlarm;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * Whether a connection reads from its socket: not while a memory or disk alarm blocks it (only once it has published,
- * announced with connection.blocked and connection.unblocked), nor while a queue or the log its publishers feed is
- * behind (credit flow). Confined to the connection's event loop, except {@link #resourceAlarm}, which an alarm calls
- * from its own thread.
+ * Whether a connection reads from its socket: not while a memory or disk alarm blocks it, nor while a queue or the
+ * log its publishers feed is behind (credit flow). As in RabbitMQ, an alarm blocks a connection when it publishes
+ * while the alarm is raised (connection.blocked), not before: a connection that published earlier may still consume,
+ * get and ack. The publish that found the alarm, and every later command of its channel, wait until every alarm has
+ * cleared (connection.unblocked). Confined to the connection's event loop, except {@link #resourceAlarm}, which an
+ * alarm calls from its own thread.
  */
 final class ReadGate implements ResourceAlarm.Listener {
   private final AmqpConnection connection;
@@ -19,8 +22,9 @@ final class ReadGate implements ResourceAlarm.Listener {
   private final ChannelHandlerContext ctx;
   /** Credit flow to the queues and the log this connection's publishers feed. */
   private final PublishFlow flow;
-  private boolean published;
   private boolean blocked;
+  /** Completed when this connection is unblocked (or closes): the publishes the alarm holds then go on. */
+  private CompletableFuture<Void> unblocked;
   /** Paused at some point since the last {@link #pausedSinceAsked}: reads had stopped, so silence proves nothing. */
   private boolean pausedSinceAsked;
 
@@ -35,29 +39,53 @@ final class ReadGate implements ResourceAlarm.Listener {
   public void resourceAlarm(boolean raised) {
     ctx.executor().execute(() -> {
       // blocked while any alarm is raised: ask the broker rather than trusting this one alarm's news
-      ResourceAlarm alarm = broker.raisedAlarm();
-      if (alarm != null && published && !blocked) {
-        block(alarm.reason());
-      } else if (alarm == null && blocked) {
+      if (blocked && broker.raisedAlarm() == null) {
         unblock();
       }
     });
   }
 
-  /** A channel published: under a memory or disk alarm, stop reading from this connection. */
-  void notePublish() {
-    published = true;
-    ResourceAlarm alarm = blocked ? null : broker.raisedAlarm();
-    if (alarm != null) {
-      block(alarm.reason());
+  /**
+   * A channel publishes: under a memory or disk alarm, stop reading from this connection and answer true: then the
+   * publish must wait for {@link #unblocked()}.
+   */
+  boolean notePublish() {
+    if (blocked) {
+      return true;
+    }
+    ResourceAlarm alarm = broker.raisedAlarm();
+    if (alarm == null) {
+      return false;
+    }
+    block(alarm.reason());
+    return true;
+  }
+
+  /** Completes when the alarms that block this connection have cleared, or when it closes; while blocked only. */
+  CompletableFuture<Void> unblocked() {
+    return unblocked;
+  }
+
+  /** The connection closed: what waited for the alarm goes on, to find its channel closed and let go. */
+  void closed() {
+    blocked = false;
+    release();
+  }
+
+  private void release() {
+    CompletableFuture<Void> waiting = unblocked;
+    unblocked = null;
+    if (waiting != null) {
+      waiting.complete(null);
     }
   }
 
   private void block(String reason) {
+    blocked = true;
+    unblocked = new CompletableFuture<>();
     if (!connection.isOpen()) {
       return;
     }
-    blocked = true;
     connection.writeMethod(0, new ConnectionBlocked(reason));
     ctx.flush();
     update();
@@ -65,10 +93,10 @@ final class ReadGate implements ResourceAlarm.Listener {
 
   private void unblock() {
     blocked = false;
-    if (!connection.isOpen()) {
-      return;
+    if (connection.isOpen()) {
+      connection.writeMethod(0, new ConnectionUnblocked());
     }
-    connection.writeMethod(0, new ConnectionUnblocked());
+    release();
     ctx.flush();
     update();
   }

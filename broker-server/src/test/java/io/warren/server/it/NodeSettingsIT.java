@@ -80,12 +80,13 @@ class NodeSettingsIT {
 
       assertThat(http.put("/api/node/memory-high-watermark", "{\"relative\": 0.000000001}").statusCode())
           .isEqualTo(204);
-      await().atMost(Duration.ofSeconds(10)).until(() -> p.events().contains("blocked: low on memory"));
       JsonNode node = http.json("/api/nodes").get(0);
       assertThat(node.get("mem_alarm").asBoolean()).isTrue();
       assertThat(node.get("mem_limit").asLong()).isLessThan(100);
+      assertThat(p.events()).as("blocked when it publishes, as in RabbitMQ").isEmpty();
       p.channel().basicPublish("", p.queue(), null, "during".getBytes());
-      assertThat(look.queueDeclarePassive(p.queue()).getMessageCount()).as("not read while blocked").isEqualTo(1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> p.events().contains("blocked: low on memory"));
+      assertThat(look.queueDeclarePassive(p.queue()).getMessageCount()).as("held while blocked").isEqualTo(1);
 
       assertThat(http.put("/api/node/memory-high-watermark", "{\"relative\": \"0.4\"}").statusCode()).isEqualTo(204);
       await().atMost(Duration.ofSeconds(10)).until(() -> p.events().contains("unblocked"));
@@ -111,6 +112,9 @@ class NodeSettingsIT {
   void alarmsRaisedByHandHoldUntilClearedByHand() throws Exception {
     Publisher p = Publisher.open(broker);
     assertThat(http.put("/api/node/alarms/disk", "").statusCode()).isEqualTo(204);
+    // a connection that published before the alarm still consumes and gets, until it publishes again
+    assertThat(p.channel().basicGet(p.queue(), true)).isNotNull();
+    p.channel().basicPublish("", p.queue(), null, "during".getBytes());
     await().atMost(Duration.ofSeconds(10)).until(() -> p.events().contains("blocked: low on disk"));
     assertThat(http.json("/api/nodes").get(0).get("disk_free_alarm").asBoolean()).isTrue();
     assertThat(http.put("/api/node/alarms/memory", "").statusCode()).isEqualTo(204);
@@ -134,6 +138,26 @@ class NodeSettingsIT {
     assertThat(node.get("mem_alarm").asBoolean()).isFalse();
     p.connection().close();
     late.connection().close();
+  }
+
+  @Test
+  void aPublishHeldByAnAlarmIsLetGoWhenItsConnectionCloses() throws Exception {
+    try (LeakCheck leaks = LeakCheck.start()) {
+      Publisher p = Publisher.open(broker);
+      assertThat(http.put("/api/node/alarms/memory", "").statusCode()).isEqualTo(204);
+      p.channel().basicPublish("", p.queue(), null, new byte[200_000]);
+      await().atMost(Duration.ofSeconds(10)).until(() -> p.events().contains("blocked: low on memory"));
+      // a blocked connection is not read from, so its close handshake cannot complete (as in RabbitMQ)
+      p.connection().abort(1000);
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> broker.broker().registry().connections().connectionCount(null) == 0);
+      assertThat(http.delete("/api/node/alarms/memory").statusCode()).isEqualTo(204);
+      try (Connection other = broker.connect()) {
+        Channel ch = other.createChannel();
+        assertThat(ch.queueDeclarePassive(p.queue()).getMessageCount()).as("only the first").isEqualTo(1);
+      }
+      assertThat(leaks.leaks()).as("Netty leak reports").isEmpty();
+    }
   }
 
   @Test

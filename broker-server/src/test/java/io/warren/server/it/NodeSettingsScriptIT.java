@@ -79,6 +79,7 @@ class NodeSettingsScriptIT {
     // MemoryAlarms' overlapping alarms: both by hand, cleared one after the other
     ok("eval", "rabbit_alarm:set_alarm({{resource_limit, memory, node()}, []}).");
     ok("eval", "rabbit_alarm:set_alarm({{resource_limit, disk, node()}, []}).");
+    ch.basicPublish("", "", null, new byte[0]);
     await().atMost(Duration.ofSeconds(10)).until(() -> events.size() == 3);
     ok("eval", "rabbit_alarm:clear_alarm({resource_limit, memory, node()}).");
     assertThat(broker.broker().raisedAlarm()).isNotNull();
