@@ -36,7 +36,9 @@ final class SettingsAdmin implements NodeSettings {
     this.disk = disk;
     this.channelMax = channelMax;
     BrokerConfig.Limits l = config.limits();
-    this.memoryFraction = l.memoryHighWatermarkBytes() > 0 ? null : l.memoryHighWatermark();
+    // a size, or 0 (no alarm: its limit is Long.MAX_VALUE), is shown as the bytes it stands for
+    this.memoryFraction = l.memoryHighWatermarkBytes() > 0 || l.memoryHighWatermark() == 0 ? null
+        : l.memoryHighWatermark();
   }
 
   @Override
