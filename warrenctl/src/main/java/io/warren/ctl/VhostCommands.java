@@ -118,14 +118,26 @@ public final class VhostCommands {
     return trace(false);
   }
 
-  /** The management API's way, RabbitMQ's too: PUT /api/vhosts/{vhost} with {"tracing": true|false}. */
+  /**
+   * The management API's way: PUT /api/vhosts/{vhost} with {"tracing": true|false}. The vhost's description and tags
+   * go along, because RabbitMQ's API resets those a PUT leaves out (Warren's keeps them).
+   */
   private int trace(boolean on) {
     String vhost = session.vhost();
     session.output().banner((on ? "Starting" : "Stopping") + " tracing for vhost \"" + vhost + "\" ...");
-    // that PUT would create a vhost that does not exist: say it is missing instead
-    session.api().get(ApiPath.of("vhosts", vhost), Missing.vhost(vhost));
-    session.api().put(ApiPath.of("vhosts", vhost), ApiClient.json().createObjectNode().put("tracing", on),
-        Missing.vhost(vhost));
+    // read first: that PUT would create a vhost that does not exist, so say it is missing instead
+    JsonNode current = session.api().get(ApiPath.of("vhosts", vhost), Missing.vhost(vhost));
+    ObjectNode body = ApiClient.json().createObjectNode();
+    if (current.hasNonNull("description")) {
+      body.put("description", current.get("description").asText());
+    }
+    if (current.get("tags") instanceof com.fasterxml.jackson.databind.node.ArrayNode tags) {
+      List<String> names = new java.util.ArrayList<>();
+      tags.forEach(t -> names.add(t.asText()));
+      body.put("tags", String.join(",", names));
+    }
+    body.put("tracing", on);
+    session.api().put(ApiPath.of("vhosts", vhost), body, Missing.vhost(vhost));
     session.output().raw("Trace " + (on ? "enabled" : "disabled") + " for vhost " + vhost + System.lineSeparator());
     return ExitCodes.OK;
   }

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /** trace_on and trace_off: the management API's way (PUT /api/vhosts/{vhost} with "tracing"), rabbitmqctl's output. */
 class TraceVerbsTest {
-  private static final String TEAM_A = "{\"name\":\"team-a\",\"description\":\"Team A\",\"tags\":[],\"tracing\":false}";
+  private static final String TEAM_A = "{\"name\":\"team-a\",\"description\":\"Team A\",\"tags\":[\"a\",\"b\"],"
+      + "\"tracing\":false}";
   private FakeApi api;
 
   @BeforeEach
@@ -22,7 +23,7 @@ class TraceVerbsTest {
   }
 
   @Test
-  void traceOnAndOffPutOnlyTheTracingFlagOfTheVhost() throws Exception {
+  void traceOnAndOffPutTheTracingFlagWithTheVhostsDescriptionAndTags() throws Exception {
     api.on("GET", "/api/vhosts/team-a", 200, TEAM_A).on("PUT", "/api/vhosts/team-a", 204, "");
     Run on = Run.warrenctl(api.port(), "trace_on", "-p", "team-a");
     assertThat(on.code()).as(on.err()).isZero();
@@ -30,13 +31,13 @@ class TraceVerbsTest {
     assertThat(api.writes()).hasSize(1);
     assertThat(api.writes().get(0).method()).isEqualTo("PUT");
     assertThat(ApiClient.json().readTree(api.writes().get(0).body()))
-        .isEqualTo(ApiClient.json().readTree("{\"tracing\":true}"));
+        .isEqualTo(ApiClient.json().readTree("{\"description\":\"Team A\",\"tags\":\"a,b\",\"tracing\":true}"));
 
     Run off = Run.warrenctl(api.port(), "-q", "trace_off", "-p", "team-a");
     assertThat(off.code()).as(off.err()).isZero();
     assertThat(off.out()).isEqualTo("Trace disabled for vhost team-a\n");
     assertThat(ApiClient.json().readTree(api.writes().get(1).body()))
-        .isEqualTo(ApiClient.json().readTree("{\"tracing\":false}"));
+        .isEqualTo(ApiClient.json().readTree("{\"description\":\"Team A\",\"tags\":\"a,b\",\"tracing\":false}"));
   }
 
   @Test

@@ -83,8 +83,8 @@ public final class ExchangeRoutes {
     api.require(r, e.vhost(), Access.WRITE, e.name());
     if (e.internal()) {
       // as over AMQP: only the broker publishes to an internal exchange (amq.rabbitmq.trace's traces cannot be forged)
-      throw AdminException.badRequest("cannot publish to internal exchange '" + e.name() + "' in vhost '" + e.vhost()
-          + "'");
+      throw AdminException.badRequest("403 ACCESS_REFUSED - cannot publish to internal exchange '" + e.name()
+          + "' in vhost '" + e.vhost() + "'");
     }
     Map<String, Object> body = Json.object(r.body());
     String routingKey = Api.requiredString(body, "routing_key");
