@@ -126,6 +126,10 @@ public final class ApiClient {
         throw new CtlException(ExitCodes.DATA_ERROR,
           "the broker rejected the request" + (reason.isEmpty() ? " (HTTP " + status + ")" : ": " + reason));
       }
+      // the node answers but its broker does not run (stop_app, a pair's backup): unavailable, as rabbitmqctl
+      // reports a node whose application is stopped; await_startup waits through it
+      case 503 -> throw new CtlException(ExitCodes.UNAVAILABLE, "the broker at " + base + " is not available"
+          + (reason.isEmpty() ? "" : ": " + reason));
       case 405 -> throw new CtlException(ExitCodes.SOFTWARE,
           "the management API at " + base + " does not support " + method + " " + path);
       default -> throw new CtlException(ExitCodes.SOFTWARE, "the management API answered HTTP " + status

@@ -129,6 +129,11 @@ class RabbitmqctlCallsTest {
     Run pair = Run.warrenctl(api.port(), "stop_app");
     assertThat(pair.code()).isEqualTo(ExitCodes.SOFTWARE);
     assertThat(pair.err()).contains("member of mirrored pair 'p'");
+    api.on("GET", "/api/overview", 503, "{\"error\":\"not_available\",\"reason\":\"the broker application is "
+        + "stopped on this node\"}");
+    Run stopped = Run.warrenctl(api.port(), "ping");
+    assertThat(stopped.code()).isEqualTo(ExitCodes.UNAVAILABLE);
+    assertThat(stopped.err()).contains("is not available: the broker application is stopped on this node");
     api.on("POST", "/api/node/app/stop", 404, FakeApi.NOT_FOUND);
     Run old = Run.warrenctl(api.port(), "stop_app");
     assertThat(old.code()).isEqualTo(ExitCodes.UNAVAILABLE);

@@ -223,6 +223,9 @@ class AppRestartIT {
     assertThat(stop.out()).isEqualTo("Stopping the broker application on node rabbit@127.0.0.1 ...\n");
     assertThat(awaitConnectionClosed(client).getReplyCode()).isEqualTo(AMQP.CONNECTION_FORCED);
     assertThatThrownBy(() -> factory().newConnection()).isInstanceOf(IOException.class);
+    WarrenctlScript.Run list = ctl.run("--port", port, "-q", "list_queues");
+    assertThat(list.code()).isEqualTo(69);
+    assertThat(list.err()).contains("the broker application is stopped on this node");
 
     WarrenctlScript.Run start = ctl.run("-n", "rabbit@127.0.0.1", "--port", port, "start_app");
     assertThat(start.code()).as(start.err()).isZero();
