@@ -172,8 +172,13 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
       closeWithError(e.connectionLevel() ? e : new ConnectionException(e.code(), e.getMessage()));
       FrameDecoder decoder = (FrameDecoder) ctx.pipeline().get(ProtocolHeaderHandler.FRAME_DECODER);
       if (decoder != null && decoder.broken()) {
-        // the stream is out of step, so a close-ok could never be read: close once connection.close is written
-        ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        // The stream is out of step, so a close-ok could never be read: end the connection once connection.close
+        // is written. Not with a plain close: what the client sent after the broken frame is still unread, and
+        // closing a socket with unread input resets the connection, which can make the client lose connection.close
+        // (seen with an oversized body). So the output ends (the client reads the close, then the end of the
+        // stream) while the decoder drops whatever else arrives, until the client closes or a second has passed.
+        ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE_ON_FAILURE)
+            .addListener(f -> endAfterFramingError(ctx));
       }
       return;
     }
@@ -193,6 +198,15 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
       LOG.error("Connection {} failed", name, c);
     }
     ctx.close();
+  }
+
+  private static void endAfterFramingError(ChannelHandlerContext ctx) {
+    if (ctx.channel() instanceof io.netty.channel.socket.DuplexChannel duplex && ctx.channel().isActive()) {
+      duplex.shutdownOutput();
+      ctx.executor().schedule(() -> ctx.close(), 1, java.util.concurrent.TimeUnit.SECONDS);
+    } else {
+      ctx.close();
+    }
   }
 
   @Override
