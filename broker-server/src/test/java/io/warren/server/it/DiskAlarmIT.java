@@ -3,7 +3,6 @@ package io.warren.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.rabbitmq.client.BlockedListener;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -16,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -35,18 +33,7 @@ class DiskAlarmIT {
       f.setHost("127.0.0.1");
       f.setPort(broker.port());
       Connection conn = f.newConnection();
-      List<String> events = new CopyOnWriteArrayList<>();
-      conn.addBlockedListener(new BlockedListener() {
-        @Override
-        public void handleBlocked(String reason) {
-          events.add("blocked: " + reason);
-        }
-
-        @Override
-        public void handleUnblocked() {
-          events.add("unblocked");
-        }
-      });
+      List<String> events = BlockedEvents.recordOn(conn);
       Channel ch = conn.createChannel();
       ch.confirmSelect();
       ch.queueDeclare("d", true, false, false, null);

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.BlockedListener;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -19,7 +18,6 @@ import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
@@ -51,18 +49,7 @@ class NodeSettingsIT {
   record Publisher(Connection connection, Channel channel, String queue, List<String> events) {
     static Publisher open(BrokerFixture broker) throws Exception {
       Connection conn = broker.connect();
-      List<String> events = new CopyOnWriteArrayList<>();
-      conn.addBlockedListener(new BlockedListener() {
-        @Override
-        public void handleBlocked(String reason) {
-          events.add("blocked: " + reason);
-        }
-
-        @Override
-        public void handleUnblocked() {
-          events.add("unblocked");
-        }
-      });
+      List<String> events = BlockedEvents.recordOn(conn);
       Channel ch = conn.createChannel();
       // not exclusive: another connection counts its messages
       String q = ch.queueDeclare("settings-" + java.util.UUID.randomUUID(), false, false, false, null).getQueue();

@@ -3,13 +3,11 @@ package io.warren.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.rabbitmq.client.BlockedListener;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,18 +49,7 @@ class NodeSettingsScriptIT {
   @Test
   void theClientSuitesBlockAndUnblockBlockAndUnblockAPublisher() throws Exception {
     Connection conn = broker.connect();
-    List<String> events = new CopyOnWriteArrayList<>();
-    conn.addBlockedListener(new BlockedListener() {
-      @Override
-      public void handleBlocked(String reason) {
-        events.add("blocked: " + reason);
-      }
-
-      @Override
-      public void handleUnblocked() {
-        events.add("unblocked");
-      }
-    });
+    List<String> events = BlockedEvents.recordOn(conn);
     Channel ch = conn.createChannel();
     // block(): the memory watermark below anything, and the disk alarm by hand
     ok("set_vm_memory_high_watermark", "0.000000001");
