@@ -155,6 +155,9 @@ public final class ControlPlane implements Membership, AutoCloseable {
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, timing.snapshotEvery());
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        // Purge at every snapshot rather than Ratis's default gap of 1024 entries, so that the log stays as short as
+        // the snapshots say and a member that was away long catches up the way it would then: from a snapshot.
+        RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(Integer.MAX_VALUE, timing.snapshotEvery()));
         // The leader retries a member it cannot reach every quarter second or so, for good. Ratis's default backs off
         // to one attempt per 5 s after 30 errors (a few seconds of a cut link): a member back from a restart or a cut
         // then stayed unheard for up to 5 s, and a second fault within that time (the other member lost) cost the

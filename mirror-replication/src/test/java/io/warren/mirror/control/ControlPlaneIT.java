@@ -177,6 +177,49 @@ class ControlPlaneIT {
     }
 
     @Test
+    void aMemberThatMissedWhatTheOthersPurgedCatchesUpFromTheirSnapshotAndVotesAgain() throws Exception {
+        startAll();
+        ControlPlane a = members.get("a");
+        eventually(() -> a.submit(new ControlCommand.Promote("a", 0)));
+        eventually(() -> a.commitInSync(1, Set.of("a", "b")));
+        eventually(b()::read);
+        stop("b");
+        // a and the witness go on; past the threshold of 5 they snapshot and purge their Raft logs below it (whole
+        // closed segments only: restarting them closes the open ones), so b's missing entries exist only in a
+        // snapshot, which the leader must install on b
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < 12; i++) {
+                eventually(() -> members.get("a").submit(new ControlCommand.Renew(1, "a")));
+            }
+            stop("a");
+            stop("witness");
+            start("a");
+            start("witness");
+        }
+        for (int i = 0; i < 12; i++) {
+            eventually(() -> members.get("a").submit(new ControlCommand.Renew(1, "a")));
+        }
+        ControlPlane a2 = members.get("a");
+        ControlState before = eventually(a2::read);
+        start("b");
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (b().localState().renewals() < before.renewals() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(b().localState().renewals()).isGreaterThanOrEqualTo(before.renewals());
+        assertThat(b().localState().inSync()).containsExactlyInAnyOrder("a", "b");
+        // b's Raft member runs again: with the witness gone, a and b are the majority that commits
+        stop("witness");
+        ControlState later = eventually(() -> a2.submit(new ControlCommand.Renew(1, "a")));
+        assertThat(later.renewals()).isGreaterThan(before.renewals());
+        assertThat(eventually(b()::read).renewals()).isGreaterThanOrEqualTo(later.renewals());
+    }
+
+    private ControlPlane b() {
+        return members.get("b");
+    }
+
+    @Test
     void aSecondMemberWithATakenIdAndAMemberOfAnotherPairAreRefusedAtStart() throws Exception {
         startAll();
         eventually(() -> members.get("a").submit(new ControlCommand.Promote("a", 0)));
