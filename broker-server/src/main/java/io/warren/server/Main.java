@@ -5,7 +5,11 @@ import io.warren.server.config.ConfigLoader;
 import io.warren.server.mirror.PairConfig;
 import io.warren.server.mirror.PairMember;
 import io.warren.server.mirror.Witness;
+import io.warren.server.warmup.StartWarmUp;
+import io.warren.server.warmup.WarmUpConfig;
+import io.warren.management.spi.Stat;
 import java.nio.file.Path;
+import java.util.function.LongSupplier;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,9 +39,12 @@ public final class Main {
       }
     }
     AutoCloseable running;
+    LongSupplier published = () -> 0;
+    StartWarmUp warmUp = null;
     try {
       BrokerConfig config = ConfigLoader.load(configFile);
       PairConfig pair = PairConfig.load(configFile, System.getProperties());
+      WarmUpConfig warm = WarmUpConfig.load(configFile, System.getProperties());
       if (witness) {
         running = Witness.start(config, pair);
       } else if (pair.enabled()) {
@@ -50,11 +57,20 @@ public final class Main {
         // the HTTP listener outlives the broker, so that warrenctl stop_app/start_app can restart it in place;
         // the broker stops itself if its log fails: a non-zero status lets a supervisor restart it (recovery reopens
         // the log)
-        running = NodeApp.start(config, () -> System.exit(1));
+        NodeApp app = NodeApp.start(config, () -> System.exit(1));
+        published = () -> {
+          Broker b = app.broker();
+          return b == null ? 0 : b.counters().get(Stat.PUBLISH);
+        };
+        running = app;
       } else {
         Broker broker = Broker.start(config);
         broker.onFailure(() -> System.exit(1));
+        published = () -> broker.counters().get(Stat.PUBLISH);
         running = broker;
+      }
+      if (!witness && !pair.enabled() && warm.enabled() && warm.maxMillis() > 0) {
+        warmUp = StartWarmUp.start(config, warm.maxMillis(), published);
       }
     } catch (IllegalArgumentException | IllegalStateException | java.io.IOException e) {
       LOG.error("Warren could not start: {}", e.getMessage());
@@ -62,8 +78,12 @@ public final class Main {
       return;
     }
     CountDownLatch stopped = new CountDownLatch(1);
+    StartWarmUp warming = warmUp;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("Stopping Warren");
+      if (warming != null) {
+        warming.stop(5_000); // so that it deletes its scratch folder
+      }
       try {
         running.close();
       } catch (Exception e) {
