@@ -39,7 +39,7 @@ public final class StartWarmUp {
     static final String FOLDER = "warmup";
     private static final String USER = "warren-warm-up";
     static final long MIN_MILLIS = 1000;
-    static final long REAL_TRAFFIC = 20_000;
+    static final long REAL_TRAFFIC = 2_000;
     private static final long WINDOW_MILLIS = 250;
     private static final int QUIET_WINDOWS = 2;
     /** A broker that does not answer the warm-up client for this long fails the warm-up. */
@@ -93,6 +93,8 @@ public final class StartWarmUp {
         Path dir = config.dataDir().resolve(FOLDER);
         long t0 = System.nanoTime();
         delete(dir); // left by a process killed during its warm-up
+        LOG.info("Warm-up: a scratch broker in {} on 127.0.0.1 compiles the message path for the first clients "
+            + "(warren.warm-up); its log lines follow", dir.toAbsolutePath());
         String password = Base64.getEncoder().encodeToString(seed());
         Broker scratch = Broker.start(scratchConfig(config, dir, password));
         Thread watchdog = watchdog(scratch, maxMillis + SOCKET_TIMEOUT_MILLIS);
