@@ -25,6 +25,15 @@ public final class Main {
 
   private Main() {}
 
+  /** How long the start took, in wall and CPU time (the CPU figure holds on a busy machine too). */
+  private static void logStartTime() {
+    long uptime = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
+    long cpuNanos = java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
+    LOG.info("Started {} ms after the JVM did, using {} ms of CPU time", uptime,
+        cpuNanos < 0 ? "?" : Long.toString(cpuNanos / 1_000_000));
+  }
+
   public static void main(String[] args) throws Exception {
     Path configFile = null;
     boolean witness = false;
@@ -69,6 +78,7 @@ public final class Main {
         published = () -> broker.counters().get(Stat.PUBLISH);
         running = broker;
       }
+      logStartTime();
       if (!witness && !pair.enabled() && warm.enabled() && warm.maxMillis() > 0) {
         warmUp = StartWarmUp.start(config, warm.maxMillis(), published);
       }
