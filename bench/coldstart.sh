@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Cold start: how soon a broker that has just started reaches its steady rate.
 #
-#   bench/coldstart.sh [--runs N] [--seconds N] [--no-build] [--rabbitmq]
+#   bench/coldstart.sh [--runs N] [--seconds N] [--no-build] [--rabbitmq]     (--runs 0 --rabbitmq: RabbitMQ only)
 #   BENCH_WARREN_HOME=DIR measures the Warren built in another checkout (for before/after).
 #   BENCH_COLD_PORT / BENCH_COLD_HTTP_PORT: the ports used (default 5672 / 15672).
 #   JAVA_OPTS is passed to bin/warren as usual (e.g. JAVA_OPTS=-Xlog:gc for a look at heap growth).
@@ -93,7 +93,7 @@ report_run() {  # label start file_cold file_client load_before load_after [jit_
   s1="$(series "$3")"; s2="$(series "$4")"
   printf '%s: start->listening %s (load %s)\n' "$1" "$2" "$5"
   printf '  cold broker : %s\n                %s (load %s)\n' "$s1" "$(verdict "$s1")" "$6"
-  [[ ! -f "$7" ]] || printf '  jit         : %s (methods compiled per second from the listen on)\n' "$(jit_series "$7" | cut -d' ' -f1-"$(echo "$s1" | wc -w)")"
+  [[ ! -f "${7:-}" ]] || printf '  jit         : %s (methods compiled per second from the listen on)\n' "$(jit_series "${7}" | cut -d' ' -f1-"$(echo "$s1" | wc -w)")"
   printf '  warm broker, fresh client: %s (load %s)\n' "$s2" "$(load)"
 }
 
@@ -120,7 +120,8 @@ for r in $(seq 1 "$RUNS"); do
   l1="$(load)"
   kill "$JSTAT" 2>/dev/null || true; wait "$JSTAT" 2>/dev/null || true
   perftest "amqp://guest:guest@127.0.0.1:$PORT" "w$r-again" 10 > "$OUT/client-warren-$r.txt" 2>&1 || true
-  report_run "warren run $r" "$up ms, CPU $upcpu ms" "$OUT/cold-warren-$r.txt" "$OUT/client-warren-$r.txt" "$l0" "$l1" "$OUT/jit-warren-$r.txt" | tee -a "$OUT/summary.txt"
+  started="$(grep -o 'Started [0-9]* ms after the JVM did, using [0-9]* ms of CPU time' "$OUT/warren-$r.log" | head -1 || true)"
+  report_run "warren run $r" "$up ms, CPU $upcpu ms when the port was seen open; log: ${started:-no start line}" "$OUT/cold-warren-$r.txt" "$OUT/client-warren-$r.txt" "$l0" "$l1" "$OUT/jit-warren-$r.txt" | tee -a "$OUT/summary.txt"
   stop
   sleep 2
 done
