@@ -186,14 +186,19 @@ public final class StartWarmUp {
         public boolean getAsBoolean() {
             long now = System.nanoTime();
             long elapsed = (now - start) / 1_000_000;
-            if (Thread.currentThread().isInterrupted() || elapsed >= max) {
+            if (Thread.currentThread().isInterrupted()) {
                 return true;
             }
-            if (now - windowStart < WINDOW_MILLIS * 1_000_000) {
+            boolean late = elapsed >= max;
+            if (!late && now - windowStart < WINDOW_MILLIS * 1_000_000) {
                 return false;
             }
+            // asked before the end at the maximum, so that the log says when real clients had come by then
             if (realPublishes.getAsLong() - realAtStart >= REAL_TRAFFIC) {
                 realTraffic = true;
+                return true;
+            }
+            if (late) {
                 return true;
             }
             if (!measurable) {
