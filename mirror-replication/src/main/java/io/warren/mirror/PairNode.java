@@ -67,6 +67,8 @@ public final class PairNode implements AutoCloseable {
     private int seenEpoch = -1;
     private String seenPrimary;
     private long seenChange = System.nanoTime();
+    /** Role thread: when this backup may take over if no renewal comes first (System.nanoTime), or 0. */
+    private long takeoverDue;
     /** Since when the entry behind the last seen change was in this node's Raft log, when earlier than the read. */
     private long seenEarlierBy;
     /** This member's Raft log end, sampled by the lease thread: see {@link #step}. */
@@ -222,7 +224,10 @@ public final class PairNode implements AutoCloseable {
                 LOG.error("Role step failed", e);
             }
             try {
-                Thread.sleep(timing.stepMillis());
+                // the next step just after a takeover falls due rather than up to a whole step later (once it is
+                // past, as when a promotion was refused, the usual pace)
+                long untilTakeover = takeoverDue == 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(takeoverDue - System.nanoTime()) + 1;
+                Thread.sleep(untilTakeover > 0 ? Math.min(timing.stepMillis(), untilTakeover) : timing.stepMillis());
             } catch (InterruptedException e) {
                 if (closed) {
                     return;
@@ -242,6 +247,7 @@ public final class PairNode implements AutoCloseable {
     }
 
     private void step(long now) {
+        takeoverDue = 0;
         if (role == Role.PRIMARY) {
             stepPrimary(now);
             return;
@@ -295,7 +301,9 @@ public final class PairNode implements AutoCloseable {
             seenEarlierBy = now - seenChange;
         }
         long silent = now - seenChange;
-        if (s.inSync(settings.node()) && silent > TimeUnit.MILLISECONDS.toNanos(timing.leaseMillis() + timing.marginMillis())) {
+        long wait = TimeUnit.MILLISECONDS.toNanos(timing.leaseMillis() + timing.marginMillis());
+        takeoverDue = s.inSync(settings.node()) ? seenChange + wait : 0;
+        if (s.inSync(settings.node()) && silent > wait) {
             LOG.warn("Primary {} of epoch {} has not renewed its lease for {} ms: taking over (its last renewal was in this "
                 + "node's Raft log {} ms before this node read it)", s.primary(), Integer.toUnsignedString(s.epoch()),
                 TimeUnit.NANOSECONDS.toMillis(silent), TimeUnit.NANOSECONDS.toMillis(seenEarlierBy));
