@@ -67,7 +67,7 @@ public final class RecoveredMessages implements AutoCloseable {
         BitSet delivered = new BitSet();
         int ackedCount;
 
-        void add(long id, StoreRecords.Publish p) {
+        void add(long id, StoreRecords.PublishHead p) {
             if (size == ids.length) {
                 compact(ids.length * 2);
             }
@@ -77,7 +77,7 @@ public final class RecoveredMessages implements AutoCloseable {
             dues[size] = p.due();
             priorities[size] = (byte) p.priority();
             returns[size] = 0;
-            sizes[size] = p.body().readableBytes();
+            sizes[size] = p.bodySize();
             size++;
         }
 
@@ -168,6 +168,7 @@ public final class RecoveredMessages implements AutoCloseable {
     private final LiveMessages live;
     private final LongFunction<Message> reader;
     private long published;
+    private final RecordNames names = new RecordNames();
 
     RecoveredMessages(LiveMessages live, LongFunction<Message> reader) {
         this.live = live;
@@ -176,7 +177,7 @@ public final class RecoveredMessages implements AutoCloseable {
 
     /** Keeps the position only: the payload belongs to the log reader. */
     void publish(long position, ByteBuf payload) {
-        StoreRecords.Publish p = StoreRecords.decodePublish(payload);
+        StoreRecords.PublishHead p = StoreRecords.decodePublishHead(payload, names);
         published++;
         for (String q : p.queues()) {
             queues.computeIfAbsent(new QueueKey(p.vhost(), q), k -> new Positions()).add(position, p);

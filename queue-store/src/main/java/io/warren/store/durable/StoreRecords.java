@@ -167,6 +167,44 @@ public final class StoreRecords {
         out.setShort(lengthAt, n);
     }
 
+    /**
+     * What a replay needs of a PUBLISH record: its queues and what they keep of each message, not the exchange, the
+     * routing key or the properties (read again from the log when the message is delivered).
+     */
+    record PublishHead(int priority, long arrival, long expiresAt, long due, String vhost, String[] queues,
+                       int bodySize) {}
+
+    /** As {@link #decodePublish}, for a replay: names through {@code names}, the rest of the record skipped. */
+    static PublishHead decodePublishHead(ByteBuf in, RecordNames names) {
+        int version = in.readUnsignedByte();
+        if (version != VERSION && version != PUBLISH_VERSION) {
+            throw new IllegalArgumentException("unknown publish record version " + version);
+        }
+        int priority = in.readUnsignedByte();
+        long arrival = System.currentTimeMillis();
+        long expiresAt = Long.MAX_VALUE;
+        long due = -1;
+        if (version == PUBLISH_VERSION) {
+            arrival = in.readLong();
+            expiresAt = in.readLong();
+            due = in.readLong();
+        }
+        String vhost = names.read(in);
+        RecordNames.skip(in); // exchange
+        RecordNames.skip(in); // routing key
+        int n = in.readUnsignedShort();
+        String[] queues = new String[n];
+        for (int i = 0; i < n; i++) {
+            queues[i] = names.read(in);
+        }
+        int propertiesLength = in.readInt();
+        if (propertiesLength < 0 || propertiesLength > in.readableBytes()) {
+            throw new IllegalArgumentException("properties length " + propertiesLength + " out of range");
+        }
+        in.skipBytes(propertiesLength);
+        return new PublishHead(priority, arrival, expiresAt, due, vhost, queues, in.readableBytes());
+    }
+
     private static String readStr(ByteBuf in) {
         int n = in.readUnsignedShort();
         if (n > in.readableBytes()) {
