@@ -7,7 +7,7 @@
 # Prints, per round, the time from the kill to the publisher's next confirm; then the median and the maximum, and
 # lost = confirmed but never consumed (must be 0). The machine's load average is printed before and after.
 #   bench/pair-failover.sh [ROUNDS]       (PAIR_PORT_BASE, default 25700; the pair's state in a temporary folder)
-#   PAIR_LEASE=1500ms bench/pair-failover.sh 10   runs the pair with a shorter lease than the default 3 s (haproxy/pair.sh).
+#   PAIR_LEASE=3s bench/pair-failover.sh 10   runs the pair with another lease than the default 2 s (haproxy/pair.sh).
 # Run it niced like anything else on a shared machine: nice -n 19 bench/pair-failover.sh (its children inherit it).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -16,7 +16,7 @@
 #
 # Links: member s reaches member t by the name warren-t, which s's own hosts file (java -Djdk.net.hosts.file)
 # resolves to 127.77.S.T, where a proxy for the link s->t listens and forwards to t; `isolate` cuts the proxies.
-# PAIR_LEASE (e.g. 1500ms): warren.mirror.lease of every member instead of the default (3s).
+# PAIR_LEASE (e.g. 3s): warren.mirror.lease of every member instead of the default (2s).
 # PAIR_ELECTION_MIN, PAIR_ELECTION_MAX (e.g. 500ms, 800ms): the Raft election timeouts of every member instead of the defaults.
 # PAIR_CLOCK_RATE_a, _b, _witness: that member's clocks run this many times as fast as real time (libfaketime), e.g. 2.
 # PAIR_DIRECT_LINKS=1 (for benchmarks): no link proxies, the members reach each other directly; `isolate` then fails.
