@@ -24,6 +24,7 @@ import io.warren.amqp.generated.ConnectionUpdateSecretOk;
 import io.warren.server.Broker;
 import io.warren.server.auth.User;
 import io.warren.server.channel.AmqpChannel;
+import io.warren.server.net.Heartbeats;
 import io.warren.server.net.ProtocolHeaderHandler;
 import io.warren.server.net.SocketCounters;
 import io.warren.server.vhost.BrokerVhost;
@@ -100,7 +101,11 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
       flushNow();
     } else if (evt instanceof IdleStateEvent idle) {
       if (idle.state() == IdleState.READER_IDLE && gate.pausedSinceAsked()) {
-        return; // we stopped reading, so the client's heartbeats are not read either
+        // we stopped reading, so the client's heartbeats were not read either: its silence counts from now
+        if (ctx.pipeline().get(Heartbeats.NAME) instanceof Heartbeats heartbeats) {
+          heartbeats.restartReadClock();
+        }
+        return;
       }
       if (idle.state() == IdleState.READER_IDLE) {
         LOG.warn("Closing connection {}: missed heartbeats from client, timeout: {}s", name, handshake.heartbeat());

@@ -80,6 +80,16 @@ public final class Heartbeats extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /**
+   * Counts the client's silence from now: called on the connection's event loop when reads had been paused (credit
+   * flow, an alarm), during which its heartbeats could not be read. A full timeout then starts once reading resumes,
+   * instead of one check tick, which a busy machine can take to read the socket again.
+   */
+  public void restartReadClock() {
+    lastRead = System.nanoTime();
+    readSeen = counters.receivedOctets();
+  }
+
   private void stop() {
     if (timer != null) {
       timer.cancel(false);
