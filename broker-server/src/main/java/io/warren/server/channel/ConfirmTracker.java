@@ -71,7 +71,12 @@ final class ConfirmTracker implements Publisher.Outcomes {
       if (remaining.decrementAndGet() == 0) {
         completed.offer(this);
         if (scheduled.compareAndSet(false, true)) {
-          loop.execute(drainTask);
+          try {
+            loop.execute(drainTask);
+          } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the connection's event loop has shut down (the broker is closing): there is nobody left to confirm to,
+            // and the client, whose connection closed, publishes again whatever it did not get confirmed
+          }
         }
       }
     }
