@@ -95,7 +95,7 @@ public record BrokerConfig(
   /** A copy listening on another port (tests use port 0). */
   public BrokerConfig withPort(int port) {
     return new BrokerConfig(
-        new AmqpListener(amqp.bindAddress(), port, amqp.nativeTransport(), amqp.ioThreads()),
+        new AmqpListener(amqp.bindAddress(), port, amqp.nativeTransport(), amqp.ioThreads(), amqp.receiveBuffer()),
         dataDir, server, limits, users, vhosts, permissions, residency, policies,
         consumerTimeoutMillis, http, loopbackUsers);
   }
@@ -196,8 +196,13 @@ public record BrokerConfig(
     }
   }
 
-  /** The AMQP listener. */
-  public record AmqpListener(String bindAddress, int port, boolean nativeTransport, int ioThreads) {
+  /**
+   * The AMQP listener.
+   *
+   * @param receiveBuffer each connection's socket receive buffer (SO_RCVBUF) in bytes; 0 leaves it to the OS
+   */
+  public record AmqpListener(String bindAddress, int port, boolean nativeTransport, int ioThreads,
+      int receiveBuffer) {
     public AmqpListener {
       Objects.requireNonNull(bindAddress, "bindAddress");
       if (port < 0 || port > 65535) {
@@ -205,6 +210,9 @@ public record BrokerConfig(
       }
       if (ioThreads < 0) {
         throw new IllegalArgumentException("warren.amqp.io-threads must be >= 0");
+      }
+      if (receiveBuffer < 0) {
+        throw new IllegalArgumentException("warren.amqp.receive-buffer must be >= 0, got " + receiveBuffer);
       }
     }
   }

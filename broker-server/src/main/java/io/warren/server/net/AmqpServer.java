@@ -66,6 +66,10 @@ public final class AmqpServer {
             ch.pipeline().addLast(AmqpConnection.NAME, new AmqpConnection(broker, clock));
           }
         });
+    if (amqp.receiveBuffer() > 0) {
+      // bounds what a publisher paused by credit flow still pushes into the kernel (see conf/warren.conf)
+      b.childOption(ChannelOption.SO_RCVBUF, amqp.receiveBuffer());
+    }
     try {
       serverChannel = b.bind(new InetSocketAddress(amqp.bindAddress(), amqp.port())).syncUninterruptibly().channel();
     } catch (Exception e) {

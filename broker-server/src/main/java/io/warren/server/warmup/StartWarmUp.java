@@ -126,7 +126,8 @@ public final class StartWarmUp {
     static BrokerConfig scratchConfig(BrokerConfig config, Path dir, String password) {
         BrokerConfig.AmqpListener amqp = config.amqp();
         BrokerConfig.Http http = config.http();
-        return new BrokerConfig(new BrokerConfig.AmqpListener("127.0.0.1", 0, amqp.nativeTransport(), amqp.ioThreads()),
+        return new BrokerConfig(new BrokerConfig.AmqpListener("127.0.0.1", 0, amqp.nativeTransport(), amqp.ioThreads(),
+                amqp.receiveBuffer()),
             dir, config.server(), config.limits(), List.of(new User(USER, PasswordHash.of(password), List.of(), false)),
             List.of("/"), List.of(new Permission(USER, "/", ".*", ".*", ".*")), config.residency(), Policies.NONE,
             config.consumerTimeoutMillis(), new BrokerConfig.Http(false, http.bindAddress(), 0, http.maxBodyBytes(),

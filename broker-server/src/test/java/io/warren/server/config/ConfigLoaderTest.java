@@ -71,6 +71,7 @@ class ConfigLoaderTest {
     assertThat(c.amqp().bindAddress()).isEqualTo("0.0.0.0");
     assertThat(c.amqp().nativeTransport()).isTrue();
     assertThat(c.amqp().ioThreads()).isZero();
+    assertThat(c.amqp().receiveBuffer()).isEqualTo(128 * 1024);
     assertThat(c.dataDir()).isEqualTo(Path.of("data"));
     assertThat(c.server().product()).isEqualTo("Warren");
     assertThat(c.server().clusterName()).isEqualTo("warren");
