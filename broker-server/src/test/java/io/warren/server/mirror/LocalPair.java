@@ -265,6 +265,22 @@ final class LocalPair implements AutoCloseable {
         }
     }
 
+    /** The epoch {@code member}'s GET /ha/primary reports, or -1 when it does not answer. */
+    long epochSeenBy(String member) {
+        int port = member.equals("a") ? BASE + 11 : BASE + 12;
+        try {
+            String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ha/primary"))
+                .timeout(Duration.ofMillis(500)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"epoch\":(\\d+)").matcher(body);
+            return m.find() ? Long.parseLong(m.group(1)) : -1;
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
     /** The HTTP status of {@code member}'s GET /ha/primary, or -1 when it does not answer. */
     int primaryStatus(String member) {
         int port = member.equals("a") ? BASE + 11 : BASE + 12;
