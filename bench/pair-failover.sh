@@ -34,7 +34,8 @@ http_of() { [ "$1" = a ] && echo $((BASE + 11)) || echo $((BASE + 12)); }
 both_in_sync() { curl -s "http://127.0.0.1:$(http_of "$1")/api/ha" | grep -q '"in_sync":\["a","b"\]'; }
 confirmed() { cut -d' ' -f1 "$dir/progress" 2>/dev/null || echo 0; }
 : > "$dir/kills"
-java -Xmx512m -cp "$here/bench/lib/*" "$here/bench/tools/FailoverLoad.java" 127.0.0.1 "$BASE" failover.q 2 \
+# the checker keeps every confirmed and every consumed message id: about 250 bytes a message, 4 million in 20 quiet rounds
+java -Xmx3g -cp "$here/bench/lib/*" "$here/bench/tools/FailoverLoad.java" 127.0.0.1 "$BASE" failover.q 2 \
   "$dir/kills" "$dir/STOP" "$dir/progress" > "$dir/load.out" 2> "$dir/load.err" &
 load_pid=$!
 until [ "$(confirmed)" -ge 1000 ] 2>/dev/null; do
