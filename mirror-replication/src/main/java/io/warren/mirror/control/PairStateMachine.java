@@ -18,6 +18,7 @@ import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.util.LifeCycle;
+import org.apache.ratis.util.MD5FileUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,6 +101,10 @@ final class PairStateMachine extends BaseStateMachine {
         File tmp = new File(file.getParentFile(), file.getName() + ".tmp");
         Files.write(tmp.toPath(), state.encode());
         Files.move(tmp.toPath(), file.toPath(), StandardCopyOption.ATOMIC_MOVE);
+        // Ratis takes the newest snapshot that has its MD5 file: without one, a member that restarted loaded an older
+        // snapshot (one installed from the leader, which comes with its MD5) below the Raft log it had purged, so its
+        // state could never catch up and, once it led, its reads never completed.
+        MD5FileUtil.computeAndSaveMd5ForFile(file);
         storage.loadLatestSnapshot();
         return last.getIndex();
     }

@@ -208,11 +208,35 @@ class ControlPlaneIT {
         }
         assertThat(b().localState().renewals()).isGreaterThanOrEqualTo(before.renewals());
         assertThat(b().localState().inSync()).containsExactlyInAnyOrder("a", "b");
-        // b's Raft member runs again: with the witness gone, a and b are the majority that commits
+        // b takes snapshots of its own past the installed one, and its Raft log is purged below them; restarted, it
+        // must start from its newest snapshot, not from the installed older one (below what its log still holds)
+        for (int i = 0; i < 12; i++) {
+            eventually(() -> a2.submit(new ControlCommand.Renew(1, "a")));
+        }
+        ControlState beforeRestart = eventually(a2::read);
+        deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (b().localState().renewals() < beforeRestart.renewals() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        stop("b");
+        start("b");
+        deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (b().localState().renewals() < beforeRestart.renewals() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(b().localState().renewals()).isGreaterThanOrEqualTo(beforeRestart.renewals());
+        // b's Raft member runs and applies: with the witness gone, a and b are the majority that commits and reads
         stop("witness");
         ControlState later = eventually(() -> a2.submit(new ControlCommand.Renew(1, "a")));
-        assertThat(later.renewals()).isGreaterThan(before.renewals());
+        assertThat(later.renewals()).isGreaterThan(beforeRestart.renewals());
         assertThat(eventually(b()::read).renewals()).isGreaterThanOrEqualTo(later.renewals());
+        // Ratis starts a member from the newest snapshot that has its MD5 file: every snapshot taken must have one, or
+        // an older installed snapshot (which has) is loaded instead, below the Raft log the member already purged
+        try (Stream<Path> files = Files.walk(dir)) {
+            List<Path> snapshots = files.filter(f -> f.getFileName().toString().matches("snapshot\\.\\d+_\\d+")).toList();
+            assertThat(snapshots).isNotEmpty();
+            assertThat(snapshots).allSatisfy(f -> assertThat(f.resolveSibling(f.getFileName() + ".md5")).exists());
+        }
     }
 
     private ControlPlane b() {
