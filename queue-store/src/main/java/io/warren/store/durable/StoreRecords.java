@@ -77,20 +77,23 @@ public final class StoreRecords {
         return out;
     }
 
+    /** The fixed start of a PUBLISH record: its priority and times (records of the first version have no times). */
+    private record Stamp(int priority, long arrival, long expiresAt, long due) {
+        static Stamp read(ByteBuf in) {
+            int version = in.readUnsignedByte();
+            if (version != VERSION && version != PUBLISH_VERSION) {
+                throw new IllegalArgumentException("unknown publish record version " + version);
+            }
+            int priority = in.readUnsignedByte();
+            if (version != PUBLISH_VERSION) {
+                return new Stamp(priority, System.currentTimeMillis(), Long.MAX_VALUE, -1);
+            }
+            return new Stamp(priority, in.readLong(), in.readLong(), in.readLong());
+        }
+    }
+
     static Publish decodePublish(ByteBuf in) {
-        int version = in.readUnsignedByte();
-        if (version != VERSION && version != PUBLISH_VERSION) {
-            throw new IllegalArgumentException("unknown publish record version " + version);
-        }
-        int priority = in.readUnsignedByte();
-        long arrival = System.currentTimeMillis();
-        long expiresAt = Long.MAX_VALUE;
-        long due = -1;
-        if (version == PUBLISH_VERSION) {
-            arrival = in.readLong();
-            expiresAt = in.readLong();
-            due = in.readLong();
-        }
+        Stamp t = Stamp.read(in);
         String vhost = readStr(in);
         String exchange = readStr(in);
         String routingKey = readStr(in);
@@ -104,8 +107,8 @@ public final class StoreRecords {
             throw new IllegalArgumentException("properties length " + propertiesLength + " out of range");
         }
         ByteBuf properties = in.readSlice(propertiesLength);
-        return new Publish(priority, arrival, expiresAt, due, vhost, exchange, routingKey, List.copyOf(queues),
-                properties, in.readSlice(in.readableBytes()));
+        return new Publish(t.priority(), t.arrival(), t.expiresAt(), t.due(), vhost, exchange, routingKey,
+                List.copyOf(queues), properties, in.readSlice(in.readableBytes()));
     }
 
     static ByteBuf ack(ByteBufAllocator alloc, String vhost, String queue, long[] positions, int count) {
@@ -176,19 +179,7 @@ public final class StoreRecords {
 
     /** As {@link #decodePublish}, for a replay: names through {@code names}, the rest of the record skipped. */
     static PublishHead decodePublishHead(ByteBuf in, RecordNames names) {
-        int version = in.readUnsignedByte();
-        if (version != VERSION && version != PUBLISH_VERSION) {
-            throw new IllegalArgumentException("unknown publish record version " + version);
-        }
-        int priority = in.readUnsignedByte();
-        long arrival = System.currentTimeMillis();
-        long expiresAt = Long.MAX_VALUE;
-        long due = -1;
-        if (version == PUBLISH_VERSION) {
-            arrival = in.readLong();
-            expiresAt = in.readLong();
-            due = in.readLong();
-        }
+        Stamp t = Stamp.read(in);
         String vhost = names.read(in);
         RecordNames.skip(in); // exchange
         RecordNames.skip(in); // routing key
@@ -202,7 +193,7 @@ public final class StoreRecords {
             throw new IllegalArgumentException("properties length " + propertiesLength + " out of range");
         }
         in.skipBytes(propertiesLength);
-        return new PublishHead(priority, arrival, expiresAt, due, vhost, queues, in.readableBytes());
+        return new PublishHead(t.priority(), t.arrival(), t.expiresAt(), t.due(), vhost, queues, in.readableBytes());
     }
 
     private static String readStr(ByteBuf in) {
