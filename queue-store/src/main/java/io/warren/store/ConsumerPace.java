@@ -9,8 +9,9 @@ package io.warren.store;
  *
  * <p>The bound is measured, not configured: the consumers' take rate (units of {@link InboxCredit#units} per
  * nanosecond, averaged over windows of at least {@link #WINDOW_NANOS}) times the target, never below {@link #FLOOR}
- * units. A queue with no consumer, or whose consumers took nothing for {@link #LIVENESS_NANOS} (a full prefetch, a
- * stuck client), paces nobody: it takes messages up to its limits and pages them, as without pacing.
+ * units. A queue with no consumer, or whose consumers no longer show that they take anything ({@link
+ * ConsumerLiveness}: a full prefetch and no acks, a stuck client), paces nobody: it takes messages up to its limits
+ * and pages them, as without pacing.
  *
  * <p>Confined to the queue's executor.
  */
@@ -23,8 +24,6 @@ final class ConsumerPace {
      * and enqueues again (a few hundred microseconds on a busy 2-core machine at small-message rates).
      */
     static final long FLOOR = 256;
-    /** Credit is withheld at most this long after the consumers last took something. */
-    static final long LIVENESS_NANOS = 250_000_000;
     /** The take rate is measured over windows of at least this. */
     static final long WINDOW_NANOS = 2_000_000;
 
@@ -32,8 +31,9 @@ final class ConsumerPace {
     private long windowUnits;
     /** Units per nanosecond, smoothed over windows; 0 before the first window. */
     private double rate;
-    private long lastTake;
     private boolean pacing;
+    /** Whether the liveness holds consumers to forget once they are gone. */
+    private boolean looked;
 
     /** A consumer took a message of this weight. */
     void took(Message message) {
@@ -48,13 +48,18 @@ final class ConsumerPace {
     /**
      * End of a queue turn: updates the take rate and withholds or gives back the queue's credit.
      *
-     * @param consumers whether the queue has consumers
+     * @param consumers the queue's consumers; null when it is deleted
      * @param readyUnits the ready backlog in units ({@link InboxCredit#units} summed)
      */
-    void endOfTurn(InboxCredit inbox, boolean consumers, long readyUnits) {
-        if (!consumers) {
+    void endOfTurn(InboxCredit inbox, ConsumerRing consumers, long readyUnits) {
+        ConsumerLiveness liveness = inbox.liveness();
+        if (consumers == null || consumers.isEmpty()) {
             windowUnits = 0;
             windowStart = 0;
+            if (looked) {
+                looked = false;
+                liveness.forget();
+            }
             if (pacing) {
                 release(inbox);
             }
@@ -66,7 +71,7 @@ final class ConsumerPace {
         }
         long now = System.nanoTime();
         if (tookNow) {
-            lastTake = now;
+            liveness.took(now);
         }
         if (windowStart == 0) {
             windowStart = now;
@@ -77,16 +82,28 @@ final class ConsumerPace {
             windowUnits = 0;
         }
         long bound = bound();
-        if (readyUnits > bound && now - lastTake < LIVENESS_NANOS) {
-            pacing = true;
-            inbox.pace(lastTake + LIVENESS_NANOS);
-        } else if (pacing && (readyUnits <= bound / 2 || now - lastTake >= LIVENESS_NANOS)) {
+        boolean behind = readyUnits > bound;
+        if (behind) {
+            // which consumers wait on their socket, so that their progress keeps the pace while the queue is idle
+            liveness.look(consumers, now);
+            looked = true;
+        }
+        if (!behind && !pacing) {
+            return;
+        }
+        boolean alive = liveness.alive(now);
+        if (behind && alive) {
+            if (!pacing) {
+                pacing = true;
+                inbox.pace(true);
+            }
+        } else if (pacing && (readyUnits <= bound / 2 || !alive)) {
             release(inbox);
         }
     }
 
     private void release(InboxCredit inbox) {
         pacing = false;
-        inbox.pace(0);
+        inbox.pace(false);
     }
 }

@@ -2,6 +2,7 @@ package io.warren.store;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The consumers of one queue, grouped by priority (highest first), each group served round-robin.
@@ -191,6 +192,16 @@ final class ConsumerRing {
             activate(first);
         }
         return active.tryAcquireCredit() ? active : null;
+    }
+
+    /** Calls {@code action} with every consumer, highest priority first. */
+    void forEach(Consumer<QueueConsumer> action) {
+        for (int l = 0; l < levels.size(); l++) {
+            ArrayList<QueueConsumer> members = levels.get(l).members;
+            for (int i = 0; i < members.size(); i++) {
+                action.accept(members.get(i));
+            }
+        }
     }
 
     /** Empties the ring, returning every consumer (for queue deletion). */

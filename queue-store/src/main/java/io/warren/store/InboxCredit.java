@@ -12,8 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * credit flow that keeps a fast publisher from running ahead of its queues without bound.
  *
  * <p>The queue also withholds its credit while its consumers fall behind ({@link ConsumerPace}): then it is over
- * whatever its inbox, until the queue gives the credit back or the pace's deadline passes (consumers that stopped
- * taking must not hold publishers forever; a paused publisher re-checks {@link #over} on a timer for that case).
+ * whatever its inbox, until the queue gives the credit back or its consumers stop showing that they take anything
+ * ({@link ConsumerLiveness}: consumers that stopped taking must not hold publishers forever; a paused publisher
+ * re-checks {@link #over} on a timer for that case).
  *
  * <p>Posting and waiting: any thread. Taking and waking: the queue's executor.
  */
@@ -29,8 +30,9 @@ public final class InboxCredit {
     private volatile long taken;
     private final Queue<Runnable> waiters = new ConcurrentLinkedQueue<>();
     private volatile boolean waited;
-    /** {@link System#nanoTime} until which the queue withholds credit for its consumers' sake; 0 when it does not. */
-    private volatile long pacedUntil;
+    /** True while the queue withholds credit for its consumers' sake, as long as they are {@link #liveness alive}. */
+    private volatile boolean pacing;
+    private final ConsumerLiveness liveness = new ConsumerLiveness();
 
     /** The weight of a message in the backlog. */
     static long units(Message message) {
@@ -58,18 +60,21 @@ public final class InboxCredit {
 
     /** True while the queue withholds credit because its consumers are behind. */
     public boolean paced() {
-        long until = pacedUntil;
-        return until != 0 && until - System.nanoTime() > 0;
+        return pacing && liveness.alive(System.nanoTime());
+    }
+
+    ConsumerLiveness liveness() {
+        return liveness;
     }
 
     private boolean below() {
         return backlog() <= LOW && !paced();
     }
 
-    /** Withholds credit until {@code until} ({@link System#nanoTime}), or gives it back (0); on the executor. */
-    void pace(long until) {
-        pacedUntil = until;
-        if (until == 0 && waited && below()) {
+    /** Withholds credit while the consumers are alive, or gives it back; on the executor. */
+    void pace(boolean withhold) {
+        pacing = withhold;
+        if (!withhold && waited && below()) {
             wakeAll();
         }
     }

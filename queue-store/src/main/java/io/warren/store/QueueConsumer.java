@@ -34,4 +34,14 @@ public interface QueueConsumer {
     default boolean exclusive() {
         return false;
     }
+
+    /**
+     * While deliveries already handed to this consumer still wait on its connection: a count that grows as the client
+     * takes them (what its connection passed on to the kernel); -1 when nothing waits. An auto-ack consumer whose
+     * socket is full gets nothing from the queue until it drains, yet it is still taking: the queue keeps pacing its
+     * publishers while this count grows ({@link ConsumerLiveness}). Any thread; called only while the queue paces.
+     */
+    default long heldProgress() {
+        return -1;
+    }
 }

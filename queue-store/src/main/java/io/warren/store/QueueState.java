@@ -389,7 +389,7 @@ final class QueueState {
         long ready = contents.readyBytes();
         readyBytes = ready;
         unackedBytes = contents.unackedBytes();
-        pace.endOfTurn(inbox, !deleted && !consumers.isEmpty(), contents.readyCount() + (ready >> 12));
+        pace.endOfTurn(inbox, deleted ? null : consumers, contents.readyCount() + (ready >> 12));
     }
 
 }

@@ -43,6 +43,7 @@ import io.warren.amqp.generated.TxRollback;
 import io.warren.amqp.generated.TxSelect;
 import io.warren.server.connection.AmqpConnection;
 import io.warren.store.Message;
+import io.warren.server.net.SocketCounters;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
@@ -60,6 +61,7 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
   private final AmqpConnection connection;
   private final int number;
   private final ChannelHandlerContext ctx;
+  private final OutboundSocket socket;
   private final CommandAssembler assembler;
   private final DefinitionMethods definitions;
   private final Publisher publisher;
@@ -81,6 +83,7 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
     this.number = number;
     this.clock = clock;
     this.ctx = connection.context();
+    this.socket = new OutboundSocket(ctx.channel(), ctx.pipeline().get(SocketCounters.class));
     this.assembler = new CommandAssembler(connection.broker().config().limits().maxMessageSize());
     var vhost = connection.vhost();
     this.stats = new ChannelStats(connection.broker().counters(), vhost.counters());
@@ -376,9 +379,9 @@ public final class AmqpChannel implements ConfirmTracker.Sender {
     return deliveries.consumes();
   }
 
-  /** Bytes the socket's outbound buffer takes before it turns unwritable; 0 when it is. Any thread. */
-  long bytesBeforeUnwritable() {
-    return ctx.channel().bytesBeforeUnwritable();
+  /** The connection's socket as deliveries see it; any thread. */
+  OutboundSocket socket() {
+    return socket;
   }
 
   void rememberQueue(String name) {

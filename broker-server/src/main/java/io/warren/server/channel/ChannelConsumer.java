@@ -114,6 +114,16 @@ final class ChannelConsumer implements QueueConsumer {
     return true;
   }
 
+  /**
+   * While deliveries to this channel wait on its socket, how far the socket got: the queue keeps pacing its
+   * publishers while a slow reader drains what it was given, between the bursts the socket's water marks let through;
+   * -1 when nothing waits (a consumer at its prefetch limit that stopped acking shows no progress then).
+   */
+  @Override
+  public long heldProgress() {
+    return active ? outbound.progressWhileWaiting() : -1;
+  }
+
   @Override
   public void deliver(MessageQueue q, QueueEntry entry) {
     outbound.add(this, entry, entry.redelivered());

@@ -63,7 +63,7 @@ final class Deliveries implements Outbound.Sink {
     this.vhost = vhost;
     this.guard = guard;
     this.connection = connection;
-    this.outbound = new Outbound(channel.eventLoop(), channel::bytesBeforeUnwritable, this);
+    this.outbound = new Outbound(channel.eventLoop(), channel.socket(), this);
     this.ackTimeouts = new AckTimeouts(channel.eventLoop(), channel.clock(), channel.consumerTimeout(),
         this::checkAckTimeouts);
   }

@@ -7,7 +7,6 @@ import java.util.Queue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 
 /**
  * The hand-off of deliveries from queue threads to the channel's event loop: a multi-producer queue drained by one
@@ -43,20 +42,31 @@ final class Outbound {
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final EventExecutor loop;
-  /** Bytes the socket's outbound buffer takes before it turns unwritable (0 when it is). */
-  private final LongSupplier socketRoom;
+  private final OutboundSocket socket;
   private final Sink sink;
   private final Runnable drainTask = this::drain;
 
-  Outbound(EventExecutor loop, LongSupplier socketRoom, Sink sink) {
+  Outbound(EventExecutor loop, OutboundSocket socket, Sink sink) {
     this.loop = loop;
-    this.socketRoom = socketRoom;
+    this.socket = socket;
     this.sink = sink;
   }
 
   boolean hasRoom() {
-    long room = socketRoom.getAsLong();
+    long room = socket.room();
     return count.get() < MAX_PENDING && room > 0 && bytes.get() < Math.max(room, MIN_ROOM);
+  }
+
+  /**
+   * While deliveries wait here or in the socket's outbound buffer: the bytes the connection has passed to its socket
+   * so far, which grow as long as the client reads; -1 when nothing waits (then only the queue can hold a consumer
+   * back). Any thread.
+   */
+  long progressWhileWaiting() {
+    if (count.get() == 0 && socket.waiting() == 0) {
+      return -1;
+    }
+    return socket.drained();
   }
 
   void add(ChannelConsumer consumer, QueueEntry entry, boolean redelivered) {

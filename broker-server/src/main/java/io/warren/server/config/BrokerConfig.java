@@ -95,7 +95,8 @@ public record BrokerConfig(
   /** A copy listening on another port (tests use port 0). */
   public BrokerConfig withPort(int port) {
     return new BrokerConfig(
-        new AmqpListener(amqp.bindAddress(), port, amqp.nativeTransport(), amqp.ioThreads(), amqp.receiveBuffer()),
+        new AmqpListener(amqp.bindAddress(), port, amqp.nativeTransport(), amqp.ioThreads(), amqp.receiveBuffer(),
+            amqp.unsentLimit()),
         dataDir, server, limits, users, vhosts, permissions, residency, policies,
         consumerTimeoutMillis, http, loopbackUsers);
   }
@@ -200,9 +201,11 @@ public record BrokerConfig(
    * The AMQP listener.
    *
    * @param receiveBuffer each connection's socket receive buffer (SO_RCVBUF) in bytes; 0 leaves it to the OS
+   * @param unsentLimit unsent bytes in a connection's socket above which it stops taking more (TCP_NOTSENT_LOWAT,
+   *     native transport only); 0 leaves it to the OS
    */
   public record AmqpListener(String bindAddress, int port, boolean nativeTransport, int ioThreads,
-      int receiveBuffer) {
+      int receiveBuffer, int unsentLimit) {
     public AmqpListener {
       Objects.requireNonNull(bindAddress, "bindAddress");
       if (port < 0 || port > 65535) {
@@ -213,6 +216,9 @@ public record BrokerConfig(
       }
       if (receiveBuffer < 0) {
         throw new IllegalArgumentException("warren.amqp.receive-buffer must be >= 0, got " + receiveBuffer);
+      }
+      if (unsentLimit < 0) {
+        throw new IllegalArgumentException("warren.amqp.unsent-limit must be >= 0, got " + unsentLimit);
       }
     }
   }

@@ -95,7 +95,8 @@ public final class ConfigLoader {
     try {
       var amqp = new BrokerConfig.AmqpListener(c.getString("warren.amqp.bind-address"), c.getInt("warren.amqp.port"),
           c.getBoolean("warren.amqp.native-transport"), c.getInt("warren.amqp.io-threads"),
-          (int) Math.min(Integer.MAX_VALUE, c.getBytes("warren.amqp.receive-buffer")));
+          (int) Math.min(Integer.MAX_VALUE, c.getBytes("warren.amqp.receive-buffer")),
+          (int) Math.min(Integer.MAX_VALUE, c.getBytes("warren.amqp.unsent-limit")));
       var server = new BrokerConfig.ServerIdentity(c.getString("warren.server.product"),
           c.getString("warren.server.version"),
           c.getString("warren.server.cluster-name"));

@@ -11,6 +11,7 @@ import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
@@ -69,6 +70,11 @@ public final class AmqpServer {
     if (amqp.receiveBuffer() > 0) {
       // bounds what a publisher paused by credit flow still pushes into the kernel (see conf/warren.conf)
       b.childOption(ChannelOption.SO_RCVBUF, amqp.receiveBuffer());
+    }
+    if (amqp.unsentLimit() > 0 && channelClass == EpollServerSocketChannel.class) {
+      // keeps a slow reader's backlog in Netty's buffer, where deliveries wait for room, rather than megabytes of it
+      // in the kernel; it then drains in small steps, which tell a queue that its consumer is still taking
+      b.childOption(EpollChannelOption.TCP_NOTSENT_LOWAT, (long) amqp.unsentLimit());
     }
     try {
       serverChannel = b.bind(new InetSocketAddress(amqp.bindAddress(), amqp.port())).syncUninterruptibly().channel();

@@ -18,6 +18,7 @@ public final class SocketCounters extends ChannelDuplexHandler {
   private long receivedOctets;
   private long receivedReads;
   private long sentOctets;
+  private long sentWrites;
   private long sentFlushes;
 
   @Override
@@ -31,6 +32,7 @@ public final class SocketCounters extends ChannelDuplexHandler {
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    sentWrites++;
     if (msg instanceof ByteBuf b) {
       sentOctets += b.readableBytes();
     } else if (msg instanceof ByteBufHolder h) {
@@ -57,6 +59,11 @@ public final class SocketCounters extends ChannelDuplexHandler {
 
   public long sentOctets() {
     return sentOctets;
+  }
+
+  /** Writes passed down the pipeline: each is one entry of Netty's outbound buffer. */
+  public long sentWrites() {
+    return sentWrites;
   }
 
   public long sentFlushes() {

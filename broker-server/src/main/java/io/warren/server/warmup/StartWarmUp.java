@@ -127,7 +127,7 @@ public final class StartWarmUp {
         BrokerConfig.AmqpListener amqp = config.amqp();
         BrokerConfig.Http http = config.http();
         return new BrokerConfig(new BrokerConfig.AmqpListener("127.0.0.1", 0, amqp.nativeTransport(), amqp.ioThreads(),
-                amqp.receiveBuffer()),
+                amqp.receiveBuffer(), amqp.unsentLimit()),
             dir, config.server(), config.limits(), List.of(new User(USER, PasswordHash.of(password), List.of(), false)),
             List.of("/"), List.of(new Permission(USER, "/", ".*", ".*", ".*")), config.residency(), Policies.NONE,
             config.consumerTimeoutMillis(), new BrokerConfig.Http(false, http.bindAddress(), 0, http.maxBodyBytes(),

@@ -72,6 +72,7 @@ class ConfigLoaderTest {
     assertThat(c.amqp().nativeTransport()).isTrue();
     assertThat(c.amqp().ioThreads()).isZero();
     assertThat(c.amqp().receiveBuffer()).isEqualTo(128 * 1024);
+    assertThat(c.amqp().unsentLimit()).isEqualTo(128 * 1024);
     assertThat(c.dataDir()).isEqualTo(Path.of("data"));
     assertThat(c.server().product()).isEqualTo("Warren");
     assertThat(c.server().clusterName()).isEqualTo("warren");
