@@ -189,6 +189,9 @@ public class FrameDecoder extends ChannelInboundHandlerAdapter {
             int n = Math.min(streamLeft, in.readableBytes());
             ByteBuf slice = in.readRetainedSlice(n);
             streamLeft -= n;
+            if (streamLeft > 0) {
+                expecting(ctx, streamLeft + 1);
+            }
             if (streamPayload == null) {
                 streamPayload = slice;
             } else {
@@ -211,7 +214,15 @@ public class FrameDecoder extends ChannelInboundHandlerAdapter {
         streamPayload = null;
         streamParts = null;
         streaming = false;
+        expecting(ctx, 0);
         ctx.fireChannelRead(new BodyFrame(streamChannel, payload));
+    }
+
+    /**
+     * Called while a large body frame is taken in slice by slice, with the bytes the peer is still bound to send for it
+     * (its frame-end octet included), and with 0 once it is complete. Does nothing here.
+     */
+    protected void expecting(ChannelHandlerContext ctx, int bytes) {
     }
 
     /** Checks the prefix at {@code start} (all 7 bytes readable); returns the payload length. */

@@ -56,6 +56,36 @@ class FrameDecoderStreamingTest {
     }
 
     @Test
+    void whileABodyFrameComesInPiecesTheDecoderSaysHowManyBytesAreStillOwed() {
+        byte[] bytes = random(20_000, 3);
+        ByteBuf all = Unpooled.buffer().writeBytes(method(1, PUBLISH)).writeBytes(body(1, bytes))
+                .writeBytes(method(1, PUBLISH));
+        int methodLength = method(1, PUBLISH).readableBytes();
+        List<Integer> owed = new ArrayList<>();
+        FrameDecoder decoder = new FrameDecoder(FRAME_MAX) {
+            @Override
+            protected void expecting(ChannelHandlerContext ctx, int bytes) {
+                owed.add(bytes);
+            }
+        };
+        EmbeddedChannel ch = new EmbeddedChannel(decoder);
+        // the method and the body's first 993 bytes (after its 7-byte prefix), then 10,000 more, then the rest
+        ch.writeInbound(copy(all, methodLength + 1000));
+        ch.writeInbound(copy(all, 10_000));
+        ch.writeInbound(copy(all, all.readableBytes()));
+        all.release();
+
+        // the payload still owed plus its frame-end octet after each cut read, then 0 once the frame is whole
+        assertThat(owed).containsExactly(20_000 - 993 + 1, 20_000 - 10_993 + 1, 0);
+        assertThat((Object) ch.readInbound()).isEqualTo(new MethodFrame(1, PUBLISH));
+        BodyFrame body = ch.readInbound();
+        assertThat(ByteBufUtil.getBytes(body.payload())).isEqualTo(bytes);
+        body.release();
+        assertThat((Object) ch.readInbound()).isEqualTo(new MethodFrame(1, PUBLISH));
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
     void aBodyExactlyAtFrameMaxSplitJustBeforeAndAfterItsFrameEnd() {
         byte[] bytes = random(FRAME_MAX - 8, 2);
         for (int cut : new int[] {1, 6, 7, 8, FRAME_MAX - 2, FRAME_MAX - 1}) {

@@ -63,7 +63,8 @@ public final class AmqpServer {
           protected void initChannel(SocketChannel ch) {
             clients.add(ch);
             ch.pipeline().addLast(SocketCounters.NAME, new SocketCounters());
-            ch.pipeline().addLast(ProtocolHeaderHandler.NAME, new ProtocolHeaderHandler(broker.rejections()));
+            ch.pipeline().addLast(ProtocolHeaderHandler.NAME, new ProtocolHeaderHandler(broker.rejections(),
+                ReadLowWater.markFor(amqp.receiveBuffer())));
             ch.pipeline().addLast(AmqpConnection.NAME, new AmqpConnection(broker, clock));
           }
         });

@@ -68,6 +68,10 @@ public final class Heartbeats extends ChannelInboundHandlerAdapter {
     if (read != readSeen) {
       readSeen = read;
       lastRead = now;
+    } else if (now != lastRead) {
+      // nothing read since the last check: bytes of a slowly sent large frame may wait under the socket's receive
+      // low-water mark; let them be read, so that they count as the client's sign of life
+      ctx.fireUserEventTriggered(ReadLowWater.READS_QUIET);
     }
     if (now - lastWrite >= writeIntervalNanos) {
       ctx.fireUserEventTriggered(IdleStateEvent.WRITER_IDLE_STATE_EVENT);

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.warren.amqp.FrameDecoder;
 import io.warren.amqp.generated.ProtocolConstants;
@@ -23,10 +24,17 @@ public final class ProtocolHeaderHandler extends ByteToMessageDecoder {
   /** The 0-9 header, which RabbitMQ accepts and serves as 0-9-1 (the two are close enough for clients). */
   private static final byte[] AMQP_0_9 = {'A', 'M', 'Q', 'P', 1, 1, 0, 9};
   private final RejectionLog rejections;
+  /** The receive low-water mark for large body frames on the native transport (see {@link ReadLowWater}). */
+  private final int lowWaterMark;
   private boolean rejected;
 
   public ProtocolHeaderHandler(RejectionLog rejections) {
+    this(rejections, ReadLowWater.markFor(0));
+  }
+
+  public ProtocolHeaderHandler(RejectionLog rejections, int lowWaterMark) {
     this.rejections = rejections;
+    this.lowWaterMark = lowWaterMark;
   }
 
   @Override
@@ -51,7 +59,9 @@ public final class ProtocolHeaderHandler extends ByteToMessageDecoder {
     }
     in.skipBytes(SUPPORTED.length);
     // until tune-ok, frames are limited to the protocol's minimum frame size, as in RabbitMQ
-    ctx.pipeline().addAfter(NAME, FRAME_DECODER, new FrameDecoder(ProtocolConstants.FRAME_MIN_SIZE));
+    ctx.pipeline().addAfter(NAME, FRAME_DECODER, ctx.channel() instanceof EpollSocketChannel
+        ? new ReadLowWater(ProtocolConstants.FRAME_MIN_SIZE, lowWaterMark)
+        : new FrameDecoder(ProtocolConstants.FRAME_MIN_SIZE));
     ctx.fireUserEventTriggered(ProtocolHeaderAccepted.INSTANCE);
     ctx.pipeline().remove(this); // hands any bytes read beyond the header on to the frame decoder
   }

@@ -78,4 +78,45 @@ class HeartbeatIT {
       noHeartbeats.openChannel(1);
     }
   }
+
+  /**
+   * A large body frame makes the broker wait for big chunks of it before reading (the socket's receive low-water mark):
+   * a client that then sends the rest slowly must still count as alive, its trickle read as it comes.
+   */
+  @Test
+  void aLargeFrameSentSlowlyKeepsItsConnectionAlive() throws Exception {
+    int size = 600_000;
+    byte[] body = new byte[size];
+    new java.util.Random(7).nextBytes(body);
+    try (Connection consumer = broker.factory().newConnection();
+        RawAmqpClient slow = RawAmqpClient.connect(broker.port())) {
+      com.rabbitmq.client.Channel ch = consumer.createChannel();
+      String q = ch.queueDeclare("", false, true, true, null).getQueue();
+      java.util.concurrent.BlockingQueue<byte[]> got = new java.util.concurrent.LinkedBlockingQueue<>();
+      ch.basicConsume(q, true, (tag, m) -> got.add(m.getBody()), tag -> { });
+
+      slow.handshake(0, 1024 * 1024, 1);
+      slow.openChannel(1);
+      slow.send(1, new io.warren.amqp.generated.BasicPublish("", q, false, false));
+      slow.sendHeader(1, 60, size);
+      java.nio.ByteBuffer frame = java.nio.ByteBuffer.allocate(size + 8);
+      frame.put((byte) 3).putShort((short) 1).putInt(size).put(body).put((byte) 0xCE);
+      byte[] bytes = frame.array();
+      int sent = 300_000;
+      slow.sendBytes(java.util.Arrays.copyOfRange(bytes, 0, sent));
+      // 3.5 s, more than two 1 s intervals, at 4 KB/s: far less than the broker's low-water mark comes in meanwhile
+      long start = System.nanoTime();
+      while (System.nanoTime() - start < Duration.ofMillis(3500).toNanos()) {
+        slow.sendBytes(java.util.Arrays.copyOfRange(bytes, sent, sent + 1000));
+        sent += 1000;
+        Thread.sleep(250);
+      }
+      assertThat(slow.awaitClosedByPeer(Duration.ofMillis(10))).as("still connected while sending").isFalse();
+      slow.sendBytes(java.util.Arrays.copyOfRange(bytes, sent, bytes.length));
+
+      byte[] delivered = got.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(delivered).as("the message, whole").isEqualTo(body);
+      assertThat(slow.awaitClosedByPeer(Duration.ofMillis(100))).as("still connected").isFalse();
+    }
+  }
 }
