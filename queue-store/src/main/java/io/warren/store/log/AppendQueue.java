@@ -35,8 +35,12 @@ final class AppendQueue {
     private final Condition work = lock.newCondition();
     private final long maxSegmentBytes;
     private final PriorityQueue<Waiter> waiters = new PriorityQueue<>();
-    /** Writer thread only: the waiters one {@link #durable} call completes. */
-    private final List<Waiter> ready = new ArrayList<>();
+    /**
+     * Held while waiters are called back, so that callbacks run one at a time and in position order whichever thread
+     * releases them: the writer after an fsync, or (in a mirrored pair) the thread that hears the replica's acks.
+     * Taken before {@link #lock}, never after it.
+     */
+    private final ReentrantLock completing = new ReentrantLock();
     private List<WriteItem> pending = new ArrayList<>();
     private long waiterSeq;
     private long activeBase;
@@ -110,15 +114,20 @@ final class AppendQueue {
     void replicaDurable(long position) {
         lock.lock();
         try {
-            if (replicaLimit != NO_REPLICA && position > replicaLimit) {
-                replicaLimit = position;
-                if (readyWaiter()) {
-                    wakeWriter(); // callbacks stay on the writer thread, in position order
-                }
+            if (replicaLimit == NO_REPLICA || position <= replicaLimit) {
+                return;
+            }
+            replicaLimit = position;
+            if (!readyWaiter()) {
+                return;
             }
         } finally {
             lock.unlock();
         }
+        // Released here rather than by waking the writer: the writer is most often in its next fsync when the
+        // replica's ack arrives, and would release these confirms only after that fsync (measured: a pair's
+        // confirms waited one more local fsync than they needed).
+        completeReady();
     }
 
     /** Local durability alone confirms again (the replica left the in-sync set). Any thread. */
@@ -309,20 +318,35 @@ final class AppendQueue {
     /** Writer thread: everything before {@code position} is fsynced; calls back in position order. */
     void durable(long position) {
         durablePosition = position;
-        long confirmed;
-        lock.lock();
+        completeReady();
+    }
+
+    /** Calls back, in position order, every waiter below the confirmed position. Any thread; not under the lock. */
+    private void completeReady() {
+        completing.lock();
         try {
-            confirmed = confirmedPosition();
-            while (!waiters.isEmpty() && waiters.peek().position < confirmed) {
-                ready.add(waiters.poll());
+            long confirmed;
+            List<Waiter> ready = null;
+            lock.lock();
+            try {
+                confirmed = confirmedPosition();
+                while (!waiters.isEmpty() && waiters.peek().position < confirmed) {
+                    if (ready == null) {
+                        ready = new ArrayList<>();
+                    }
+                    ready.add(waiters.poll());
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (ready != null) {
+                for (Waiter w : ready) {
+                    complete(w, confirmed, null);
+                }
             }
         } finally {
-            lock.unlock();
+            completing.unlock();
         }
-        for (Waiter w : ready) {
-            complete(w, confirmed, null);
-        }
-        ready.clear();
     }
 
     /** Writer thread: the log now ends at {@code position}, in the segment based at {@code base}. */
@@ -348,8 +372,13 @@ final class AppendQueue {
         }
         failed.sort(null);
         LogTruncatedException cause = new LogTruncatedException(position);
-        for (Waiter w : failed) {
-            complete(w, position, cause);
+        completing.lock();
+        try {
+            for (Waiter w : failed) {
+                complete(w, position, cause);
+            }
+        } finally {
+            completing.unlock();
         }
     }
 
@@ -388,8 +417,13 @@ final class AppendQueue {
         }
         all.sort(null);
         long confirmed = confirmedPosition();
-        for (Waiter w : all) {
-            complete(w, confirmed, failure);
+        completing.lock();
+        try {
+            for (Waiter w : all) {
+                complete(w, confirmed, failure);
+            }
+        } finally {
+            completing.unlock();
         }
         return dropped;
     }
