@@ -70,10 +70,12 @@ class SlowReaderPaceIT {
       int publishedMeanwhile = publisher.published.get() - publishedBefore;
       publisher.stopAndCheck();
 
-      // Unpaced, the publisher runs free between the bursts and the queue grows by tens of thousands a second.
+      // Unpaced, the publisher runs free between the bursts and the queue grows by tens of thousands a second (67,744
+      // ready and 52,137 published in these 5 s without the rule); paced, a few hundred, and a lapse of the pace on a
+      // busy machine (the consumer's process not scheduled for a second) lets in at most some thousands.
       assertThat(maxReady).as("ready backlog over 5 s (published meanwhile: %d)", publishedMeanwhile)
-          .isLessThan(5_000);
-      assertThat(publishedMeanwhile).as("published in 5 s at the consumer's pace").isLessThan(20_000);
+          .isLessThan(15_000);
+      assertThat(publishedMeanwhile).as("published in 5 s at the consumer's pace").isLessThan(25_000);
       assertThat(sawFlow).as("the publisher was held back (state flow)").isTrue();
       sub.basicCancel(consumerTag);
       await().atMost(Duration.ofSeconds(5)).until(() -> "running".equals(state("slow-reader-publisher")));
