@@ -35,12 +35,8 @@ final class AppendQueue {
     private final Condition work = lock.newCondition();
     private final long maxSegmentBytes;
     private final PriorityQueue<Waiter> waiters = new PriorityQueue<>();
-    /**
-     * Held while waiters are called back, so that callbacks run one at a time and in position order whichever thread
-     * releases them: the writer after an fsync, or (in a mirrored pair) the thread that hears the replica's acks.
-     * Taken before {@link #lock}, never after it.
-     */
-    private final ReentrantLock completing = new ReentrantLock();
+    /** Writer thread only: the waiters one {@link #durable} call completes. */
+    private final List<Waiter> ready = new ArrayList<>();
     private List<WriteItem> pending = new ArrayList<>();
     private long waiterSeq;
     private long activeBase;
@@ -114,20 +110,15 @@ final class AppendQueue {
     void replicaDurable(long position) {
         lock.lock();
         try {
-            if (replicaLimit == NO_REPLICA || position <= replicaLimit) {
-                return;
-            }
-            replicaLimit = position;
-            if (!readyWaiter()) {
-                return;
+            if (replicaLimit != NO_REPLICA && position > replicaLimit) {
+                replicaLimit = position;
+                if (readyWaiter()) {
+                    wakeWriter(); // callbacks stay on the writer thread, in position order
+                }
             }
         } finally {
             lock.unlock();
         }
-        // Released here rather than by waking the writer: the writer is most often in its next fsync when the
-        // replica's ack arrives, and would release these confirms only after that fsync (measured: a pair's
-        // confirms waited one more local fsync than they needed).
-        completeReady();
     }
 
     /** Local durability alone confirms again (the replica left the in-sync set). Any thread. */
@@ -318,35 +309,20 @@ final class AppendQueue {
     /** Writer thread: everything before {@code position} is fsynced; calls back in position order. */
     void durable(long position) {
         durablePosition = position;
-        completeReady();
-    }
-
-    /** Calls back, in position order, every waiter below the confirmed position. Any thread; not under the lock. */
-    private void completeReady() {
-        completing.lock();
+        long confirmed;
+        lock.lock();
         try {
-            long confirmed;
-            List<Waiter> ready = null;
-            lock.lock();
-            try {
-                confirmed = confirmedPosition();
-                while (!waiters.isEmpty() && waiters.peek().position < confirmed) {
-                    if (ready == null) {
-                        ready = new ArrayList<>();
-                    }
-                    ready.add(waiters.poll());
-                }
-            } finally {
-                lock.unlock();
-            }
-            if (ready != null) {
-                for (Waiter w : ready) {
-                    complete(w, confirmed, null);
-                }
+            confirmed = confirmedPosition();
+            while (!waiters.isEmpty() && waiters.peek().position < confirmed) {
+                ready.add(waiters.poll());
             }
         } finally {
-            completing.unlock();
+            lock.unlock();
         }
+        for (Waiter w : ready) {
+            complete(w, confirmed, null);
+        }
+        ready.clear();
     }
 
     /** Writer thread: the log now ends at {@code position}, in the segment based at {@code base}. */
@@ -372,13 +348,8 @@ final class AppendQueue {
         }
         failed.sort(null);
         LogTruncatedException cause = new LogTruncatedException(position);
-        completing.lock();
-        try {
-            for (Waiter w : failed) {
-                complete(w, position, cause);
-            }
-        } finally {
-            completing.unlock();
+        for (Waiter w : failed) {
+            complete(w, position, cause);
         }
     }
 
@@ -417,13 +388,8 @@ final class AppendQueue {
         }
         all.sort(null);
         long confirmed = confirmedPosition();
-        completing.lock();
-        try {
-            for (Waiter w : all) {
-                complete(w, confirmed, failure);
-            }
-        } finally {
-            completing.unlock();
+        for (Waiter w : all) {
+            complete(w, confirmed, failure);
         }
         return dropped;
     }

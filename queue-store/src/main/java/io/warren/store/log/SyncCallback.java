@@ -1,10 +1,8 @@
 package io.warren.store.log;
 
 /**
- * Told once whether an appended record reached the disk. Called on the log's writer thread or, while a replica must
- * confirm too (a mirrored pair's primary), on the thread that reports the replica's durable position; one callback at
- * a time, in position order, and while it runs the next fsync or the next ack waits: hand off (e.g. to an event loop)
- * and return.
+ * Told once whether an appended record reached the disk. Called on the log's writer thread, in position
+ * order, and while it runs the next fsync waits: hand off (e.g. to an event loop) and return.
  */
 public interface SyncCallback {
 
