@@ -5,6 +5,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import io.warren.server.Broker;
 import io.warren.server.config.BrokerConfig;
 import io.warren.server.config.ConfigLoader;
+import io.warren.server.registry.LiveConnection;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,6 +88,17 @@ public final class BrokerFixture implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("cannot connect to the test broker", e);
     }
+  }
+
+  /** The state ("running", "flow", "blocked"...) of the connection whose client named itself {@code clientName}, or null. */
+  public String connectionState(String clientName) {
+    for (LiveConnection c : broker.registry().connections().list()) {
+      var info = c.info();
+      if (clientName.equals(String.valueOf(info.clientProperties().get("connection_name")))) {
+        return info.state();
+      }
+    }
+    return null;
   }
 
   @Override

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import io.warren.server.registry.LiveConnection;
 import io.warren.store.MessageQueue;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -82,7 +81,7 @@ class ConsumerPaceIT {
       long end = System.nanoTime() + 3_000_000_000L;
       while (System.nanoTime() < end) {
         maxReady = Math.max(maxReady, queue.messageCount());
-        sawFlow |= "flow".equals(state("paced-publisher"));
+        sawFlow |= "flow".equals(broker.connectionState("paced-publisher"));
         sleep(10);
       }
       int consumedMeanwhile = consumed.get() - consumedBefore;
@@ -99,7 +98,7 @@ class ConsumerPaceIT {
       await().atMost(Duration.ofSeconds(30)).until(() -> consumed.get() == published.get());
       assertThat(outOfOrder.get()).isZero();
       sub.basicCancel(consumerTag);
-      await().atMost(Duration.ofSeconds(5)).until(() -> "running".equals(state("paced-publisher")));
+      await().atMost(Duration.ofSeconds(5)).until(() -> "running".equals(broker.connectionState("paced-publisher")));
       admin.queueDelete(q);
     }
   }
@@ -126,7 +125,7 @@ class ConsumerPaceIT {
       await().atMost(Duration.ofSeconds(30)).until(() -> queue.messageCount() == messages - 1);
       assertThat((System.nanoTime() - start) / 1_000_000).as("ms to publish").isLessThan(20_000);
       assertThat(got.get()).isEqualTo(1);
-      assertThat(state("unpaced-publisher")).isEqualTo("running");
+      assertThat(broker.connectionState("unpaced-publisher")).isEqualTo("running");
       admin.queueDelete(q);
     }
   }
@@ -164,13 +163,4 @@ class ConsumerPaceIT {
     }
   }
 
-  private static String state(String clientName) {
-    for (LiveConnection c : broker.broker().registry().connections().list()) {
-      var info = c.info();
-      if (clientName.equals(String.valueOf(info.clientProperties().get("connection_name")))) {
-        return info.state();
-      }
-    }
-    return null;
-  }
 }

@@ -7,7 +7,6 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
-import io.warren.server.registry.LiveConnection;
 import io.warren.store.InboxCredit;
 import io.warren.store.MessageQueue;
 import java.nio.ByteBuffer;
@@ -80,7 +79,7 @@ class PublishFlowIT {
       publisher.start();
 
       // The publisher stalls on a full socket long before it has sent everything, and the inbox stays bounded.
-      await().atMost(Duration.ofSeconds(20)).until(() -> "flow".equals(state("fast-publisher")));
+      await().atMost(Duration.ofSeconds(20)).until(() -> "flow".equals(broker.connectionState("fast-publisher")));
       int before = published.get();
       Thread.sleep(2500);
       assertThat(published.get()).isLessThan(MESSAGES);
@@ -111,7 +110,7 @@ class PublishFlowIT {
       }, tag -> { });
       await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(next.get()).isEqualTo(MESSAGES));
       assertThat(outOfOrder.get()).isZero();
-      await().atMost(Duration.ofSeconds(5)).until(() -> "running".equals(state("fast-publisher")));
+      await().atMost(Duration.ofSeconds(5)).until(() -> "running".equals(broker.connectionState("fast-publisher")));
       assertThat(queue.inbox().backlog()).isZero();
       admin.queueDelete(q);
     }
@@ -146,7 +145,7 @@ class PublishFlowIT {
         }
       }, "publisher-to-deleted");
       publisher.start();
-      await().atMost(Duration.ofSeconds(20)).until(() -> "flow".equals(state("waits-for-deleted")));
+      await().atMost(Duration.ofSeconds(20)).until(() -> "flow".equals(broker.connectionState("waits-for-deleted")));
       // the delete waits behind the held executor; once it runs, the publisher must be let go
       Thread deleter = new Thread(() -> {
         try (Channel c = other.createChannel()) {
@@ -161,17 +160,8 @@ class PublishFlowIT {
       deleter.join(10_000);
       assertThat(published.get()).isEqualTo(MESSAGES);
       assertThat(broker.broker().vhost("/").queue(q)).isNull();
-      await().atMost(Duration.ofSeconds(5)).until(() -> "running".equals(state("waits-for-deleted")));
+      await().atMost(Duration.ofSeconds(5)).until(() -> "running".equals(broker.connectionState("waits-for-deleted")));
     }
   }
 
-  private static String state(String clientName) {
-    for (LiveConnection c : broker.broker().registry().connections().list()) {
-      var info = c.info();
-      if (clientName.equals(String.valueOf(info.clientProperties().get("connection_name")))) {
-        return info.state();
-      }
-    }
-    return null;
-  }
 }

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
-import io.warren.server.registry.LiveConnection;
 import io.warren.store.MessageQueue;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -77,7 +76,7 @@ class ReceiveBufferIT {
       }, "large-publisher");
       publisher.start();
 
-      await().atMost(Duration.ofSeconds(30)).until(() -> "flow".equals(state("large-publisher")));
+      await().atMost(Duration.ofSeconds(30)).until(() -> "flow".equals(broker.connectionState("large-publisher")));
       int last;
       do { // until the client's writes stop: the socket buffers on both sides are full
         last = published.get();
@@ -98,13 +97,4 @@ class ReceiveBufferIT {
     }
   }
 
-  private static String state(String clientName) {
-    for (LiveConnection c : broker.broker().registry().connections().list()) {
-      var info = c.info();
-      if (clientName.equals(String.valueOf(info.clientProperties().get("connection_name")))) {
-        return info.state();
-      }
-    }
-    return null;
-  }
 }

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
-import io.warren.server.registry.LiveConnection;
 import io.warren.store.MessageQueue;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -64,7 +63,7 @@ class SlowReaderPaceIT {
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
       while (System.nanoTime() < end) {
         maxReady = Math.max(maxReady, queue.messageCount());
-        sawFlow |= "flow".equals(state("slow-reader-publisher"));
+        sawFlow |= "flow".equals(broker.connectionState("slow-reader-publisher"));
         sleep(10);
       }
       int publishedMeanwhile = publisher.published.get() - publishedBefore;
@@ -78,7 +77,7 @@ class SlowReaderPaceIT {
       assertThat(publishedMeanwhile).as("published in 5 s at the consumer's pace").isLessThan(25_000);
       assertThat(sawFlow).as("the publisher was held back (state flow)").isTrue();
       sub.basicCancel(consumerTag);
-      await().atMost(Duration.ofSeconds(5)).until(() -> "running".equals(state("slow-reader-publisher")));
+      await().atMost(Duration.ofSeconds(5)).until(() -> "running".equals(broker.connectionState("slow-reader-publisher")));
       admin.queueDelete(q);
     }
   }
@@ -111,7 +110,7 @@ class SlowReaderPaceIT {
       await().atMost(Duration.ofSeconds(30)).until(() -> queue.messageCount() > messages / 2);
       // paced for good, this would take as long as the consumer's 30,000 ms of reading: it stopped reading instead
       assertThat((System.nanoTime() - start) / 1_000_000).as("ms to publish").isLessThan(20_000);
-      await().atMost(Duration.ofSeconds(5)).until(() -> "running".equals(state("stuck-reader-publisher")));
+      await().atMost(Duration.ofSeconds(5)).until(() -> "running".equals(broker.connectionState("stuck-reader-publisher")));
       release.countDown();
       admin.queueDelete(q);
     } finally {
@@ -199,13 +198,4 @@ class SlowReaderPaceIT {
     }
   }
 
-  private static String state(String clientName) {
-    for (LiveConnection c : broker.broker().registry().connections().list()) {
-      var info = c.info();
-      if (clientName.equals(String.valueOf(info.clientProperties().get("connection_name")))) {
-        return info.state();
-      }
-    }
-    return null;
-  }
 }
