@@ -2,7 +2,10 @@
 # Persistent, confirmed publishing with manual-ack consumers (PerfTest 2.22.1) against, one at a time and each alone
 # on the machine: the mirrored pair through HAProxy (haproxy/pair.sh), a single Warren node, and RabbitMQ 3.10.8
 # (bench/rabbitmq.sh). Each gets the same warm-up run, then the measured run; the brokers get the same JVM options.
-# Prints each run's sending and receiving rates and confirm latency, with the load average before and after.
+# Prints each run's sending and receiving rates and confirm latency, with the load average before and after, and for
+# the measured run the CPU time and context switches per message received of every broker process (each pair member,
+# HAProxy), of PerfTest's own JVM, and of the whole machine, with its idle share: on a 2-core machine the pair, its
+# HAProxy and PerfTest share two cores, and these say where they went.
 #   bench/pair-throughput.sh [--seconds N] [--warmup N] [--only pair,single,rabbitmq] [--flags "PERFTEST FLAGS"]
 # Ports: the pair from PAIR_PORT_BASE (default 25700); the single node AMQP BENCH_SINGLE_PORT (default 20620) and
 # HTTP +1; RabbitMQ BENCH_RABBIT_PORT (default 25729), distribution port BENCH_RABBIT_DIST_PORT (default 25728).
@@ -69,9 +72,51 @@ CONF
 }
 
 perftest() {  # label port seconds
-  # shellcheck disable=SC2086
-  timeout --kill-after=10 $(($3 + 120)) java -Xms256m -Xmx1g -cp "$here/bench/lib/*" com.rabbitmq.perf.PerfTest \
-    -h "amqp://guest:guest@127.0.0.1:$2" $flags -u "pair-throughput-$1" -z "$3" -id "$1" > "$work/$1.txt" 2>&1 || true
+  # The subshell reaps PerfTest's JVM, so its own children's CPU time (/proc stat fields 16-17) is that JVM's whole
+  # run, its start included.
+  (
+    # shellcheck disable=SC2086
+    timeout --kill-after=10 $(($3 + 120)) java -Xms256m -Xmx1g -cp "$here/bench/lib/*" com.rabbitmq.perf.PerfTest \
+      -h "amqp://guest:guest@127.0.0.1:$2" $flags -u "pair-throughput-$1" -z "$3" -id "$1" > "$work/$1.txt" 2>&1 || true
+    awk '{print $16+$17}' "/proc/$BASHPID/stat" > "$work/$1.client-ticks"
+  )
+}
+
+tick=$(getconf CLK_TCK)
+ticks() { awk '{print $14+$15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# voluntary + involuntary context switches summed over the process's live threads
+switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/^(voluntary|nonvoluntary)_ctxt_switches/ {n+=$2} END {print n+0}'; }
+machine() { awk '/^cpu / {t=0; for (i=2;i<=NF;i++) t+=$i; print t, $5+$6} /^ctxt/ {print $2}' /proc/stat | paste -sd' '; }
+
+# "name pid" lines of the processes serving the measured target
+processes() {
+  case "$1" in
+    pair) for m in a b witness haproxy; do echo "$m $(cat "$work/pair/$m.pid")"; done ;;
+    single) echo "warren $single_pid" ;;
+    rabbitmq) echo "beam $(tr -dc '0-9' < "${BENCH_RABBIT_DIR:-${TMPDIR:-/tmp}/warren-bench-rabbitmq-$BENCH_RABBIT_PORT}/rabbitmq.pid")" ;;
+  esac
+}
+
+# Runs the measured PerfTest with CPU and context switches sampled around it; prints them per message received.
+measured() {  # target port
+  local procs; procs="$(processes "$1")"
+  local before; before="$(while read -r n p; do echo "$n $p $(ticks "$p") $(switches "$p")"; done <<< "$procs")"
+  local m0; m0="$(machine)"
+  perftest "$1" "$2" "$seconds"
+  local m1; m1="$(machine)"
+  local received; received=$(grep -o 'receiving rate avg: [0-9]*' "$work/$1.txt" | grep -o '[0-9]*$' || echo 0)
+  local msgs=$(( ${received:-0} * seconds ))
+  echo "   measured: $(summary "$work/$1.txt")"
+  [ "$msgs" -gt 0 ] || return 0
+  while read -r n p t0 c0; do
+    awk -v n="$n" -v t=$(( $(ticks "$p") - t0 )) -v c=$(( $(switches "$p") - c0 )) -v m="$msgs" -v tk="$tick" -v s="$seconds" \
+      'BEGIN { printf "   %-8s CPU %6.1f s (%3.0f%% of a core), %5.1f us/msg; context switches %5.2f/msg\n", n, t/tk, 100*t/tk/s, t/tk*1e6/m, c/m }'
+  done <<< "$before"
+  awk -v t="$(cat "$work/$1.client-ticks" 2>/dev/null || echo 0)" -v m="$msgs" -v tk="$tick" \
+    'BEGIN { printf "   %-8s CPU %6.1f s (its whole run, JVM start included), %5.1f us/msg\n", "PerfTest", t/tk, t/tk*1e6/m }'
+  read -r tt0 ti0 cs0 <<< "$m0"; read -r tt1 ti1 cs1 <<< "$m1"
+  awk -v tt=$((tt1 - tt0)) -v ti=$((ti1 - ti0)) -v cs=$((cs1 - cs0)) -v m="$msgs" -v s="$seconds" \
+    'BEGIN { printf "   machine  idle+iowait %.0f%%; context switches %.0f/s, %.2f/msg\n", (tt>0 ? 100*ti/tt : 0), cs/s, cs/m }'
 }
 
 summary() {  # file
@@ -95,8 +140,7 @@ for target in pair single rabbitmq; do
   perftest "$target-warmup" "$port" "$warmup"
   echo "   warm-up:  $(summary "$work/$target-warmup.txt")"
   echo "   load average before the measured run $(cut -d' ' -f1-3 /proc/loadavg)"
-  perftest "$target" "$port" "$seconds"
-  echo "   measured: $(summary "$work/$target.txt")"
+  measured "$target" "$port"
   echo "   load average after $(cut -d' ' -f1-3 /proc/loadavg)"
   stop_running
 done
