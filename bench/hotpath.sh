@@ -65,7 +65,7 @@ if [[ -z "$REPORT_DIR" ]]; then
 need_jar 'perf-test-*.jar' "PerfTest not found in $LIB, fetching it"
 new_run
 RESULTS="$OUT/results.tsv"
-printf 'scenario\tbroker\tsent\trecv\tcons_med_us\tcons_p99_us\tconf_med_us\tmsgs\tcpu_s\tcpu_us_per_msg\tcs\tcs_per_msg\tsys_cs_per_s\tidle_pct\tload1\tsyscalls_per_msg\n' > "$RESULTS"
+printf 'scenario\tbroker\tsent\trecv\tcons_med_us\tcons_p99_us\tconf_med_us\tmsgs\tcpu_s\tcpu_us_per_msg\tcs\tcs_per_msg\tsys_cs_per_s\tidle_pct\tload1\tsyscalls_per_msg\tclient_cpu_us_per_msg\n' > "$RESULTS"
 {
   meta_head hotpath
   echo "perftest    : $(ls "$LIB"/perf-test-*.jar | xargs -n1 basename), $JAVA_OPTS_PT"
@@ -121,7 +121,14 @@ measure() {  # scenario flags broker uri pid
   c0=$(proc_cpu_ticks "$pid"); cs0=$(proc_cs "$pid"); s0=$(sys_cs); read -r st0 si0 <<< "$(sys_cpu)"
   local t0; t0=$(date +%s.%N)
   # shellcheck disable=SC2086
-  perftest "$uri" "$name-$broker" "$SECONDS_PER_RUN" $flags "${QFLAGS[@]}" > "$file" 2>&1 || rc=$?
+  # the subshell reaps PerfTest's JVM: its children's CPU time (stat fields 16-17) is that JVM's whole run
+  (
+    rc=0
+    # shellcheck disable=SC2086
+    perftest "$uri" "$name-$broker" "$SECONDS_PER_RUN" $flags "${QFLAGS[@]}" > "$file" 2>&1 || rc=$?
+    awk '{print $16+$17}' "/proc/$BASHPID/stat" > "$file.client-ticks"
+    exit $rc
+  ) || rc=$?
   local t1; t1=$(date +%s.%N)
   c1=$(proc_cpu_ticks "$pid"); cs1=$(proc_cs "$pid"); s1=$(sys_cs); read -r st1 si1 <<< "$(sys_cpu)"
   local load; load=$(cut -d' ' -f1 /proc/loadavg)
@@ -135,12 +142,13 @@ measure() {  # scenario flags broker uri pid
   if [[ "$STRACE_SECONDS" != 0 ]]; then sysc=$(strace_run "$name" "$flags" "$broker" "$uri" "$pid"); fi
   awk -v n="$name" -v b="$broker" -v s="$sent" -v r="$recv" -v cm="$cmed" -v cp="$cp99" -v fm="$fmed" -v m="$msgs" \
       -v c=$((c1 - c0)) -v tk="$TICK" -v cs=$((cs1 - cs0)) -v scs=$((s1 - s0)) -v dt="$(echo "$t1 - $t0" | bc)" \
-      -v tt=$((st1 - st0)) -v ti=$((si1 - si0)) -v load="$load" -v sc="$sysc" 'BEGIN {
-        cpu=c/tk; printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%.1f\t%.2f\t%d\t%.2f\t%.0f\t%.0f\t%s\t%s\n",
+      -v tt=$((st1 - st0)) -v ti=$((si1 - si0)) -v load="$load" -v sc="$sysc" \
+      -v ct="$(cat "$file.client-ticks" 2>/dev/null || echo 0)" 'BEGIN {
+        cpu=c/tk; printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%.1f\t%.2f\t%d\t%.2f\t%.0f\t%.0f\t%s\t%s\t%.1f\n",
           n, b, s, r, cm, cp, fm, m, cpu, (m>0 ? cpu*1e6/m : 0), cs, (m>0 ? cs/m : 0), scs/dt,
-          (tt>0 ? 100*ti/tt : 0), load, sc }' >> "$RESULTS"
+          (tt>0 ? 100*ti/tt : 0), load, sc, (m>0 ? ct/tk*1e6/m : 0) }' >> "$RESULTS"
   [[ $rc == 0 ]] || log "  PerfTest exited with $rc (see $file)"
-  log "$name on $broker: $(tail -1 "$RESULTS" | cut -f3-16 | tr '\t' ' ')"
+  log "$name on $broker: $(tail -1 "$RESULTS" | cut -f3-17 | tr '\t' ' ')"
 }
 
 # Re-runs the scenario for STRACE_SECONDS+4 s with strace -c attached to every thread of the
@@ -181,23 +189,24 @@ report() {
   echo "load after  : $(cut -d' ' -f1-3 /proc/loadavg)"
   awk -F'\t' 'NR==1 {next}
     { k=$1; if (!(k in seen)) { seen[k]=1; order[++n]=k } R[k,$2]=$4; M[k,$2]=$5; P[k,$2]=$6; F[k,$2]=$7
-      C[k,$2]=$10; X[k,$2]=$12; SC[k,$2]=$13; I[k,$2]=$14; L[k,$2]=$15; Y[k,$2]=$16 }
+      C[k,$2]=$10; X[k,$2]=$12; SC[k,$2]=$13; I[k,$2]=$14; L[k,$2]=$15; Y[k,$2]=$16; PT[k,$2]=$17 }
     function ms(v) { return (v=="-" || v=="") ? "-" : sprintf("%.2f", v/1000) }
     function g(a, k, b) { return ((k,b) in a) ? a[k,b] : "n/a" }
     END {
-      f="| %-10s | %-8s | %9s | %7s | %17s | %11s | %8s | %9s | %8s | %6s | %5s |\n"
-      printf f, "scenario", "broker", "recv/s", "ratio", "cons lat ms p50/p99", "CPU us/msg", "cs/msg", "sys cs/s", "sysc/msg", "idle%", "load"
-      print "|------------|----------|-----------|---------|-------------------|-------------|----------|-----------|----------|--------|-------|"
+      f="| %-10s | %-8s | %9s | %7s | %17s | %11s | %8s | %9s | %8s | %6s | %5s | %11s |\n"
+      printf f, "scenario", "broker", "recv/s", "ratio", "cons lat ms p50/p99", "CPU us/msg", "cs/msg", "sys cs/s", "sysc/msg", "idle%", "load", "client us/msg"
+      print "|------------|----------|-----------|---------|-------------------|-------------|----------|-----------|----------|--------|-------|-------------|"
       for (i=1;i<=n;i++) { k=order[i]
         split("warren rabbitmq", bs, " ")
         for (j=1;j<=2;j++) { b=bs[j]; if (!((k,b) in R)) continue
           ratio = (b=="warren" && ((k,"rabbitmq") in R) && R[k,"rabbitmq"]+0>0) ? sprintf("%.2fx", R[k,"warren"]/R[k,"rabbitmq"]) : ""
-          printf f, k, b, R[k,b], ratio, ms(M[k,b]) "/" ms(P[k,b]), C[k,b], X[k,b], SC[k,b], Y[k,b], I[k,b], L[k,b] }
+          printf f, k, b, R[k,b], ratio, ms(M[k,b]) "/" ms(P[k,b]), C[k,b], X[k,b], SC[k,b], Y[k,b], I[k,b], L[k,b], PT[k,b] }
       }
       print "recv/s: PerfTest whole-run average of messages received (fanout5 counts each of the 5 copies;"
       print "        publish-only: messages published, into a queue with no consumer)."
       print "CPU us/msg, cs/msg: the broker process only (all threads), per message received."
       print "sys cs/s, idle%: the whole machine during the run (PerfTest included); load: 1-min load average at the end."
+      print "client us/msg: the PerfTest JVM (its whole run, JVM start included), per message received."
     }' "$RESULTS"
   echo
   echo "Cold start: messages received per second (thousands) in the ${WARMUP_RUN} s warm-up right after the broker started,"
