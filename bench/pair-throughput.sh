@@ -4,8 +4,8 @@
 # (bench/rabbitmq.sh). Each gets the same warm-up run, then the measured run; the brokers get the same JVM options.
 # Prints each run's sending and receiving rates and confirm latency, with the load average before and after, and for
 # the measured run the CPU time and context switches per message received of every broker process (each pair member,
-# HAProxy), of PerfTest's own JVM, and of the whole machine, with its idle share: on a 2-core machine the pair, its
-# HAProxy and PerfTest share two cores, and these say where they went.
+# HAProxy; context switches of the threads alive at the end), of PerfTest's own JVM, and of the whole machine, with its
+# idle share: on a 2-core machine the pair, its HAProxy and PerfTest share two cores, and these say where they went.
 #   bench/pair-throughput.sh [--seconds N] [--warmup N] [--only pair,single,rabbitmq] [--flags "PERFTEST FLAGS"]
 # Ports: the pair from PAIR_PORT_BASE (default 25700); the single node AMQP BENCH_SINGLE_PORT (default 20620) and
 # HTTP +1; RabbitMQ BENCH_RABBIT_PORT (default 25729), distribution port BENCH_RABBIT_DIST_PORT (default 25728).
@@ -84,8 +84,14 @@ perftest() {  # label port seconds
 
 tick=$(getconf CLK_TCK)
 ticks() { awk '{print $14+$15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
-# voluntary + involuntary context switches summed over the process's live threads
-switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/^(voluntary|nonvoluntary)_ctxt_switches/ {n+=$2} END {print n+0}'; }
+# "tid switches" (voluntary + involuntary) of each live thread of the process
+switches() {
+  for t in /proc/"$1"/task/*; do
+    awk -v t="${t##*/}" '/^(voluntary|nonvoluntary)_ctxt_switches/ {n+=$2} END {print t, n+0}' "$t/status" 2>/dev/null || true
+  done
+}
+# context switches between two snapshots: threads born meanwhile count from 0; those that ended are not counted
+switched() { awk 'NR==FNR {b[$1]=$2; next} {n+=$2-b[$1]} END {print n+0}' "$1" "$2"; }
 machine() { awk '/^cpu / {t=0; for (i=2;i<=NF;i++) t+=$i; print t, $5+$6} /^ctxt/ {print $2}' /proc/stat | paste -sd' '; }
 
 # "name pid" lines of the processes serving the measured target
@@ -100,7 +106,7 @@ processes() {
 # Runs the measured PerfTest with CPU and context switches sampled around it; prints them per message received.
 measured() {  # target port
   local procs; procs="$(processes "$1")"
-  local before; before="$(while read -r n p; do echo "$n $p $(ticks "$p") $(switches "$p")"; done <<< "$procs")"
+  local before; before="$(while read -r n p; do switches "$p" > "$work/$1.$n.cs0"; echo "$n $p $(ticks "$p")"; done <<< "$procs")"
   local m0; m0="$(machine)"
   perftest "$1" "$2" "$seconds"
   local m1; m1="$(machine)"
@@ -108,8 +114,9 @@ measured() {  # target port
   local msgs=$(( ${received:-0} * seconds ))
   echo "   measured: $(summary "$work/$1.txt")"
   [ "$msgs" -gt 0 ] || return 0
-  while read -r n p t0 c0; do
-    awk -v n="$n" -v t=$(( $(ticks "$p") - t0 )) -v c=$(( $(switches "$p") - c0 )) -v m="$msgs" -v tk="$tick" -v s="$seconds" \
+  while read -r n p t0; do
+    switches "$p" > "$work/$1.$n.cs1"
+    awk -v n="$n" -v t=$(( $(ticks "$p") - t0 )) -v c="$(switched "$work/$1.$n.cs0" "$work/$1.$n.cs1")" -v m="$msgs" -v tk="$tick" -v s="$seconds" \
       'BEGIN { printf "   %-8s CPU %6.1f s (%3.0f%% of a core), %5.1f us/msg; context switches %5.2f/msg\n", n, t/tk, 100*t/tk/s, t/tk*1e6/m, c/m }'
   done <<< "$before"
   awk -v t="$(cat "$work/$1.client-ticks" 2>/dev/null || echo 0)" -v m="$msgs" -v tk="$tick" \
