@@ -34,6 +34,18 @@ public final class Main {
         cpuNanos < 0 ? "?" : Long.toString(cpuNanos / 1_000_000));
   }
 
+  /**
+   * warren.warm-up.before-listen: the warm-up on this (the main) thread, before the node opens its port, so that its
+   * first clients meet compiled code and do not share the two cores with the warm-up. A failure only costs the warm-up.
+   */
+  private static void warmUpBeforeListen(BrokerConfig config, long maxMillis) {
+    try {
+      StartWarmUp.run(config, maxMillis, () -> 0);
+    } catch (java.io.IOException | RuntimeException e) {
+      LOG.warn("Warm-up failed (no harm done: the first clients will see the broker's cold start): {}", e.toString());
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     Path configFile = null;
     boolean witness = false;
@@ -54,6 +66,11 @@ public final class Main {
       BrokerConfig config = ConfigLoader.load(configFile);
       PairConfig pair = PairConfig.load(configFile, System.getProperties());
       WarmUpConfig warm = WarmUpConfig.load(configFile, System.getProperties());
+      boolean warmUpFirst = !witness && !pair.enabled() && warm.enabled() && warm.maxMillis() > 0
+          && warm.beforeListen();
+      if (warmUpFirst) {
+        warmUpBeforeListen(config, warm.maxMillis());
+      }
       if (witness) {
         running = Witness.start(config, pair);
       } else if (pair.enabled()) {
@@ -79,7 +96,7 @@ public final class Main {
         running = broker;
       }
       logStartTime();
-      if (!witness && !pair.enabled() && warm.enabled() && warm.maxMillis() > 0) {
+      if (!witness && !pair.enabled() && warm.enabled() && warm.maxMillis() > 0 && !warm.beforeListen()) {
         warmUp = StartWarmUp.start(config, warm.maxMillis(), published);
       }
     } catch (IllegalArgumentException | IllegalStateException | java.io.IOException e) {

@@ -8,8 +8,11 @@ import java.nio.file.Path;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
-/** warren.warm-up: whether a single node warms its code up right after it listens, and for how long at most. Immutable. */
-public record WarmUpConfig(boolean enabled, long maxMillis) {
+/**
+ * warren.warm-up: whether a single node warms its code up, for how long at most, and whether before it listens (the
+ * first client meets compiled code; the port opens that much later) or right after (in the background). Immutable.
+ */
+public record WarmUpConfig(boolean enabled, long maxMillis, boolean beforeListen) {
 
     public WarmUpConfig {
         if (maxMillis < 0 || maxMillis > 60_000) {
@@ -27,7 +30,8 @@ public record WarmUpConfig(boolean enabled, long maxMillis) {
                     .withFallback(defaults);
             Config props = ConfigFactory.parseProperties(systemProperties).withOnlyPath("warren");
             Config c = props.withFallback(merged).resolve().getConfig("warren.warm-up");
-            return new WarmUpConfig(c.getBoolean("enabled"), c.getDuration("max-time", TimeUnit.MILLISECONDS));
+            return new WarmUpConfig(c.getBoolean("enabled"), c.getDuration("max-time", TimeUnit.MILLISECONDS),
+                c.getBoolean("before-listen"));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("invalid configuration: " + e.getMessage(), e);
         }

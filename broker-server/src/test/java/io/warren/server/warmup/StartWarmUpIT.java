@@ -145,10 +145,12 @@ class StartWarmUpIT {
         WarmUpConfig defaults = WarmUpConfig.load(null, new Properties());
         assertThat(defaults.enabled()).isTrue();
         assertThat(defaults.maxMillis()).isEqualTo(5_000);
+        assertThat(defaults.beforeListen()).isFalse();
         Properties p = new Properties();
         p.setProperty("warren.warm-up.enabled", "false");
         p.setProperty("warren.warm-up.max-time", "2s");
-        assertThat(WarmUpConfig.load(null, p)).isEqualTo(new WarmUpConfig(false, 2_000));
+        p.setProperty("warren.warm-up.before-listen", "true");
+        assertThat(WarmUpConfig.load(null, p)).isEqualTo(new WarmUpConfig(false, 2_000, true));
         Properties bad = new Properties();
         bad.setProperty("warren.warm-up.max-time", "2h");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> WarmUpConfig.load(null, bad))
