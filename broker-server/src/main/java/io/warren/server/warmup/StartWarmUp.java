@@ -221,7 +221,8 @@ public final class StartWarmUp {
         return b;
     }
 
-    static void delete(Path dir) throws IOException {
+    /** Deletes {@code dir} and everything in it, if it exists. */
+    public static void delete(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
