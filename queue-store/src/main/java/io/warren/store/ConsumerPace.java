@@ -27,8 +27,19 @@ final class ConsumerPace {
     /** The take rate is measured over windows of at least this. */
     static final long WINDOW_NANOS = 2_000_000;
 
+    /**
+     * Messages that weigh this many units on average (bodies of 128 KiB and more) are paced by size, not time: the
+     * bound is then {@link #FLOOR}, about one 1 MB message ready. At a thousand 1 MB messages a second, 4 ms of
+     * backlog was four messages, each a millisecond of latency for the ones behind it, while the consumer's socket
+     * needs only the next one at hand to stay busy.
+     */
+    static final long LARGE_WEIGHT = 32;
+
     private long windowStart;
     private long windowUnits;
+    private long windowMessages;
+    /** Units per message taken, smoothed over windows as the rate; 0 before the first window. */
+    private double weight;
     /** Units per nanosecond, smoothed over windows; 0 before the first window. */
     private double rate;
     private boolean pacing;
@@ -38,10 +49,17 @@ final class ConsumerPace {
     /** A consumer took a message of this weight. */
     void took(Message message) {
         windowUnits += InboxCredit.units(message);
+        windowMessages++;
     }
 
-    /** The ready backlog (in units) the consumers are allowed to fall behind by before publishers pause. */
+    /**
+     * The ready backlog (in units) the consumers are allowed to fall behind by before publishers pause: what they take
+     * in {@link #TARGET_NANOS}, or for large messages the floor.
+     */
     long bound() {
+        if (weight >= LARGE_WEIGHT) {
+            return FLOOR;
+        }
         return Math.max(FLOOR, (long) (rate * TARGET_NANOS));
     }
 
@@ -55,6 +73,7 @@ final class ConsumerPace {
         ConsumerLiveness liveness = inbox.liveness();
         if (consumers == null || consumers.isEmpty()) {
             windowUnits = 0;
+            windowMessages = 0;
             windowStart = 0;
             if (looked) {
                 looked = false;
@@ -78,8 +97,13 @@ final class ConsumerPace {
         } else if (now - windowStart >= WINDOW_NANOS) {
             double sample = (double) windowUnits / (now - windowStart);
             rate = rate == 0 ? sample : (rate + sample) / 2;
+            if (windowMessages > 0) {
+                double w = (double) windowUnits / windowMessages;
+                weight = weight == 0 ? w : (weight + w) / 2;
+            }
             windowStart = now;
             windowUnits = 0;
+            windowMessages = 0;
         }
         long bound = bound();
         boolean behind = readyUnits > bound;

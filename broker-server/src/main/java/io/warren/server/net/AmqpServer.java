@@ -25,6 +25,15 @@ import java.util.concurrent.TimeUnit;
 
 /** The Netty listener for AMQP 0-9-1 clients. bind() and close() from any thread. */
 public final class AmqpServer {
+  /**
+   * Netty's outbound buffer of a connection turns unwritable above this many bytes, and deliveries wait in their queue
+   * until it is back under {@link #OUTBOUND_LOW}. Beyond what the kernel takes (warren.amqp.unsent-limit), a consumer
+   * thus holds at most about one large message in the broker, or a quarter of a megabyte of small ones (hundreds of
+   * messages, enough to keep its socket busy between two queue turns). With 1 MiB / 256 KiB, two 1 MB messages
+   * waited here at once, and each delivery queued behind the other's megabyte (docs/performance.md, "Large messages").
+   */
+  static final int OUTBOUND_HIGH = 256 * 1024;
+  static final int OUTBOUND_LOW = 128 * 1024;
   private final Broker broker;
   private final Clock clock;
   private final EventLoopGroup bossGroup;
@@ -57,7 +66,7 @@ public final class AmqpServer {
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.SO_KEEPALIVE, true)
-        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(OUTBOUND_LOW, OUTBOUND_HIGH))
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
