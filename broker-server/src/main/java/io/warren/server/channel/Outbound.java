@@ -97,9 +97,15 @@ final class Outbound {
         sink.consumerCancelled(item.consumer());
         continue;
       }
-      count.decrementAndGet();
-      bytes.addAndGet(-item.entry().message().bodySize());
-      sink.deliver(item);
+      long size = item.entry().message().bodySize();
+      try {
+        sink.deliver(item);
+      } finally {
+        // only once written, when the socket's outbound buffer counts it: decremented before, a queue could find
+        // room in neither while it moves from one to the other, and hand over one message more
+        count.decrementAndGet();
+        bytes.addAndGet(-size);
+      }
     }
     if (any) {
       sink.drained();
