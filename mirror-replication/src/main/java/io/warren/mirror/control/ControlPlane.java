@@ -112,6 +112,7 @@ public final class ControlPlane implements Membership, AutoCloseable {
         if (peers.stream().noneMatch(p -> p.id().equals(self))) {
             throw new IllegalArgumentException("member " + self + " is not among the control plane's peers " + peers);
         }
+        ControlPlaneJit.apply();
         // before this member listens: something already answering as it, or peers of another pair, mean a misconfiguration
         StartupCheck.verify(group(pair, peers), pair, self, 2000);
         Files.createDirectories(dir);
