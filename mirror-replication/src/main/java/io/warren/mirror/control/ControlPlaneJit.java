@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * profiling. That code runs a few dozen times a second (lease renewals, reads, heartbeats), so it crossed C2's
  * thresholds for minutes after a start: on a 2-core machine C2 took 19-31% of a core on a loaded primary 15-35 s
  * after the start, and an idle pair's members were still compiling it two minutes on. Its C1 code cost an idle data
- * node's control-plane threads 0.1-0.2 s more CPU per 20 s, against 0.4-0.9 s less in C2 (docs/replication.md).
+ * node's control-plane threads about 0.2 s more CPU per 20 s, against 0.4-1.0 s less in C2 (docs/replication.md).
  * Added once per JVM through the HotSpot diagnostic command {@code Compiler.directives_add}; on a JVM without it,
  * nothing changes.
  */
