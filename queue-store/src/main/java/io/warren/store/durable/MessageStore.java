@@ -82,9 +82,46 @@ public final class MessageStore implements AutoCloseable {
      * which the caller drains into the recreated queues and then closes.
      */
     public RecoveredMessages recover(DefinitionReplay replay) throws IOException {
-        RecoveredMessages messages = new RecoveredMessages(live, this::read);
+        Prereplay ahead = prereplay;
+        prereplay = null;
+        String unfit = ahead == null ? null : ahead.unfit(log);
+        if (unfit != null) {
+            LOG.info("Reading the whole log to recover: what was read ahead ({} records) cannot be used: {}", ahead.records,
+                unfit);
+            ahead.close();
+            ahead = null;
+        }
+        RecoveredMessages messages;
         long skipped = 0;
-        try (LogReader reader = log.reader(log.startPosition())) {
+        long from = log.startPosition();
+        if (ahead == null) {
+            messages = new RecoveredMessages(live, this::read);
+        } else {
+            messages = ahead.messages;
+            messages.bind(live, this::read);
+            for (Prereplay.Definition d : ahead.definitions) {
+                messages.definitionAt(d.position());
+                try {
+                    if (d.type() == StoreRecords.DEFINITION) {
+                        replay.definition(d.position(), d.payload(), messages);
+                    } else {
+                        replay.snapshot(d.position(), d.payload(), messages);
+                    }
+                } catch (RuntimeException e) {
+                    skipped++;
+                    LOG.warn("Skipping unreadable log record at position {} (type {}, {} bytes): {}", d.position(),
+                        d.type(), d.payload().readableBytes(), e.toString());
+                } finally {
+                    d.payload().release();
+                }
+            }
+            messages.definitionAt(-1);
+            skipped += ahead.skipped;
+            from = ahead.end;
+            LOG.info("Recovering with the log's first {} records read ahead in {} ms (up to position {}); reading the "
+                + "rest", ahead.records, ahead.millis(), ahead.end);
+        }
+        try (LogReader reader = log.reader(from)) {
             LogRecord r;
             while ((r = reader.next()) != null) {
                 try {
@@ -109,6 +146,22 @@ public final class MessageStore implements AutoCloseable {
         skippedRecords = skipped;
         return messages;
     }
+
+    /**
+     * Makes the next {@link #recover} start from what {@code ahead} read of this directory's log before this store
+     * opened it, and read only the records after those. Recovery checks that the log still starts where it did and
+     * holds at least as much, and otherwise reads it all (and closes {@code ahead}); the caller must know that the
+     * log it read was not cut since. Call before {@link #recover}.
+     */
+    public void adopt(Prereplay ahead) {
+        Prereplay previous = prereplay;
+        prereplay = ahead;
+        if (previous != null && previous != ahead) {
+            previous.close();
+        }
+    }
+
+    private Prereplay prereplay;
 
     /**
      * Tags every later record with {@code newEpoch} (unsigned, above every epoch in the log) and appends the

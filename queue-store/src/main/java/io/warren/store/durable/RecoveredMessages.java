@@ -89,6 +89,14 @@ public final class RecoveredMessages implements AutoCloseable {
             }
         }
 
+        /** Marks every message published before {@code position} gone, as a queue deletion there does. */
+        void dropBefore(long position) {
+            int i = Arrays.binarySearch(ids, 0, size, position);
+            int below = i >= 0 ? i : -i - 1;
+            ackedCount += below - acked.get(0, below).cardinality();
+            acked.set(0, below);
+        }
+
         /** {@code event} as in a DELIVERY record: p delivered, ~p returned. */
         void delivery(long event) {
             int i = Arrays.binarySearch(ids, 0, size, event >= 0 ? event : ~event);
@@ -165,14 +173,30 @@ public final class RecoveredMessages implements AutoCloseable {
     }
 
     private final Map<QueueKey, Positions> queues = new HashMap<>();
-    private final LiveMessages live;
-    private final LongFunction<Message> reader;
+    private LiveMessages live;
+    private LongFunction<Message> reader;
+    /**
+     * While definitions read ahead of the messages are replayed ({@link MessageStore#adopt}): the position of the
+     * one being replayed, whose effects reach only the messages published before it; -1 otherwise.
+     */
+    private long definitionAt = -1;
     private long published;
     private final RecordNames names = new RecordNames();
 
     RecoveredMessages(LiveMessages live, LongFunction<Message> reader) {
         this.live = live;
         this.reader = reader;
+    }
+
+    /** Binds what was read ahead of time ({@link Prereplay}) to the store that recovers with it. */
+    void bind(LiveMessages live, LongFunction<Message> reader) {
+        this.live = live;
+        this.reader = reader;
+    }
+
+    /** See {@link #definitionAt}. */
+    void definitionAt(long position) {
+        this.definitionAt = position;
     }
 
     /** Keeps the position only: the payload belongs to the log reader. */
@@ -206,11 +230,26 @@ public final class RecoveredMessages implements AutoCloseable {
 
     /** The queue was deleted at this point of the log: its earlier messages are gone. */
     public void queueDeleted(String vhost, String queue) {
+        if (definitionAt >= 0) {
+            Positions held = queues.get(new QueueKey(vhost, queue));
+            if (held != null) {
+                held.dropBefore(definitionAt);
+            }
+            return;
+        }
         queues.remove(new QueueKey(vhost, queue));
     }
 
     /** A definitions snapshot lists every durable queue: drop the messages of any other. */
     public void retainQueues(BiPredicate<String, String> exists) {
+        if (definitionAt >= 0) {
+            queues.forEach((k, held) -> {
+                if (!exists.test(k.vhost(), k.queue())) {
+                    held.dropBefore(definitionAt);
+                }
+            });
+            return;
+        }
         queues.keySet().removeIf(k -> !exists.test(k.vhost(), k.queue()));
     }
 

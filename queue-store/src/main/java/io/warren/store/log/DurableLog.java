@@ -259,6 +259,7 @@ public final class DurableLog implements AutoCloseable {
      * @throws IllegalStateException    when another truncation is in progress or the log is closed
      */
     public CompletableFuture<Void> truncate(long position) {
+        truncations.incrementAndGet();
         CompletableFuture<Void> done = new CompletableFuture<>();
         queue.submit(new TruncateCommand(position, done));
         return done;
@@ -297,6 +298,13 @@ public final class DurableLog implements AutoCloseable {
         }
         return Records.read(entry.getValue(), position - entry.getKey(), config.allocator());
     }
+
+    /** How many truncations were asked of this instance so far: a reader of its records can tell that none came between. */
+    public long truncations() {
+        return truncations.get();
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong truncations = new java.util.concurrent.atomic.AtomicLong();
 
     /** A sequential reader from {@code position} (a record's position, or {@link #startPosition()}). */
     public LogReader reader(long position) {
