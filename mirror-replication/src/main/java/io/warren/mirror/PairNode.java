@@ -71,6 +71,19 @@ public final class PairNode implements AutoCloseable {
     private long takeoverDue;
     /** Since when the entry behind the last seen change was in this node's Raft log, when earlier than the read. */
     private long seenEarlierBy;
+    /**
+     * Reads the followed log ahead of a promotion ({@link Prereplay}) once this backup has reason to expect one: the
+     * primary's stream broke, or its renewals have stopped for half a lease. The promotion's recovery then reads only
+     * what came after.
+     */
+    private final java.util.concurrent.ExecutorService readAheadThread;
+    /** Guards {@link #readAhead} and {@link #readAheadBegan}; the role and lease threads start read-aheads. */
+    private final Object readAheadLock = new Object();
+    /** The read-ahead under way or done, or null. */
+    private java.util.concurrent.Future<io.warren.store.durable.Prereplay> readAhead;
+    private volatile boolean readAheadCancelled;
+    /** When the last read-ahead began (System.nanoTime), or 0. */
+    private long readAheadBegan;
     /** This member's Raft log end, sampled by the lease thread: see {@link #step}. */
     private final EntryArrivals arrivals = new EntryArrivals();
 
@@ -102,6 +115,11 @@ public final class PairNode implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.readAheadThread = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "warren-mirror-readahead");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     public void start() {
@@ -116,6 +134,11 @@ public final class PairNode implements AutoCloseable {
     private void sampleRaftLog() {
         long[] last = control.lastLogEntry();
         arrivals.sample(last[0], last[1], System.nanoTime()); // the time after the read: never before the arrival
+        Follower f = follower;
+        if (f != null && role == Role.BACKUP && !f.streaming()) {
+            // the primary's stream broke: the role thread may be waiting for an election to read the control state
+            readAhead(System.nanoTime(), "the primary's stream stopped");
+        }
     }
 
     /**
@@ -227,7 +250,15 @@ public final class PairNode implements AutoCloseable {
                 // the next step just after a takeover falls due rather than up to a whole step later (once it is
                 // past, as when a promotion was refused, the usual pace)
                 long untilTakeover = takeoverDue == 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(takeoverDue - System.nanoTime()) + 1;
-                Thread.sleep(untilTakeover > 0 ? Math.min(timing.stepMillis(), untilTakeover) : timing.stepMillis());
+                // likewise a primary steps down just after its lease ends unless a renewal comes first, not up to a
+                // step later: the backup's wait (lease + margin) counts on it having stopped by then
+                long untilLeaseEnd = role != Role.PRIMARY ? 0 : TimeUnit.NANOSECONDS.toMillis(
+                    lastRenewOk.get() + TimeUnit.MILLISECONDS.toNanos(timing.leaseMillis()) - System.nanoTime()) + 1;
+                long due = untilTakeover > 0 ? untilTakeover : timing.stepMillis();
+                if (untilLeaseEnd > 0) {
+                    due = Math.min(due, untilLeaseEnd);
+                }
+                Thread.sleep(Math.min(timing.stepMillis(), due));
             } catch (InterruptedException e) {
                 if (closed) {
                     return;
@@ -302,6 +333,11 @@ public final class PairNode implements AutoCloseable {
         }
         long silent = now - seenChange;
         long wait = TimeUnit.MILLISECONDS.toNanos(timing.leaseMillis() + timing.marginMillis());
+        if (silent > TimeUnit.MILLISECONDS.toNanos(timing.leaseMillis() / 2)) {
+            readAhead(now, "no renewal for " + TimeUnit.NANOSECONDS.toMillis(silent) + " ms");
+        } else if (follower != null && follower.streaming()) {
+            dropReadAhead();
+        }
         takeoverDue = s.inSync(settings.node()) ? seenChange + wait : 0;
         if (s.inSync(settings.node()) && silent > wait) {
             LOG.warn("Primary {} of epoch {} has not renewed its lease for {} ms: taking over (its last renewal was in this "
@@ -368,14 +404,87 @@ public final class PairNode implements AutoCloseable {
     }
 
     private void stopFollowing() {
-        if (follower != null) {
+        Follower f;
+        synchronized (readAheadLock) { // no read-ahead starts on a follower being closed
+            f = follower;
+            follower = null;
+            following = null;
+        }
+        dropReadAhead();
+        if (f != null) {
             try {
-                follower.close();
+                f.close();
             } catch (IOException e) {
                 LOG.warn("Closing the follower failed: {}", e.toString());
             }
-            follower = null;
-            following = null;
+        }
+    }
+
+    /**
+     * Starts reading the followed log ahead of a promotion (role or lease thread), if this node is in sync (only then
+     * can it be promoted) and no read-ahead is under way, done, or began within the last lease.
+     */
+    private void readAhead(long now, String why) {
+        synchronized (readAheadLock) {
+            Follower f = follower;
+            if (f == null || !lastState.inSync(settings.node()) || readAhead != null
+                || (readAheadBegan != 0 && now - readAheadBegan < TimeUnit.MILLISECONDS.toNanos(timing.leaseMillis()))) {
+                return;
+            }
+            io.warren.store.log.DurableLog log = f.log();
+            long limit = log.durablePosition();
+            if (limit <= log.startPosition()) {
+                return;
+            }
+            readAheadBegan = now;
+            readAheadCancelled = false;
+            LOG.info("Reading the log ahead of a possible promotion ({}), up to position {}", why, limit);
+            readAhead = readAheadThread.submit(() -> {
+                try {
+                    io.warren.store.durable.Prereplay p = io.warren.store.durable.Prereplay.read(log, limit,
+                        () -> readAheadCancelled);
+                    if (p != null) {
+                        LOG.info("Read {} records of the log ahead in {} ms", p.records(), p.millis());
+                    }
+                    return p;
+                } catch (java.io.IOException | RuntimeException e) {
+                    LOG.info("Reading the log ahead stopped: {}", e.toString());
+                    return null;
+                }
+            });
+        }
+    }
+
+    private java.util.concurrent.Future<io.warren.store.durable.Prereplay> takeReadAhead() {
+        synchronized (readAheadLock) {
+            java.util.concurrent.Future<io.warren.store.durable.Prereplay> f = readAhead;
+            readAhead = null;
+            return f;
+        }
+    }
+
+    /** Cancels the read-ahead and waits for it to end (before the log it reads is closed). */
+    private void dropReadAhead() {
+        java.util.concurrent.Future<io.warren.store.durable.Prereplay> f = takeReadAhead();
+        if (f == null) {
+            return;
+        }
+        readAheadCancelled = true;
+        io.warren.store.durable.Prereplay p = awaitReadAhead(f);
+        if (p != null) {
+            p.close();
+        }
+    }
+
+    private static io.warren.store.durable.Prereplay awaitReadAhead(
+            java.util.concurrent.Future<io.warren.store.durable.Prereplay> f) {
+        try {
+            return f.get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return null;
         }
     }
 
@@ -390,6 +499,8 @@ public final class PairNode implements AutoCloseable {
             return;
         }
         lastState = next;
+        LOG.info("Promotion to epoch {} committed in {} ms", Integer.toUnsignedString(next.epoch()),
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent));
         if (!historyFits(next)) {
             return;
         }
@@ -398,7 +509,19 @@ public final class PairNode implements AutoCloseable {
 
     private void becomePrimary(int newEpoch, long promotionSent) {
         long t0 = System.nanoTime();
+        // what was read of the followed log ahead of this promotion stands for its first records if that log was
+        // neither replaced nor cut since
+        java.util.concurrent.Future<io.warren.store.durable.Prereplay> pending = takeReadAhead();
+        io.warren.store.durable.Prereplay ahead = pending == null ? null : awaitReadAhead(pending);
+        io.warren.store.log.DurableLog followed = follower == null ? null : follower.log();
         stopFollowing();
+        if (ahead != null && (ahead.log() != followed || followed.truncations() != ahead.truncations())) {
+            LOG.info("Not using the {} records read ahead: the log was {} since", ahead.records(),
+                ahead.log() != followed ? "replaced" : "cut");
+            ahead.close();
+            ahead = null;
+        }
+        io.warren.store.durable.Prereplay readFirst = ahead;
         long[] marks = new long[3]; // follower closed, store opened, state recovered (System.nanoTime)
         marks[0] = System.nanoTime();
         String other = replicationPeers.keySet().stream().filter(n -> !n.equals(settings.node())).findFirst().orElse(null);
@@ -411,6 +534,9 @@ public final class PairNode implements AutoCloseable {
             host.start(store -> {
                 marks[1] = System.nanoTime();
                 store.beginEpoch(newEpoch);
+                if (readFirst != null) {
+                    store.adopt(readFirst);
+                }
             }, store -> {
                 marks[2] = System.nanoTime();
                 tracker = new InSyncTracker(settings, store.log(), control, newEpoch, other, false);
@@ -490,5 +616,6 @@ public final class PairNode implements AutoCloseable {
             host.stop("CONNECTION_FORCED - broker shutting down");
         }
         stopFollowing();
+        readAheadThread.shutdownNow();
     }
 }
