@@ -25,7 +25,7 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.retry.MultipleLinearRandomRetry;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -56,8 +56,11 @@ public final class ControlPlane implements Membership, AutoCloseable {
         }
     }
 
-    /** Pause between the attempts of one request (to another member, once the leader did not answer). */
-    private static final long RETRY_MILLIS = 100;
+    /**
+     * Pauses between the attempts of one request (to another member, once the one it went to did not answer or did
+     * not lead): five short ones first, then about 100 ms (each drawn between half and one and a half times that).
+     */
+    static final String CLIENT_RETRY = "20ms,5, 100ms,2000000000";
 
     /** The leader's waits between attempts to reach a member that failed: pairs of (wait, attempts). */
     static final String APPENDER_RETRY = "1ms,10, 100ms,10, 250ms,2000000000";
@@ -99,7 +102,7 @@ public final class ControlPlane implements Membership, AutoCloseable {
             .setRaftGroup(group)
             .setClientId(ClientId.randomId())
             // attempts go on until the request's own deadline interrupts them
-            .setRetryPolicy(RetryPolicies.retryForeverWithSleep(TimeDuration.valueOf(RETRY_MILLIS, TimeUnit.MILLISECONDS)))
+            .setRetryPolicy(MultipleLinearRandomRetry.parseCommaSeparated(CLIENT_RETRY))
             .build();
     }
 
