@@ -23,13 +23,25 @@ final class Divergence {
      */
     static Frames.Start decide(int epoch, List<EpochHistory.Entry> history, long start, long end, Frames.Hello hello) {
         List<EpochHistory.Entry> theirs = hello.epochs();
+        // Where an epoch began is known for certain only above a log's start. At or below it, a log may say where the
+        // epoch began (from before it deleted segments) or just where its first record is (opened after): all it tells
+        // is that the epoch began at or below that log's start. The two nodes delete segments each on their own, so
+        // their logs need not start at the same place.
         for (EpochHistory.Entry e : theirs) {
             if (Integer.compareUnsigned(e.epoch(), epoch) > 0) {
                 throw new Refused("node " + hello.node() + " has records of epoch " + Integer.toUnsignedString(e.epoch())
                     + ", newer than this primary's epoch " + Integer.toUnsignedString(epoch) + ": this primary is stale");
             }
+            boolean theirsKnown = e.start() > hello.logStart();
             for (EpochHistory.Entry mine : history) {
-                if (mine.epoch() == e.epoch() && mine.start() != e.start() && mine.start() >= start && e.start() >= start) {
+                if (mine.epoch() != e.epoch()) {
+                    continue;
+                }
+                boolean mineKnown = mine.start() > start;
+                boolean differ = mineKnown && theirsKnown ? mine.start() != e.start()
+                    : mineKnown ? mine.start() > hello.logStart() // it began at or below the backup's start there
+                    : theirsKnown && e.start() > start;
+                if (differ) {
                     throw new Refused("the log of node " + hello.node() + " belongs to another history: its epoch "
                         + Integer.toUnsignedString(e.epoch()) + " starts at " + e.start() + ", here at " + mine.start());
                 }
