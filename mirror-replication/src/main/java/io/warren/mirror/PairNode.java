@@ -135,11 +135,25 @@ public final class PairNode implements AutoCloseable {
         long[] last = control.lastLogEntry();
         arrivals.sample(last[0], last[1], System.nanoTime()); // the time after the read: never before the arrival
         Follower f = follower;
+        long now = System.nanoTime();
         if (f != null && role == Role.BACKUP && !f.streaming()) {
-            // the primary's stream broke: the role thread may be waiting for an election to read the control state
-            readAhead(System.nanoTime(), "the primary's stream stopped");
+            // the primary's stream broke (and stayed broken a moment: not a reconnection); the role thread may be
+            // waiting for an election to read the control state
+            if (streamDownSince == 0) {
+                streamDownSince = now;
+            } else if (now - streamDownSince >= TimeUnit.MILLISECONDS.toNanos(STREAM_DOWN_MILLIS)) {
+                readAhead(now, "the primary's stream stopped " + TimeUnit.NANOSECONDS.toMillis(now - streamDownSince)
+                    + " ms ago");
+            }
+        } else {
+            streamDownSince = 0;
         }
     }
+
+    /** Lease thread: since when the followed stream is down (System.nanoTime), or 0. */
+    private long streamDownSince;
+    /** How long the primary's stream must stay broken before a read-ahead starts. */
+    private static final long STREAM_DOWN_MILLIS = 100;
 
     /**
      * Lease thread, every {@link PairTiming#renewMillis()}: a renewal attempt of its own each time, short and
