@@ -109,8 +109,7 @@ public final class MessageStore implements AutoCloseable {
                     }
                 } catch (RuntimeException e) {
                     skipped++;
-                    LOG.warn("Skipping unreadable log record at position {} (type {}, {} bytes): {}", d.position(),
-                        d.type(), d.payload().readableBytes(), e.toString());
+                    logSkipped(d.position(), d.type(), d.payload().readableBytes(), e);
                 } finally {
                     d.payload().release();
                 }
@@ -125,19 +124,16 @@ public final class MessageStore implements AutoCloseable {
             LogRecord r;
             while ((r = reader.next()) != null) {
                 try {
-                    switch (r.type()) {
-                        case StoreRecords.DEFINITION -> replay.definition(r.position(), r.payload(), messages);
-                        case StoreRecords.DEFINITIONS_SNAPSHOT -> replay.snapshot(r.position(), r.payload(), messages);
-                        case StoreRecords.PUBLISH -> messages.publish(r.position(), r.payload());
-                        case StoreRecords.ACK -> messages.ack(StoreRecords.decodeAck(r.payload()));
-                        case StoreRecords.DELIVERY -> messages.delivery(StoreRecords.decodeDelivery(r.payload()));
-                        case StoreRecords.EPOCH_START -> { }
-                        default -> throw new IllegalArgumentException("unknown record type " + r.type());
+                    if (!applyMessageRecord(r, messages)) {
+                        if (r.type() == StoreRecords.DEFINITION) {
+                            replay.definition(r.position(), r.payload(), messages);
+                        } else {
+                            replay.snapshot(r.position(), r.payload(), messages);
+                        }
                     }
                 } catch (RuntimeException e) {
                     skipped++;
-                    LOG.warn("Skipping unreadable log record at position {} (type {}, {} bytes): {}", r.position(),
-                            r.type(), r.payload().readableBytes(), e.toString());
+                    logSkipped(r.position(), r.type(), r.payload().readableBytes(), e);
                 } finally {
                     r.release();
                 }
@@ -145,6 +141,31 @@ public final class MessageStore implements AutoCloseable {
         }
         skippedRecords = skipped;
         return messages;
+    }
+
+    /**
+     * Recovery of one record: a publish, ack or delivery is applied to {@code messages} (an epoch's first record needs
+     * nothing); false for a definition record or snapshot, which the caller replays.
+     *
+     * @throws IllegalArgumentException for a record type the store does not write
+     */
+    static boolean applyMessageRecord(LogRecord r, RecoveredMessages messages) {
+        switch (r.type()) {
+            case StoreRecords.PUBLISH -> messages.publish(r.position(), r.payload());
+            case StoreRecords.ACK -> messages.ack(StoreRecords.decodeAck(r.payload()));
+            case StoreRecords.DELIVERY -> messages.delivery(StoreRecords.decodeDelivery(r.payload()));
+            case StoreRecords.EPOCH_START -> { }
+            case StoreRecords.DEFINITION, StoreRecords.DEFINITIONS_SNAPSHOT -> {
+                return false;
+            }
+            default -> throw new IllegalArgumentException("unknown record type " + r.type());
+        }
+        return true;
+    }
+
+    static void logSkipped(long position, int type, int bytes, RuntimeException e) {
+        LOG.warn("Skipping unreadable log record at position {} (type {}, {} bytes): {}", position, type, bytes,
+            e.toString());
     }
 
     /**

@@ -9,8 +9,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The first part of a {@link MessageStore#recover}, done ahead of time on a log that another owner still has open:
@@ -22,8 +20,6 @@ import org.slf4j.LoggerFactory;
  * to the messages published before it, where it stood in the log. Built and used by one thread at a time.
  */
 public final class Prereplay implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(Prereplay.class);
-
     /** A definition record (or snapshot) met on the way, its payload copied. */
     record Definition(long position, int type, ByteBuf payload) {}
 
@@ -75,19 +71,12 @@ public final class Prereplay implements AutoCloseable {
                     }
                     records++;
                     end = r.nextPosition();
-                    switch (r.type()) {
-                        case StoreRecords.DEFINITION, StoreRecords.DEFINITIONS_SNAPSHOT ->
-                            definitions.add(new Definition(r.position(), r.type(), Unpooled.copiedBuffer(r.payload())));
-                        case StoreRecords.PUBLISH -> messages.publish(r.position(), r.payload());
-                        case StoreRecords.ACK -> messages.ack(StoreRecords.decodeAck(r.payload()));
-                        case StoreRecords.DELIVERY -> messages.delivery(StoreRecords.decodeDelivery(r.payload()));
-                        case StoreRecords.EPOCH_START -> { }
-                        default -> throw new IllegalArgumentException("unknown record type " + r.type());
+                    if (!MessageStore.applyMessageRecord(r, messages)) {
+                        definitions.add(new Definition(r.position(), r.type(), Unpooled.copiedBuffer(r.payload())));
                     }
                 } catch (RuntimeException e) {
                     skipped++;
-                    LOG.warn("Skipping unreadable log record at position {} (type {}, {} bytes): {}", r.position(),
-                        r.type(), r.payload().readableBytes(), e.toString());
+                    MessageStore.logSkipped(r.position(), r.type(), r.payload().readableBytes(), e);
                 } finally {
                     r.release();
                 }
