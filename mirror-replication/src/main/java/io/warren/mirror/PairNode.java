@@ -3,12 +3,19 @@ package io.warren.mirror;
 import io.warren.mirror.control.ControlCommand;
 import io.warren.mirror.control.ControlPlane;
 import io.warren.mirror.control.ControlState;
+import io.warren.store.durable.Prereplay;
+import io.warren.store.log.DurableLog;
 import io.warren.store.log.LogConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,11 +83,11 @@ public final class PairNode implements AutoCloseable {
      * primary's stream broke, or its renewals have stopped for half a lease. The promotion's recovery then reads only
      * what came after.
      */
-    private final java.util.concurrent.ExecutorService readAheadThread;
+    private final ExecutorService readAheadThread;
     /** Guards {@link #readAhead} and {@link #readAheadBegan}; the role and lease threads start read-aheads. */
     private final Object readAheadLock = new Object();
     /** The read-ahead under way or done, or null. */
-    private java.util.concurrent.Future<io.warren.store.durable.Prereplay> readAhead;
+    private Future<Prereplay> readAhead;
     private volatile boolean readAheadCancelled;
     /** When the last read-ahead began (System.nanoTime), or 0. */
     private long readAheadBegan;
@@ -115,7 +122,7 @@ public final class PairNode implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.readAheadThread = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        this.readAheadThread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "warren-mirror-readahead");
             t.setDaemon(true);
             return t;
@@ -445,7 +452,7 @@ public final class PairNode implements AutoCloseable {
                 || (readAheadBegan != 0 && now - readAheadBegan < TimeUnit.MILLISECONDS.toNanos(timing.leaseMillis()))) {
                 return;
             }
-            io.warren.store.log.DurableLog log = f.log();
+            DurableLog log = f.log();
             long limit = log.durablePosition();
             if (limit <= log.startPosition()) {
                 return;
@@ -455,7 +462,7 @@ public final class PairNode implements AutoCloseable {
             LOG.info("Reading the log ahead of a possible promotion ({}), up to position {}", why, limit);
             readAhead = readAheadThread.submit(() -> {
                 try {
-                    io.warren.store.durable.Prereplay p = io.warren.store.durable.Prereplay.read(log, limit,
+                    Prereplay p = Prereplay.read(log, limit,
                         () -> readAheadCancelled);
                     if (p != null) {
                         LOG.info("Read {} records of the log ahead in {} ms", p.records(), p.millis());
@@ -469,9 +476,9 @@ public final class PairNode implements AutoCloseable {
         }
     }
 
-    private java.util.concurrent.Future<io.warren.store.durable.Prereplay> takeReadAhead() {
+    private Future<Prereplay> takeReadAhead() {
         synchronized (readAheadLock) {
-            java.util.concurrent.Future<io.warren.store.durable.Prereplay> f = readAhead;
+            Future<Prereplay> f = readAhead;
             readAhead = null;
             return f;
         }
@@ -479,25 +486,25 @@ public final class PairNode implements AutoCloseable {
 
     /** Cancels the read-ahead and waits for it to end (before the log it reads is closed). */
     private void dropReadAhead() {
-        java.util.concurrent.Future<io.warren.store.durable.Prereplay> f = takeReadAhead();
+        Future<Prereplay> f = takeReadAhead();
         if (f == null) {
             return;
         }
         readAheadCancelled = true;
-        io.warren.store.durable.Prereplay p = awaitReadAhead(f);
+        Prereplay p = awaitReadAhead(f);
         if (p != null) {
             p.close();
         }
     }
 
-    private static io.warren.store.durable.Prereplay awaitReadAhead(
-            java.util.concurrent.Future<io.warren.store.durable.Prereplay> f) {
+    private static Prereplay awaitReadAhead(
+            Future<Prereplay> f) {
         try {
             return f.get(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             return null;
         }
     }
@@ -525,9 +532,9 @@ public final class PairNode implements AutoCloseable {
         long t0 = System.nanoTime();
         // what was read of the followed log ahead of this promotion stands for its first records if that log was
         // neither replaced nor cut since
-        java.util.concurrent.Future<io.warren.store.durable.Prereplay> pending = takeReadAhead();
-        io.warren.store.durable.Prereplay ahead = pending == null ? null : awaitReadAhead(pending);
-        io.warren.store.log.DurableLog followed = follower == null ? null : follower.log();
+        Future<Prereplay> pending = takeReadAhead();
+        Prereplay ahead = pending == null ? null : awaitReadAhead(pending);
+        DurableLog followed = follower == null ? null : follower.log();
         stopFollowing();
         if (ahead != null && (ahead.log() != followed || followed.truncations() != ahead.truncations())) {
             LOG.info("Not using the {} records read ahead: the log was {} since", ahead.records(),
@@ -535,7 +542,7 @@ public final class PairNode implements AutoCloseable {
             ahead.close();
             ahead = null;
         }
-        io.warren.store.durable.Prereplay readFirst = ahead;
+        Prereplay readFirst = ahead;
         long[] marks = new long[3]; // follower closed, store opened, state recovered (System.nanoTime)
         marks[0] = System.nanoTime();
         String other = replicationPeers.keySet().stream().filter(n -> !n.equals(settings.node())).findFirst().orElse(null);

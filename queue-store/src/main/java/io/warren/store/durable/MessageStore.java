@@ -102,11 +102,7 @@ public final class MessageStore implements AutoCloseable {
             for (Prereplay.Definition d : ahead.definitions) {
                 messages.definitionAt(d.position());
                 try {
-                    if (d.type() == StoreRecords.DEFINITION) {
-                        replay.definition(d.position(), d.payload(), messages);
-                    } else {
-                        replay.snapshot(d.position(), d.payload(), messages);
-                    }
+                    replayDefinition(replay, d.type(), d.position(), d.payload(), messages);
                 } catch (RuntimeException e) {
                     skipped++;
                     logSkipped(d.position(), d.type(), d.payload().readableBytes(), e);
@@ -125,11 +121,7 @@ public final class MessageStore implements AutoCloseable {
             while ((r = reader.next()) != null) {
                 try {
                     if (!applyMessageRecord(r, messages)) {
-                        if (r.type() == StoreRecords.DEFINITION) {
-                            replay.definition(r.position(), r.payload(), messages);
-                        } else {
-                            replay.snapshot(r.position(), r.payload(), messages);
-                        }
+                        replayDefinition(replay, r.type(), r.position(), r.payload(), messages);
                     }
                 } catch (RuntimeException e) {
                     skipped++;
@@ -161,6 +153,16 @@ public final class MessageStore implements AutoCloseable {
             default -> throw new IllegalArgumentException("unknown record type " + r.type());
         }
         return true;
+    }
+
+    /** A definition record or snapshot, to the server's replay. */
+    private static void replayDefinition(DefinitionReplay replay, int type, long position, ByteBuf payload,
+                                         RecoveredMessages messages) {
+        if (type == StoreRecords.DEFINITION) {
+            replay.definition(position, payload, messages);
+        } else {
+            replay.snapshot(position, payload, messages);
+        }
     }
 
     static void logSkipped(long position, int type, int bytes, RuntimeException e) {
